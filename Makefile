@@ -1,0 +1,141 @@
+# tally: a month of vendor licence-usage exports in, PSA-ready invoices out.
+# `make demo` and `make test` are all a new machine needs; see README.md.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.SECONDARY:
+MAKEFLAGS += --no-builtin-rules
+SHELL := /bin/bash
+
+INBOX  ?= inbox
+CONFIG ?= config
+OUT    ?= out
+STATE  ?= state
+# the calendar month before today (only make reads the clock; stages never do)
+MONTH  ?= $(shell date -d "$$(date +%Y-%m-01) -1 month" +%Y-%m)
+M := $(OUT)/$(MONTH)
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARNINGS := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+	-Wformat-security -Wshadow -Wpointer-arith -Wno-unused-parameter
+ifeq ($(DEVELOPER),1)
+WARNINGS += -Werror
+endif
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Ilib $(PKG_CFLAGS)
+PKGS := jansson xlsxwriter libzip libcurl
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
+
+# --- Debian packages: installed when missing (SPEC.md section 2) --------------
+DEBS := libcsv-dev libjansson-dev libxlsxwriter-dev libzip-dev \
+	libcurl4-openssl-dev libcmocka-dev pkg-config python3-jsonschema
+DEBS_MISSING = $(shell for p in $(DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || printf '%s ' $$p; done)
+
+.PHONY: deps
+deps:
+	@missing='$(strip $(DEBS_MISSING))'; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  elif sudo -n true 2>/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "tally: missing Debian packages; run: sudo apt-get install $$missing" >&2; exit 2; fi; \
+	fi
+	@mkdir -p bin && touch bin/.deps
+
+# --- build: one library, one pattern rule per stage ---------------------------
+LIB_SRC := $(wildcard lib/*.c)
+LIB_OBJ := $(LIB_SRC:.c=.o)
+LIB_HDR := $(wildcard lib/*.h)
+STAGES := extract daily-average map round invoice export
+BINS := $(addprefix bin/,$(STAGES))
+
+.PHONY: all
+all: $(BINS)
+
+bin/.deps:
+	@$(MAKE) --no-print-directory deps
+
+lib/%.o: lib/%.c $(LIB_HDR) | bin/.deps
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+lib/libtally.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+bin/%: stages/%.c lib/libtally.a $(LIB_HDR) | bin/.deps
+	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libtally.a $(LDFLAGS) $(LIBS)
+
+# --- the month: SPEC.md section 3 ----------------------------------------------
+MONTH_OK = $(shell printf '%s' '$(MONTH)' | grep -Ex '20[0-9]{2}-(0[1-9]|1[0-2])')
+ifneq ($(filter invoice close,$(MAKECMDGOALS)),)
+ifeq ($(MONTH_OK),)
+$(error tally: bad MONTH ("$(MONTH)"): expected YYYY-MM from 2000-01 to 2099-12)
+endif
+endif
+
+cfg = $(wildcard $(CONFIG)/$(1))
+
+# extract: one rule per inbox file, written by bin/extract --make-rules into
+# $(M)/inbox.mk (names with spaces or parentheses become safe names, linked
+# from $(M)/in/). It defines EXTRACTS, the extract outputs in name order.
+ifneq ($(filter invoice close,$(MAKECMDGOALS)),)
+$(M)/inbox.mk: $(INBOX) bin/extract
+	@mkdir -p $(M)/extract $(M)/in
+	bin/extract --make-rules --month $(MONTH) --inbox $(INBOX) --dir $(M) >$@.tmp && mv $@.tmp $@
+-include $(M)/inbox.mk
+endif
+
+$(M)/daily-average.csv $(M)/daily.csv $(M)/daily-average.problems.csv &: \
+		$(EXTRACTS) $(M)/inbox.mk bin/daily-average $(call cfg,settings.json)
+	bin/daily-average --month $(MONTH) --config $(CONFIG) -o $(M) $(EXTRACTS)
+
+$(M)/mapped.csv $(M)/unmapped-accounts.csv $(M)/unmapped-services.csv $(M)/auto-matched.csv $(M)/map.problems.csv &: \
+		$(M)/daily-average.csv bin/map $(call cfg,settings.json) \
+		$(call cfg,accounts.csv) $(call cfg,services.csv) $(call cfg,psa-companies.csv)
+	bin/map --month $(MONTH) --config $(CONFIG) -o $(M) $(M)/daily-average.csv
+
+$(M)/rounded.csv $(M)/round.problems.csv &: $(M)/mapped.csv bin/round
+	bin/round --month $(MONTH) -o $(M) $(M)/mapped.csv
+
+$(M)/invoices.json $(M)/invoice-lines.csv $(M)/invoice.problems.csv &: \
+		$(M)/rounded.csv $(M)/mapped.csv bin/invoice $(call cfg,settings.json) \
+		$(call cfg,prices.csv) $(call cfg,holidays.csv)
+	bin/invoice --month $(MONTH) --config $(CONFIG) -o $(M) $(M)/rounded.csv $(M)/mapped.csv
+
+$(M)/summary.json $(M)/problems.csv &: \
+		$(M)/invoices.json $(M)/round.problems.csv $(M)/map.problems.csv \
+		$(M)/daily-average.problems.csv $(EXTRACTS) bin/export $(call cfg,settings.json)
+	bin/export --month $(MONTH) --config $(CONFIG) $(M)
+
+.PHONY: invoice
+invoice: $(M)/summary.json
+	@bin/export --status --month $(MONTH) $(M)
+
+# --- demo, tests, benchmark ----------------------------------------------------
+.PHONY: demo
+demo: all
+	@$(MAKE) --no-print-directory invoice MONTH=2026-10 INBOX=fixtures/demo/inbox \
+		CONFIG=fixtures/demo/config OUT=out/demo STATE=out/demo/state
+	@echo "demo: outputs in out/demo/2026-10/"
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,bin/tests/%,$(UNIT_SRC))
+
+bin/tests/%: tests/unit/%.c lib/libtally.a $(LIB_HDR) | bin/.deps
+	@mkdir -p bin/tests
+	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libtally.a $(LDFLAGS) $(LIBS) -lcmocka
+
+.PHONY: test
+test: all $(UNIT_BIN)
+	@LC_ALL=C bash tests/run $(UNIT_BIN)
+
+.PHONY: bench
+bench: all
+	@bash tests/bench/run
+
+.PHONY: clean
+clean:
+	rm -rf bin lib/*.o lib/libtally.a out

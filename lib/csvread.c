@@ -1,0 +1,327 @@
+#include <csv.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "csvread.h"
+#include "strbuf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+struct reader {
+	struct csv_row row;
+	size_t alloc, lalloc;
+	struct strbuf arena;	/* field bytes of the current row */
+	size_t *off;		/* field offsets into arena */
+	long line;		/* physical line of the parser's position */
+	long start;		/* line the current record starts on */
+	int utf8_ok;
+	int last_cr;		/* the previous terminator was a CR */
+	int cr_emitted;		/* ... and it ended a record */
+	int stop;		/* callback's stop value */
+	int err;		/* limit hit */
+	long errline;
+	const char *errwhat;
+	csv_row_fn fn;
+	void *ctx;
+};
+
+int utf8_valid(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i];
+		size_t k;
+		unsigned cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			k = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			k = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			k = 3;
+			cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		if (i + k >= n)
+			return 0;
+		for (size_t j = 1; j <= k; j++) {
+			if ((s[i + j] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + j] & 0x3f);
+		}
+		if ((k == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (k == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+			return 0;
+		i += k + 1;
+	}
+	return 1;
+}
+
+static void on_field(void *data, size_t len, void *vr)
+{
+	struct reader *r = vr;
+	const char *s = data ? data : "";
+	size_t i;
+
+	if (r->stop || r->err)
+		return;
+	if (r->row.n == 0)
+		r->start = r->line;
+	if ((long)len > CSV_MAX_FIELD) {
+		r->err = 1;
+		r->errline = r->start;
+		r->errwhat = "field over 1 MiB";
+		return;
+	}
+	for (i = 0; i < len; i++)
+		if (s[i] == '\n')
+			r->line++;
+	if (r->utf8_ok && !utf8_valid(s, len))
+		r->utf8_ok = 0;
+	XGROW(r->off, r->lalloc, r->row.n + 1);
+	r->off[r->row.n] = r->arena.len;
+	strbuf_add(&r->arena, s, len);
+	strbuf_addch(&r->arena, '\0');
+	r->row.n++;
+}
+
+static void emit(struct reader *r)
+{
+	size_t i;
+
+	if (r->row.n + 1 > r->alloc) {
+		XGROW(r->row.f, r->alloc, r->row.n + 1);
+		r->row.len = xrealloc(r->row.len, r->alloc * sizeof(size_t));
+	}
+	for (i = 0; i < r->row.n; i++) {
+		r->row.f[i] = r->arena.buf + r->off[i];
+		r->row.len[i] = (i + 1 < r->row.n ? r->off[i + 1] :
+				 r->arena.len) - r->off[i] - 1;
+	}
+	r->row.line = r->row.n ? r->start : r->line;
+	r->row.lines = r->line - r->row.line + 1;
+	r->row.utf8_ok = r->utf8_ok;
+	r->stop = r->fn(&r->row, r->ctx);
+	r->row.n = 0;
+	r->utf8_ok = 1;
+	strbuf_reset(&r->arena);
+}
+
+static void on_record(int c, void *vr)
+{
+	struct reader *r = vr;
+
+	if (r->stop || r->err)
+		return;
+	/*
+	 * With CSV_REPALL_NL libcsv reports every unquoted CR and LF: a CRLF
+	 * gives '\r' (ending the record) then '\n' with no fields, which is
+	 * not a blank line; a lone '\n' with no fields is one.
+	 */
+	if (c == '\r') {
+		r->cr_emitted = r->row.n > 0;
+		if (r->row.n > 0)
+			emit(r);
+		r->last_cr = 1;
+		return;
+	}
+	if (r->row.n > 0 || (c == '\n' && !(r->last_cr && r->cr_emitted)))
+		emit(r);
+	r->last_cr = 0;
+	if (c == '\n')
+		r->line++;
+}
+
+int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
+{
+	struct csv_parser p;
+	struct reader r;
+	unsigned char buf[1 << 16];
+	FILE *fp;
+	size_t n, i;
+	long linelen = 0;
+	int first = 1, ret = 0;
+
+	fp = fopen(path, "rb");
+	if (!fp)
+		return error_set(e, "%s: cannot open: %s", path, strerror(errno));
+	if (csv_init(&p, CSV_REPALL_NL) != 0) {
+		fclose(fp);
+		return error_set(e, "%s: cannot start the CSV parser", path);
+	}
+	memset(&r, 0, sizeof(r));
+	strbuf_init(&r.arena);
+	r.line = r.start = 1;
+	r.utf8_ok = 1;
+	r.fn = fn;
+	r.ctx = ctx;
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		unsigned char *s = buf;
+
+		if (first && n >= 3 && s[0] == 0xef && s[1] == 0xbb &&
+		    s[2] == 0xbf) {
+			s += 3;
+			n -= 3;
+		}
+		first = 0;
+		for (i = 0; i < n; i++) {
+			if (s[i] == '\n')
+				linelen = 0;
+			else if (++linelen > CSV_MAX_LINE) {
+				r.err = 1;
+				r.errline = r.line;
+				r.errwhat = "line over 16 MiB";
+				break;
+			}
+		}
+		if (!r.err && csv_parse(&p, s, n, on_field, on_record, &r) != n &&
+		    !r.err) {
+			ret = error_set(e, "%s: %s", path,
+					csv_strerror(csv_error(&p)));
+			goto out;
+		}
+		if (!r.err && p.entry_pos > (size_t)CSV_MAX_FIELD) {
+			r.err = 1;
+			r.errline = r.start;
+			r.errwhat = "field over 1 MiB";
+		}
+		if (r.err || r.stop)
+			break;
+	}
+	if (ferror(fp)) {
+		ret = error_set(e, "%s: read error: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!r.err && !r.stop)
+		csv_fini(&p, on_field, on_record, &r);
+	if (r.err)
+		ret = error_set(e, "%s:%ld: %s", path, r.errline, r.errwhat);
+	else if (r.stop)
+		ret = r.stop;
+out:
+	csv_free(&p);
+	fclose(fp);
+	strbuf_release(&r.arena);
+	free(r.row.f);
+	free(r.row.len);
+	free(r.off);
+	return ret;
+}
+
+int csv_find(const struct csv_row *row, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < row->n; i++)
+		if (!strcmp(row->f[i], name))
+			return (int)i;
+	return -1;
+}
+
+void csv_row_format(const struct csv_row *row, struct strbuf *out)
+{
+	size_t i, j;
+
+	for (i = 0; i < row->n; i++) {
+		const char *s = row->f[i];
+		int q = 0;
+
+		if (i)
+			strbuf_addch(out, ',');
+		for (j = 0; j < row->len[i]; j++)
+			if (s[j] == ',' || s[j] == '"' || s[j] == '\n' ||
+			    s[j] == '\r')
+				q = 1;
+		if (!q) {
+			strbuf_add(out, s, row->len[i]);
+			continue;
+		}
+		strbuf_addch(out, '"');
+		for (j = 0; j < row->len[i]; j++) {
+			if (s[j] == '"')
+				strbuf_addch(out, '"');
+			strbuf_addch(out, s[j]);
+		}
+		strbuf_addch(out, '"');
+	}
+}
+
+static int table_row(const struct csv_row *row, void *vt)
+{
+	struct csv_table *t = vt;
+	struct csv_trow *tr;
+	size_t i;
+
+	if (row->n == 0)
+		return 0;
+	if (!t->head) {
+		t->ncol = row->n;
+		t->head = xcalloc(row->n, sizeof(char *));
+		for (i = 0; i < row->n; i++)
+			t->head[i] = xstrdup(row->f[i]);
+		return 0;
+	}
+	XGROW(t->rows, t->alloc, t->nrows + 1);
+	tr = &t->rows[t->nrows++];
+	tr->line = row->line;
+	tr->n = row->n;
+	tr->f = xcalloc(row->n, sizeof(char *));
+	for (i = 0; i < row->n; i++)
+		tr->f[i] = xstrdup(row->f[i]);
+	return 0;
+}
+
+int csv_table_load(struct csv_table *t, const char *path, struct error *e)
+{
+	memset(t, 0, sizeof(*t));
+	t->path = xstrdup(path);
+	if (csv_read(path, table_row, t, e) != 0) {
+		csv_table_release(t);
+		return -1;
+	}
+	return 0;
+}
+
+int csv_table_col(const struct csv_table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncol; i++)
+		if (!strcmp(t->head[i], name))
+			return (int)i;
+	return -1;
+}
+
+const char *csv_table_get(const struct csv_table *t, size_t r, int i)
+{
+	if (i < 0 || (size_t)i >= t->rows[r].n)
+		return "";
+	return t->rows[r].f[i];
+}
+
+void csv_table_release(struct csv_table *t)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->nrows; i++) {
+		for (j = 0; j < t->rows[i].n; j++)
+			free(t->rows[i].f[j]);
+		free(t->rows[i].f);
+	}
+	for (i = 0; i < t->ncol; i++)
+		free(t->head[i]);
+	free(t->head);
+	free(t->rows);
+	free(t->path);
+	memset(t, 0, sizeof(*t));
+}

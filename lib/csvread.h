@@ -1,0 +1,71 @@
+#ifndef CSVREAD_H
+#define CSVREAD_H
+#include <stddef.h>
+#include "error.h"
+/*
+ * Streaming CSV input over libcsv (RFC 4180 quoting, LF or CRLF, a UTF-8
+ * BOM at the start dropped). Rows are handed to a callback one at a time
+ * with the physical line (1-based) they start on, so memory does not grow
+ * with the file. Blank lines are handed over too, as rows of 0 fields, so
+ * callers can account for every line.
+ *
+ * Limits (SPEC.md section 8): a field over CSV_MAX_FIELD bytes or a
+ * physical line over CSV_MAX_LINE bytes stops the read with an error that
+ * names the line.
+ */
+#define CSV_MAX_FIELD (1L << 20)
+#define CSV_MAX_LINE (16L << 20)
+
+struct csv_row {
+	size_t n;	/* number of fields; 0 for a blank line */
+	char **f;	/* fields, NUL-terminated, owned by the reader */
+	size_t *len;	/* their lengths */
+	long line;	/* physical line the record starts on */
+	long lines;	/* physical lines it spans (>1 with quoted newlines) */
+	int utf8_ok;	/* every field is valid UTF-8 */
+};
+
+/* return 0 to go on, anything else to stop (csv_read returns it) */
+typedef int (*csv_row_fn)(const struct csv_row *row, void *ctx);
+
+/*
+ * Read path, calling fn for every row. Returns 0 at the end of the file,
+ * fn's non-zero value if it stopped the read, or -1 with e filled on an
+ * I/O error or a limit.
+ */
+int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e);
+
+/* index of the field equal to name (case-sensitive), or -1 */
+int csv_find(const struct csv_row *row, const char *name);
+
+/* append row as one CSV line without the newline, for rejects' raw column */
+struct strbuf;
+void csv_row_format(const struct csv_row *row, struct strbuf *out);
+
+/* 1 when s[0..n) is valid UTF-8 (no overlongs, no surrogates) */
+int utf8_valid(const char *s, size_t n);
+
+/*
+ * A small CSV file read whole, for config files: the header and the rows
+ * as NUL-terminated strings. csv_table_load fails (with e naming the file)
+ * when it cannot be read. A row with another number of fields than the
+ * header is kept as read; the caller checks ncol.
+ */
+struct csv_table {
+	char *path;
+	struct csv_trow {
+		long line;
+		size_t n;
+		char **f;
+	} *rows;
+	size_t nrows, alloc;
+	size_t ncol;
+	char **head;
+};
+int csv_table_load(struct csv_table *t, const char *path, struct error *e);
+/* column index of name in the header, or -1 */
+int csv_table_col(const struct csv_table *t, const char *name);
+/* field i of row r, "" when the row is short */
+const char *csv_table_get(const struct csv_table *t, size_t r, int i);
+void csv_table_release(struct csv_table *t);
+#endif

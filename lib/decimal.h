@@ -1,0 +1,72 @@
+#ifndef DECIMAL_H
+#define DECIMAL_H
+/*
+ * Exact decimal numbers (SPEC.md section 5, "Exact numbers"). No binary
+ * floating point anywhere: a decimal is an int64_t scaled by a power of
+ * ten fixed by its use:
+ *
+ *   quantity    QTY_SCALE = 10^4  (input quantities have up to 4 decimals)
+ *   unit price  PRICE_SCALE = 10^4 (up to 4 decimals)
+ *   rate        RATE_SCALE = 10^6 (tax_rate, up to 6 decimals)
+ *
+ * An exact average is a ratio num / den, num in QTY units (licence-days)
+ * and den the days of the month; it is never stored rounded.
+ *
+ * Rounding rules, named as in SPEC.md and settings:
+ *   nearest    to the nearest integer, ties away from zero (2.5 -> 3)
+ *   half-even  to the nearest integer, ties to the even one (2.5 -> 2)
+ *   up         away from zero (2.0001 -> 3)
+ *   down       toward zero (2.9999 -> 2)
+ *   none       to 2 decimals, ties away from zero (2.345 -> 2.35)
+ * Reference values are the unit tests in tests/unit/test_decimal.c.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#define QTY_SCALE 10000
+#define PRICE_SCALE 10000
+#define RATE_SCALE 1000000
+/* largest magnitude accepted by dec_parse, in whole units */
+#define DEC_MAX_UNITS 100000000000000LL /* 10^14 */
+
+enum rounding { ROUND_NEAREST, ROUND_HALF_EVEN, ROUND_UP, ROUND_DOWN, ROUND_NONE };
+
+/*
+ * Parse s[0..n) as [-]digits[.digits] with at most maxdec decimals
+ * (0..6) and whole part below DEC_MAX_UNITS; *out = value * 10^maxdec.
+ * No blanks, exponents, signs other than a leading '-', thousands
+ * separators or bare '.'. Returns 0, or -1 with e saying why.
+ */
+struct error;
+int dec_parse(const char *s, size_t n, int maxdec, int64_t *out,
+	      struct error *e);
+/* dec_parse for QTY_SCALE (4 decimals) on a NUL-terminated string */
+int qty_parse(const char *s, int64_t *out, struct error *e);
+
+/*
+ * Divide num by den (den > 0) to an integer by the rule mode (ROUND_NONE
+ * is treated as nearest). Exact in 128 bits.
+ */
+__int128 dec_div_round(__int128 num, __int128 den, enum rounding mode);
+
+/*
+ * Round the ratio num/den (num in QTY units) to the billed quantity by
+ * mode: whole units, or 2 decimals for ROUND_NONE. Result in QTY units.
+ */
+int64_t qty_round(int64_t num, int64_t den, enum rounding mode);
+
+/*
+ * Write num/den (num scaled by 10^scale_exp) as decimal text with exactly
+ * `decimals` places, ties away from zero, into buf (at least 48 bytes).
+ * Returns buf. Example: ratio_format(buf, 1000000, 31, 4, 4) = "3.2258".
+ */
+char *ratio_format(char *buf, int64_t num, int64_t den, int scale_exp,
+		   int decimals);
+/* a QTY value with the fewest decimals that show it exactly ("12", "2.5") */
+char *qty_format(char *buf, int64_t q);
+/* a QTY value with exactly `decimals` places (rounded ties away) */
+char *qty_format_fixed(char *buf, int64_t q, int decimals);
+
+int rounding_parse(const char *s, enum rounding *out);
+const char *rounding_name(enum rounding r);
+#endif

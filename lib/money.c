@@ -1,0 +1,77 @@
+#include <string.h>
+#include "error.h"
+#include "money.h"
+#include "banned.h"
+
+static const struct currency currencies[] = {
+	{ "AUD", 2, NULL }, { "CAD", 2, NULL }, { "CHF", 2, NULL },
+	{ "DKK", 2, NULL }, { "EUR", 2, "\xe2\x82\xac" },
+	{ "GBP", 2, "\xc2\xa3" }, { "JPY", 0, "\xc2\xa5" },
+	{ "NOK", 2, NULL }, { "NZD", 2, NULL }, { "SEK", 2, NULL },
+	{ "USD", 2, "$" }, { "ZAR", 2, NULL },
+};
+#define NCUR (sizeof(currencies) / sizeof(*currencies))
+
+const struct currency *currency_find(const char *code)
+{
+	for (size_t i = 0; i < NCUR; i++)
+		if (!strcmp(currencies[i].code, code))
+			return &currencies[i];
+	return NULL;
+}
+
+const struct currency *currency_by_symbol(const char *s, size_t *symlen)
+{
+	for (size_t i = 0; i < NCUR; i++) {
+		const char *sym = currencies[i].symbol;
+
+		if (sym && !strncmp(s, sym, strlen(sym))) {
+			*symlen = strlen(sym);
+			return &currencies[i];
+		}
+	}
+	return NULL;
+}
+
+static const int64_t p10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000,
+			       10000000, 100000000 };
+
+int64_t money_amount(int64_t qty, int64_t price, const struct currency *cur)
+{
+	/* qty * price is in 10^-8 units; the minor unit is 10^-exp */
+	__int128 v = (__int128)qty * price;
+
+	return (int64_t)dec_div_round(v, p10[8 - cur->exp], ROUND_NEAREST);
+}
+
+int64_t money_tax(int64_t amount, int64_t rate)
+{
+	return (int64_t)dec_div_round((__int128)amount * rate, RATE_SCALE,
+				      ROUND_NEAREST);
+}
+
+char *money_format(char *buf, int64_t minor, const struct currency *cur)
+{
+	return ratio_format(buf, minor, 1, cur->exp, cur->exp);
+}
+
+char *price_format(char *buf, int64_t price)
+{
+	int d = 4;
+	int64_t a = price < 0 ? -price : price;
+
+	while (d > 2 && a % 10 == 0) {
+		a /= 10;
+		d--;
+	}
+	return ratio_format(buf, price, 1, 4, d);
+}
+
+int price_parse(const char *s, int64_t *out, struct error *e)
+{
+	if (dec_parse(s, strlen(s), 4, out, e) != 0)
+		return -1;
+	if (*out < 0)
+		return error_set(e, "negative price");
+	return 0;
+}

@@ -1,0 +1,61 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include "problems.h"
+#include "strbuf.h"
+#include "banned.h"
+
+const char *severity_name(enum severity s)
+{
+	return s == SEV_BLOCKING ? "blocking" : "warning";
+}
+
+int problems_open(struct problems *p, const char *path, const char *stage,
+		  struct error *e)
+{
+	p->stage = stage;
+	p->nblocking = p->nwarning = 0;
+	if (outfile_open(&p->out, path, e))
+		return -1;
+	fputs("severity,stage,code,file,line,message\n", p->out.fp);
+	return 0;
+}
+
+void problem_add(struct problems *p, enum severity sev, const char *code,
+		 const char *file, long line, const char *fmt, ...)
+{
+	struct strbuf msg = STRBUF_INIT;
+	char num[24];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	strbuf_grow(&msg, (size_t)(n > 0 ? n : 0));
+	va_start(ap, fmt);
+	vsnprintf(msg.buf, msg.alloc, fmt, ap);
+	va_end(ap);
+	msg.len = (size_t)(n > 0 ? n : 0);
+	snprintf(num, sizeof(num), "%ld", line);
+	{
+		const char *f[] = { severity_name(sev), p->stage, code,
+				    file ? file : "", line > 0 ? num : "",
+				    msg.buf };
+		csv_putrow(p->out.fp, f, 6);
+	}
+	if (sev == SEV_BLOCKING)
+		p->nblocking++;
+	else
+		p->nwarning++;
+	strbuf_release(&msg);
+}
+
+int problems_commit(struct problems *p, struct error *e)
+{
+	return outfile_commit(&p->out, e);
+}
+
+void problems_abort(struct problems *p)
+{
+	outfile_abort(&p->out);
+}

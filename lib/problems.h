@@ -1,0 +1,38 @@
+#ifndef PROBLEMS_H
+#define PROBLEMS_H
+/*
+ * A stage's list of data problems (SPEC.md section 8), written as
+ * <stage-output>.problems.csv with the columns of problems.csv:
+ * severity,stage,code,file,line,message. export gathers them, in pipeline
+ * order, into OUT/M/problems.csv.
+ *
+ * severity: "blocking" (make invoice fails at the end) or "warning".
+ * Codes (blocking): unknown-format, no-month, file-refused, conflict,
+ * gap-day, unmapped-account, unmapped-service, missing-price,
+ * config-error. Codes (warning): rejected-row, no-rows-in-month,
+ * gap-day, auto-matched, rounded-to-zero, no-psa-units, psa-unplaced.
+ * file is the inbox name (or config file) the problem is about, line its
+ * physical line or 0 when none applies.
+ */
+#include <stdio.h>
+#include "error.h"
+#include "outfile.h"
+
+enum severity { SEV_BLOCKING, SEV_WARNING };
+
+struct problems {
+	struct outfile out;
+	const char *stage;
+	size_t nblocking, nwarning;
+};
+
+/* open path for writing (atomically) and write the header */
+int problems_open(struct problems *p, const char *path, const char *stage,
+		  struct error *e);
+void problem_add(struct problems *p, enum severity sev, const char *code,
+		 const char *file, long line, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+int problems_commit(struct problems *p, struct error *e);
+void problems_abort(struct problems *p);
+const char *severity_name(enum severity s);
+#endif

@@ -1,0 +1,158 @@
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "settings.h"
+#include "banned.h"
+
+void settings_init(struct settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->psa = PSA_AUTOTASK;
+	s->calendar = CAL_US;
+	s->currency = currency_find("USD");
+	memcpy(s->invoice_prefix, "INV", 4);
+	s->payment_terms_days = 30;
+	s->tax_rate = 0;
+	s->gap_days = GAP_ERROR;
+	s->rounding = ROUND_NEAREST;
+	s->rounding_set = 0;
+}
+
+const char *psa_name(enum psa p)
+{
+	return p == PSA_AUTOTASK ? "autotask" : "connectwise";
+}
+
+const char *gap_mode_name(enum gap_mode g)
+{
+	return g == GAP_ERROR ? "error" : g == GAP_ZERO ? "zero" : "carry";
+}
+
+static int bad(struct error *e, const char *path, const char *key,
+	       const char *why, json_t *v)
+{
+	char *txt = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	int r = error_set(e, "%s: %s: %s (%s)", path, key, why,
+			  txt ? txt : "?");
+
+	free(txt);
+	return r;
+}
+
+static const char *str(json_t *v)
+{
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int settings_load(struct settings *s, const char *path, struct error *e)
+{
+	json_error_t je;
+	json_t *root, *v;
+	const char *key;
+	struct stat st;
+	int ret = -1;
+
+	if (stat(path, &st) != 0 && errno == ENOENT)
+		goto defaults;
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!root)
+		return error_set(e, "%s:%d: %s", path, je.line, je.text);
+	if (!json_is_object(root)) {
+		error_set(e, "%s: not a JSON object", path);
+		goto out;
+	}
+	json_object_foreach(root, key, v) {
+		const char *t = str(v);
+
+		if (!strcmp(key, "psa")) {
+			if (t && !strcmp(t, "autotask"))
+				s->psa = PSA_AUTOTASK;
+			else if (t && !strcmp(t, "connectwise"))
+				s->psa = PSA_CONNECTWISE;
+			else {
+				bad(e, path, key, "must be \"autotask\" or \"connectwise\"", v);
+				goto out;
+			}
+		} else if (!strcmp(key, "calendar")) {
+			if (!t || cal_parse(t, &s->calendar)) {
+				bad(e, path, key, "must be \"US\", \"IE\", \"JP\" or \"none\"", v);
+				goto out;
+			}
+		} else if (!strcmp(key, "currency")) {
+			if (!t || !(s->currency = currency_find(t))) {
+				bad(e, path, key, "unknown currency code", v);
+				goto out;
+			}
+		} else if (!strcmp(key, "invoice_prefix")) {
+			size_t n = t ? strlen(t) : 0;
+			int okp = n > 0 && n < sizeof(s->invoice_prefix);
+
+			for (size_t i = 0; okp && i < n; i++)
+				if (!((t[i] >= 'A' && t[i] <= 'Z') ||
+				      (t[i] >= 'a' && t[i] <= 'z') ||
+				      (t[i] >= '0' && t[i] <= '9') ||
+				      t[i] == '-' || t[i] == '_'))
+					okp = 0;
+			if (!okp) {
+				bad(e, path, key, "must be 1 to 32 letters, digits, '-' or '_'", v);
+				goto out;
+			}
+			memcpy(s->invoice_prefix, t, n + 1);
+		} else if (!strcmp(key, "payment_terms_days")) {
+			json_int_t d;
+
+			if (!json_is_integer(v) || (d = json_integer_value(v)) < 0 ||
+			    d > 365) {
+				bad(e, path, key, "must be a whole number of days from 0 to 365", v);
+				goto out;
+			}
+			s->payment_terms_days = (int)d;
+		} else if (!strcmp(key, "tax_rate")) {
+			int64_t r;
+
+			if (json_is_number(v)) {
+				bad(e, path, key, "must be a string such as \"0.0825\", not a JSON number", v);
+				goto out;
+			}
+			if (!t || dec_parse(t, strlen(t), 6, &r, NULL) || r < 0 ||
+			    r >= RATE_SCALE) {
+				bad(e, path, key, "must be a decimal string from \"0\" to below \"1\" with up to 6 decimals", v);
+				goto out;
+			}
+			s->tax_rate = r;
+		} else if (!strcmp(key, "gap_days")) {
+			if (t && !strcmp(t, "error"))
+				s->gap_days = GAP_ERROR;
+			else if (t && !strcmp(t, "zero"))
+				s->gap_days = GAP_ZERO;
+			else if (t && !strcmp(t, "carry"))
+				s->gap_days = GAP_CARRY;
+			else {
+				bad(e, path, key, "must be \"error\", \"zero\" or \"carry\"", v);
+				goto out;
+			}
+		} else if (!strcmp(key, "rounding")) {
+			if (!t || rounding_parse(t, &s->rounding)) {
+				bad(e, path, key, "must be \"nearest\", \"half-even\", \"up\", \"down\" or \"none\"", v);
+				goto out;
+			}
+			s->rounding_set = 1;
+		} else {
+			bad(e, path, key, "unknown key", v);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	json_decref(root);
+	if (ret)
+		return ret;
+defaults:
+	if (!s->rounding_set)
+		s->rounding = s->psa == PSA_AUTOTASK ? ROUND_NEAREST : ROUND_NONE;
+	if (s->psa == PSA_AUTOTASK && s->rounding == ROUND_NONE)
+		return error_set(e, "%s: rounding: autotask takes whole units only (\"none\")", path);
+	return 0;
+}

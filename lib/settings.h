@@ -1,0 +1,40 @@
+#ifndef SETTINGS_H
+#define SETTINGS_H
+/*
+ * config/settings.json (SPEC.md section 5, "Settings"). Every key is
+ * optional; defaults are in settings_init. Decimal settings (tax_rate) are
+ * JSON strings: a JSON number there is refused, since JSON readers turn
+ * numbers into binary floating point. Unknown keys and bad values are
+ * configuration errors naming the key.
+ */
+#include <stdint.h>
+#include "calendar.h"
+#include "decimal.h"
+#include "error.h"
+#include "money.h"
+
+enum psa { PSA_AUTOTASK, PSA_CONNECTWISE };
+enum gap_mode { GAP_ERROR, GAP_ZERO, GAP_CARRY };
+
+struct settings {
+	enum psa psa;			/* default autotask */
+	enum calendar calendar;		/* default US */
+	const struct currency *currency; /* default USD */
+	char invoice_prefix[33];	/* default "INV" */
+	int payment_terms_days;		/* default 30, 0..365 */
+	int64_t tax_rate;		/* RATE_SCALE units, default 0 */
+	enum gap_mode gap_days;		/* default error */
+	enum rounding rounding;		/* settings' rounding, else PSA's */
+	int rounding_set;		/* rounding came from the file */
+};
+
+void settings_init(struct settings *s);
+/*
+ * Read path into s (after settings_init). A missing file leaves the
+ * defaults and returns 0. Returns -1 with e as "<path>: <key>: <why>
+ * (\"<value>\")" on a bad file.
+ */
+int settings_load(struct settings *s, const char *path, struct error *e);
+const char *psa_name(enum psa p);
+const char *gap_mode_name(enum gap_mode g);
+#endif

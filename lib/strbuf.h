@@ -1,0 +1,25 @@
+#ifndef STRBUF_H
+#define STRBUF_H
+#include <stddef.h>
+/*
+ * A growable NUL-terminated byte buffer (git's strbuf, cut down).
+ * STRBUF_INIT is an empty buffer that owns nothing; strbuf_release frees
+ * and leaves it empty again; strbuf_detach hands the string to the caller.
+ */
+struct strbuf {
+	size_t len, alloc;
+	char *buf;
+};
+extern char strbuf_empty[];
+#define STRBUF_INIT { 0, 0, strbuf_empty }
+void strbuf_init(struct strbuf *sb);
+void strbuf_release(struct strbuf *sb);
+char *strbuf_detach(struct strbuf *sb);
+void strbuf_grow(struct strbuf *sb, size_t extra);
+void strbuf_add(struct strbuf *sb, const void *data, size_t len);
+void strbuf_addstr(struct strbuf *sb, const char *s);
+void strbuf_addch(struct strbuf *sb, int c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void strbuf_reset(struct strbuf *sb);
+#endif
