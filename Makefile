@@ -88,7 +88,7 @@ $(M)/inbox.mk: $(INBOX) bin/extract
 -include $(M)/inbox.mk
 endif
 
-$(M)/daily-average.csv $(M)/daily.csv $(M)/daily-average.problems.csv &: \
+$(M)/daily-average.csv $(M)/daily.csv $(M)/daily-average.json $(M)/daily-average.problems.csv &: \
 		$(EXTRACTS) $(M)/inbox.mk bin/daily-average $(call cfg,settings.json)
 	bin/daily-average --month $(MONTH) --config $(CONFIG) -o $(M) $(EXTRACTS)
 
@@ -107,7 +107,7 @@ $(M)/invoices.json $(M)/invoice-lines.csv $(M)/invoice.problems.csv &: \
 
 $(M)/summary.json $(M)/problems.csv &: \
 		$(M)/invoices.json $(M)/round.problems.csv $(M)/map.problems.csv \
-		$(M)/daily-average.problems.csv $(EXTRACTS) bin/export $(call cfg,settings.json)
+		$(M)/daily-average.problems.csv $(M)/daily-average.json $(EXTRACTS) bin/export $(call cfg,settings.json)
 	bin/export --month $(MONTH) --config $(CONFIG) $(M)
 
 .PHONY: invoice
