@@ -130,7 +130,7 @@ bin/tests/%: tests/unit/%.c lib/libtally.a $(LIB_HDR) | bin/.deps
 
 .PHONY: test
 test: all $(UNIT_BIN)
-	@LC_ALL=C bash tests/run $(UNIT_BIN)
+	@CASES='$(CASES)' LC_ALL=C bash tests/run $(UNIT_BIN)
 
 .PHONY: bench
 bench: all
