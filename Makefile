@@ -77,6 +77,8 @@ endif
 endif
 
 cfg = $(wildcard $(CONFIG)/$(1))
+# a stage's command; `make bench` sets RUN to a wrapper that measures it
+run = $(if $(RUN),$(RUN) $(1) )bin/$(1)
 
 # extract: one rule per inbox file, written by bin/extract --make-rules into
 # $(M)/inbox.mk (names with spaces or parentheses become safe names, linked
@@ -90,25 +92,25 @@ endif
 
 $(M)/daily-average.csv $(M)/daily.csv $(M)/daily-average.json $(M)/daily-average.problems.csv &: \
 		$(EXTRACTS) $(M)/inbox.mk bin/daily-average $(call cfg,settings.json)
-	bin/daily-average --month $(MONTH) --config $(CONFIG) -o $(M) $(EXTRACTS)
+	$(call run,daily-average) --month $(MONTH) --config $(CONFIG) -o $(M) $(EXTRACTS)
 
 $(M)/mapped.csv $(M)/unmapped-accounts.csv $(M)/unmapped-services.csv $(M)/auto-matched.csv $(M)/map.problems.csv &: \
 		$(M)/daily-average.csv bin/map $(call cfg,settings.json) \
 		$(call cfg,accounts.csv) $(call cfg,services.csv) $(call cfg,psa-companies.csv)
-	bin/map --month $(MONTH) --config $(CONFIG) -o $(M) $(M)/daily-average.csv
+	$(call run,map) --month $(MONTH) --config $(CONFIG) -o $(M) $(M)/daily-average.csv
 
 $(M)/rounded.csv $(M)/round.problems.csv &: $(M)/mapped.csv bin/round
-	bin/round --month $(MONTH) -o $(M) $(M)/mapped.csv
+	$(call run,round) --month $(MONTH) -o $(M) $(M)/mapped.csv
 
 $(M)/invoices.json $(M)/invoice-lines.csv $(M)/invoice.problems.csv &: \
 		$(M)/rounded.csv $(M)/mapped.csv bin/invoice $(call cfg,settings.json) \
 		$(call cfg,prices.csv) $(call cfg,holidays.csv)
-	bin/invoice --month $(MONTH) --config $(CONFIG) -o $(M) $(M)/rounded.csv $(M)/mapped.csv
+	$(call run,invoice) --month $(MONTH) --config $(CONFIG) -o $(M) $(M)/rounded.csv $(M)/mapped.csv
 
 $(M)/summary.json $(M)/problems.csv &: \
 		$(M)/invoices.json $(M)/round.problems.csv $(M)/map.problems.csv \
 		$(M)/daily-average.problems.csv $(M)/daily-average.json $(EXTRACTS) bin/export $(call cfg,settings.json)
-	bin/export --month $(MONTH) --config $(CONFIG) $(M)
+	$(call run,export) --month $(MONTH) --config $(CONFIG) $(M)
 
 .PHONY: invoice
 invoice: $(M)/summary.json
@@ -132,8 +134,12 @@ bin/tests/%: tests/unit/%.c lib/libtally.a $(LIB_HDR) | bin/.deps
 test: all $(UNIT_BIN)
 	@CASES='$(CASES)' LC_ALL=C bash tests/run $(UNIT_BIN)
 
+bin/bench/%: tests/bench/%.c
+	@mkdir -p bin/bench
+	$(CC) -O2 -Wall -o $@ $<
+
 .PHONY: bench
-bench: all
+bench: all bin/bench/gen bin/bench/measure
 	@bash tests/bench/run
 
 .PHONY: clean
