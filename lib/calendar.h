@@ -9,7 +9,9 @@
  * an observed or substitute day off, not (JP) a bank closure day of
  * Dec 31 to Jan 3, and not one of the extra dates of config/holidays.csv.
  * CAL_NONE has no public holidays: only weekends and the extra dates.
- * Rules cover the years 2000 to 2099 (CAL_MIN_YEAR..CAL_MAX_YEAR).
+ * Rules cover the years 2000 to 2099 (CAL_MIN_YEAR..CAL_MAX_YEAR) and
+ * 2100, where the invoice date of December 2099 falls; outside them only
+ * weekends and the extra dates are days off.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -32,7 +34,7 @@ const char *cal_name(enum calendar c);
  * The days off of year y in calendar c (public holidays, observed and
  * substitute days, JP bank closure days), sorted by date, at most max
  * written to out. Returns how many there are (may exceed max), or 0 for
- * CAL_NONE or a year outside 2000..2099.
+ * CAL_NONE or a year outside 2000..2100.
  */
 size_t cal_holidays(enum calendar c, int y, struct holiday *out, size_t max);
 
