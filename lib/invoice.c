@@ -1,0 +1,447 @@
+/*
+ * Draft invoices: the rules are in invoice.h. Reference values (checked by
+ * hand in tests/unit/test_invoice.c and tests/cases/3*):
+ *   3 x 3.75 USD = 11.25; 2.5 x 0.05 USD = 0.125 -> 0.13 (half away);
+ *   7 x 333.3333 JPY = 2333.3331 -> 2333;
+ *   tax 0.0825 on a subtotal of 100.05 USD = 8.254125 -> 8.25, once, not
+ *   per line.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include "csvread.h"
+#include "date.h"
+#include "decimal.h"
+#include "invoice.h"
+#include "strbuf.h"
+#include "xalloc.h"
+#include "banned.h"
+
+int period_init(struct period *p, const char *month, enum calendar cal,
+		const struct cal_extra *x, int terms, struct error *e)
+{
+	int ny, nm;
+
+	if (month_parse(month, &p->y, &p->m))
+		return error_set(e, "bad month, expected YYYY-MM from 2000-01 to 2099-12 (\"%s\")",
+				 month);
+	memcpy(p->month, month, 7);
+	p->month[7] = '\0';
+	p->start = days_from_civil(p->y, p->m, 1);
+	p->end = days_from_civil(p->y, p->m, days_in_month(p->y, p->m));
+	ny = p->m == 12 ? p->y + 1 : p->y;
+	nm = p->m == 12 ? 1 : p->m + 1;
+	p->invoice_date = cal_first_business_day(cal, days_from_civil(ny, nm, 1), x);
+	p->due_date = p->invoice_date + terms;
+	return 0;
+}
+
+/* --- mapped.csv: the names ------------------------------------------------ */
+
+struct names_ctx {
+	struct invoice_names *n;
+	const char *path;
+	int col_cid, col_cname, col_pid, col_pname;
+	int seen_header;
+	struct strbuf key;
+	struct error *e;
+};
+
+static int need_col(const struct csv_row *row, const char *name, int *col,
+		    const char *path, struct error *e)
+{
+	*col = csv_find(row, name);
+	if (*col < 0)
+		return error_set(e, "%s:%ld: missing column (\"%s\")", path,
+				 row->line, name);
+	return 0;
+}
+
+static void put_name(struct strmap *m, const char *key, size_t klen,
+		     const char *name)
+{
+	int created;
+	void **slot = strmap_slot(m, key, klen, &created);
+
+	if (created)
+		*slot = xstrdup(name);
+}
+
+static int names_row(const struct csv_row *row, void *vc)
+{
+	struct names_ctx *c = vc;
+
+	if (row->n == 0)
+		return 0;
+	if (!c->seen_header) {
+		c->seen_header = 1;
+		if (need_col(row, "psa_company_id", &c->col_cid, c->path, c->e) ||
+		    need_col(row, "psa_company_name", &c->col_cname, c->path, c->e) ||
+		    need_col(row, "psa_product_id", &c->col_pid, c->path, c->e) ||
+		    need_col(row, "psa_product_name", &c->col_pname, c->path, c->e))
+			return -1;
+		return 0;
+	}
+	if (!row->utf8_ok)
+		return error_set(c->e, "%s:%ld: invalid UTF-8", c->path, row->line);
+	if ((size_t)c->col_cid >= row->n || (size_t)c->col_cname >= row->n ||
+	    (size_t)c->col_pid >= row->n || (size_t)c->col_pname >= row->n)
+		return error_set(c->e, "%s:%ld: short row (%zu fields)", c->path,
+				 row->line, row->n);
+	put_name(&c->n->company, row->f[c->col_cid], row->len[c->col_cid],
+		 row->f[c->col_cname]);
+	strbuf_reset(&c->key);
+	strbuf_add(&c->key, row->f[c->col_cid], row->len[c->col_cid]);
+	strbuf_addch(&c->key, '\0');
+	strbuf_add(&c->key, row->f[c->col_pid], row->len[c->col_pid]);
+	put_name(&c->n->product, c->key.buf, c->key.len, row->f[c->col_pname]);
+	return 0;
+}
+
+int invoice_names_load(struct invoice_names *n, const char *path,
+		       struct error *e)
+{
+	struct names_ctx c = { n, path, 0, 0, 0, 0, 0, STRBUF_INIT, e };
+	int ret = csv_read(path, names_row, &c, e);
+
+	strbuf_release(&c.key);
+	if (!ret && !c.seen_header)
+		ret = error_set(e, "%s: empty file, expected a header", path);
+	return ret ? -1 : 0;
+}
+
+void invoice_names_release(struct invoice_names *n)
+{
+	strmap_free_values(&n->company);
+	strmap_free_values(&n->product);
+}
+
+/* --- rounded.csv: the lines ----------------------------------------------- */
+
+void invoice_run_init(struct invoice_run *r, const struct period *p,
+		      int64_t tax_rate)
+{
+	memset(r, 0, sizeof(*r));
+	r->period = *p;
+	r->tax_rate = tax_rate;
+}
+
+struct rounded_ctx {
+	struct invoice_run *r;
+	const char *path;
+	const struct invoice_names *names;
+	const struct prices *prices;
+	struct problems *probs;
+	int col_cid, col_pid, col_exact, col_qty;
+	int seen_header;
+	size_t ncol;
+	struct strbuf key;
+	struct error *e;
+};
+
+static int rounded_row(const struct csv_row *row, void *vc)
+{
+	struct rounded_ctx *c = vc;
+	const char *cid, *pid, *exact, *qtxt, *cname, *pname;
+	const struct price *pr;
+	struct invoice_line *l;
+	struct error qe;
+	int64_t qty, ex;
+
+	if (row->n == 0)
+		return 0;
+	if (!c->seen_header) {
+		c->seen_header = 1;
+		c->ncol = row->n;
+		if (need_col(row, "psa_company_id", &c->col_cid, c->path, c->e) ||
+		    need_col(row, "psa_product_id", &c->col_pid, c->path, c->e) ||
+		    need_col(row, "exact_quantity", &c->col_exact, c->path, c->e) ||
+		    need_col(row, "quantity", &c->col_qty, c->path, c->e))
+			return -1;
+		return 0;
+	}
+	if (row->n != c->ncol)
+		return error_set(c->e, "%s:%ld: expected %zu fields, found %zu",
+				 c->path, row->line, c->ncol, row->n);
+	if (!row->utf8_ok)
+		return error_set(c->e, "%s:%ld: invalid UTF-8", c->path, row->line);
+	cid = row->f[c->col_cid];
+	pid = row->f[c->col_pid];
+	exact = row->f[c->col_exact];
+	qtxt = row->f[c->col_qty];
+	if (qty_parse(qtxt, &qty, &qe) || qty < 0)
+		return error_set(c->e, "%s:%ld: bad quantity (\"%s\")", c->path,
+				 row->line, qtxt);
+	if (qty_parse(exact, &ex, &qe) || ex < 0)
+		return error_set(c->e, "%s:%ld: bad exact_quantity (\"%s\")",
+				 c->path, row->line, exact);
+	cname = strmap_get(&c->names->company, cid, strlen(cid));
+	strbuf_reset(&c->key);
+	strbuf_addstr(&c->key, cid);
+	strbuf_addch(&c->key, '\0');
+	strbuf_addstr(&c->key, pid);
+	pname = strmap_get(&c->names->product, c->key.buf, c->key.len);
+	if (!cname || !pname)
+		return error_set(c->e, "%s:%ld: company and product not in mapped.csv (\"%s,%s\")",
+				 c->path, row->line, cid, pid);
+	if (qty == 0)
+		return 0;	/* no line; round warned of a quantity rounded to 0 */
+	pr = prices_find(c->prices, pid, cid, c->r->period.end);
+	if (!pr) {
+		char day[11];
+
+		problem_add(c->probs, SEV_BLOCKING, "missing-price", "prices.csv", 0,
+			    "no price of product %s (%s) for company %s (%s) in effect on %s; the line is left out",
+			    pid, pname, cid, cname,
+			    date_format(day, c->r->period.end));
+		return 0;
+	}
+	XGROW(c->r->lines, c->r->alloc, c->r->nlines + 1);
+	l = &c->r->lines[c->r->nlines++];
+	l->company_id = xstrdup(cid);
+	l->company_name = xstrdup(cname);
+	l->product_id = xstrdup(pid);
+	l->product_name = xstrdup(pname);
+	l->exact_quantity = xstrdup(exact);
+	l->quantity = xstrdup(qtxt);
+	l->qty = qty;
+	l->unit_price = pr->unit_price;
+	l->currency = pr->currency;
+	l->amount = money_amount(qty, pr->unit_price, pr->currency);
+	return 0;
+}
+
+int invoice_read_rounded(struct invoice_run *r, const char *path,
+			 const struct invoice_names *names,
+			 const struct prices *prices, struct problems *probs,
+			 struct error *e)
+{
+	struct rounded_ctx c = { r, path, names, prices, probs, 0, 0, 0, 0, 0,
+				 0, STRBUF_INIT, e };
+	int ret = csv_read(path, rounded_row, &c, e);
+
+	strbuf_release(&c.key);
+	if (!ret && !c.seen_header)
+		ret = error_set(e, "%s: empty file, expected a header", path);
+	return ret ? -1 : 0;
+}
+
+/* --- grouping and totals -------------------------------------------------- */
+
+static int line_order(const void *a, const void *b)
+{
+	const struct invoice_line *x = a, *y = b;
+	int c = strcmp(x->company_id, y->company_id);
+
+	if (!c)
+		c = strcmp(x->currency->code, y->currency->code);
+	if (!c)
+		c = strcmp(x->product_id, y->product_id);
+	return c;
+}
+
+void invoice_run_finish(struct invoice_run *r)
+{
+	size_t i = 0, alloc = 0;
+
+	if (r->nlines)
+		qsort(r->lines, r->nlines, sizeof(*r->lines), line_order);
+	while (i < r->nlines) {
+		const struct invoice_line *l = &r->lines[i];
+		struct invoice *inv;
+		struct strbuf num = STRBUF_INIT;
+		size_t j = i, k;
+		int several = 0;
+
+		while (j < r->nlines && !strcmp(r->lines[j].company_id, l->company_id) &&
+		       r->lines[j].currency == l->currency)
+			j++;
+		/* another currency of the same company, before or after */
+		for (k = i; k > 0 && !strcmp(r->lines[k - 1].company_id, l->company_id); k--)
+			several = 1;
+		if (j < r->nlines && !strcmp(r->lines[j].company_id, l->company_id))
+			several = 1;
+		XGROW(r->inv, alloc, r->ninv + 1);
+		inv = &r->inv[r->ninv++];
+		memset(inv, 0, sizeof(*inv));
+		strbuf_addf(&num, "DRAFT-%s", l->company_id);
+		if (several)
+			strbuf_addf(&num, "-%s", l->currency->code);
+		inv->number = strbuf_detach(&num);
+		inv->line = l;
+		inv->nlines = j - i;
+		inv->currency = l->currency;
+		for (k = i; k < j; k++)
+			inv->subtotal += r->lines[k].amount;
+		inv->tax = money_tax(inv->subtotal, r->tax_rate);
+		inv->total = inv->subtotal + inv->tax;
+		i = j;
+	}
+}
+
+char *rate_format(char *buf, int64_t rate)
+{
+	int d = 6;
+	int64_t a = rate < 0 ? -rate : rate;
+
+	while (d > 0 && a % 10 == 0) {
+		a /= 10;
+		d--;
+	}
+	return ratio_format(buf, rate, 1, 6, d);
+}
+
+static void description(struct strbuf *sb, const struct invoice_line *l,
+			const struct period *p)
+{
+	strbuf_reset(sb);
+	strbuf_addf(sb, "%s, %s %d", *l->product_name ? l->product_name : l->product_id,
+		    month_name(p->m), p->y);
+}
+
+/* --- outputs -------------------------------------------------------------- */
+
+void invoice_write_lines(const struct invoice_run *r, FILE *fp)
+{
+	struct strbuf desc = STRBUF_INIT;
+	char idate[11], ddate[11], ps[11], pe[11], price[48], amount[48];
+	size_t i, k;
+
+	fputs("invoice_number,invoice_date,due_date,period_start,period_end,"
+	      "psa_company_id,psa_company_name,psa_product_id,psa_product_name,"
+	      "description,exact_quantity,quantity,unit_price,amount,currency\n",
+	      fp);
+	date_format(idate, r->period.invoice_date);
+	date_format(ddate, r->period.due_date);
+	date_format(ps, r->period.start);
+	date_format(pe, r->period.end);
+	for (i = 0; i < r->ninv; i++) {
+		const struct invoice *inv = &r->inv[i];
+
+		for (k = 0; k < inv->nlines; k++) {
+			const struct invoice_line *l = &inv->line[k];
+			const char *f[15];
+
+			description(&desc, l, &r->period);
+			f[0] = inv->number;
+			f[1] = idate;
+			f[2] = ddate;
+			f[3] = ps;
+			f[4] = pe;
+			f[5] = l->company_id;
+			f[6] = l->company_name;
+			f[7] = l->product_id;
+			f[8] = l->product_name;
+			f[9] = desc.buf;
+			f[10] = l->exact_quantity;
+			f[11] = l->quantity;
+			f[12] = price_format(price, l->unit_price);
+			f[13] = money_format(amount, l->amount, l->currency);
+			f[14] = l->currency->code;
+			csv_putrow(fp, f, 15);
+		}
+	}
+	strbuf_release(&desc);
+}
+
+/*
+ * jansson ownership, as used below: json_object()/json_array()/
+ * json_string() return a new reference owned by the caller;
+ * json_object_set_new() and json_array_append_new() steal the reference
+ * of the value passed (even when they fail), so a built tree is released
+ * by one json_decref() of its root. json_string() returns NULL on invalid
+ * UTF-8; every string here comes from files checked to be UTF-8, and a
+ * NULL is caught by set() rather than dropped silently.
+ */
+static void set(json_t *o, const char *key, json_t *v, int *bad)
+{
+	if (!v || json_object_set_new(o, key, v))	/* steals v */
+		*bad = 1;
+}
+
+static void set_str(json_t *o, const char *key, const char *s, int *bad)
+{
+	set(o, key, json_string(s), bad);
+}
+
+int invoice_write_json(const struct invoice_run *r, FILE *fp, struct error *e)
+{
+	struct strbuf desc = STRBUF_INIT;
+	char buf[48], rate[48];
+	json_t *root = json_object(), *arr = json_array();
+	int bad = !root || !arr;
+	size_t i, k;
+
+	rate_format(rate, r->tax_rate);
+	set_str(root, "month", r->period.month, &bad);
+	set_str(root, "period_start", date_format(buf, r->period.start), &bad);
+	set_str(root, "period_end", date_format(buf, r->period.end), &bad);
+	set_str(root, "status", "draft", &bad);
+	set(root, "invoices", arr, &bad);	/* root owns arr; arr stays valid */
+	for (i = 0; i < r->ninv && !bad; i++) {
+		const struct invoice *inv = &r->inv[i];
+		const struct currency *cur = inv->currency;
+		json_t *o = json_object(), *lines = json_array();
+
+		if (!o || !lines || json_array_append_new(arr, o)) {	/* steals o */
+			json_decref(lines);
+			bad = 1;
+			break;
+		}
+		set_str(o, "invoice_number", inv->number, &bad);
+		set_str(o, "psa_company_id", inv->line[0].company_id, &bad);
+		set_str(o, "psa_company_name", inv->line[0].company_name, &bad);
+		set_str(o, "currency", cur->code, &bad);
+		set_str(o, "invoice_date", date_format(buf, r->period.invoice_date), &bad);
+		set_str(o, "due_date", date_format(buf, r->period.due_date), &bad);
+		set(o, "lines", lines, &bad);
+		for (k = 0; k < inv->nlines; k++) {
+			const struct invoice_line *l = &inv->line[k];
+			json_t *lo = json_object();
+
+			if (!lo || json_array_append_new(lines, lo)) {	/* steals lo */
+				bad = 1;
+				break;
+			}
+			description(&desc, l, &r->period);
+			set_str(lo, "psa_product_id", l->product_id, &bad);
+			set_str(lo, "psa_product_name", l->product_name, &bad);
+			set_str(lo, "description", desc.buf, &bad);
+			set_str(lo, "exact_quantity", l->exact_quantity, &bad);
+			set_str(lo, "quantity", l->quantity, &bad);
+			set_str(lo, "unit_price", price_format(buf, l->unit_price), &bad);
+			set_str(lo, "amount", money_format(buf, l->amount, cur), &bad);
+		}
+		set_str(o, "subtotal", money_format(buf, inv->subtotal, cur), &bad);
+		set_str(o, "tax_rate", rate, &bad);
+		set_str(o, "tax", money_format(buf, inv->tax, cur), &bad);
+		set_str(o, "total", money_format(buf, inv->total, cur), &bad);
+	}
+	strbuf_release(&desc);
+	if (!bad && (json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ||
+		     putc('\n', fp) == EOF))
+		bad = 1;
+	json_decref(root);	/* frees the whole tree */
+	return bad ? error_set(e, "cannot build or write invoices.json") : 0;
+}
+
+void invoice_run_release(struct invoice_run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nlines; i++) {
+		struct invoice_line *l = &r->lines[i];
+
+		free(l->company_id);
+		free(l->company_name);
+		free(l->product_id);
+		free(l->product_name);
+		free(l->exact_quantity);
+		free(l->quantity);
+	}
+	for (i = 0; i < r->ninv; i++)
+		free(r->inv[i].number);
+	free(r->lines);
+	free(r->inv);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,118 @@
+#ifndef INVOICE_H
+#define INVOICE_H
+/*
+ * Draft invoices of a month (SPEC.md section 5, "Prices" and "Invoices";
+ * layouts in README.md, "Files between stages").
+ *
+ * Input: rounded.csv (the billed quantity per PSA company and product)
+ * and mapped.csv (the names of companies and products). For each
+ * (company, product) with quantity > 0, the unit price in effect on the
+ * last day of the month (prices.h) gives
+ *
+ *   amount   = quantity x unit_price, rounded half away from zero to the
+ *              currency's minor unit, per line (money_amount);
+ *   subtotal = the sum of the invoice's amounts;
+ *   tax      = subtotal x tax_rate, rounded the same way, once;
+ *   total    = subtotal + tax.
+ *
+ * A quantity of 0 makes no line. A quantity > 0 without a price makes no
+ * line either (never billed at 0) and a blocking `missing-price` problem.
+ * One invoice per company and currency, numbered DRAFT-<company>, or
+ * DRAFT-<company>-<currency> for a company billed in several currencies
+ * in the month. Invoices are sorted by company id then currency (byte
+ * order), lines by product id. Line description: "<product name>,
+ * <Month> <YYYY>" ("Keeper Business, October 2026"); the product id when
+ * the name is empty.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include "calendar.h"
+#include "error.h"
+#include "money.h"
+#include "prices.h"
+#include "problems.h"
+#include "strmap.h"
+
+/* the month billed and its invoice dates */
+struct period {
+	char month[8];		/* "YYYY-MM" */
+	int y, m;
+	int32_t start, end;	/* first and last day of the month */
+	int32_t invoice_date;	/* first business day on/after the 1st of the next month */
+	int32_t due_date;	/* invoice_date + payment terms */
+};
+
+/*
+ * Fill p for month ("YYYY-MM", 2000-01..2099-12) in calendar cal with the
+ * extra days off x (may be NULL) and terms days to pay. Returns 0, or -1
+ * with e set for a bad month.
+ */
+int period_init(struct period *p, const char *month, enum calendar cal,
+		const struct cal_extra *x, int terms, struct error *e);
+
+/* names of companies and products, from mapped.csv (first row wins) */
+struct invoice_names {
+	struct strmap company;	/* company id -> name (owned char *) */
+	struct strmap product;	/* "<company>\0<product>" -> name (owned) */
+};
+#define INVOICE_NAMES_INIT { STRMAP_INIT, STRMAP_INIT }
+/* 0, or -1 with e naming the file and line (a malformed mapped.csv) */
+int invoice_names_load(struct invoice_names *n, const char *path,
+		       struct error *e);
+void invoice_names_release(struct invoice_names *n);
+
+struct invoice_line {
+	char *company_id, *company_name, *product_id, *product_name;
+	char *exact_quantity, *quantity;	/* text as in rounded.csv */
+	int64_t qty;				/* QTY_SCALE units */
+	int64_t unit_price;			/* PRICE_SCALE units */
+	const struct currency *currency;
+	int64_t amount;				/* minor units */
+};
+
+struct invoice {
+	char *number;				/* owned */
+	const struct invoice_line *line;	/* its lines, in run->lines */
+	size_t nlines;
+	const struct currency *currency;
+	int64_t subtotal, tax, total;		/* minor units */
+};
+
+struct invoice_run {
+	struct period period;
+	int64_t tax_rate;			/* RATE_SCALE units */
+	struct invoice_line *lines;		/* owned, with their strings */
+	size_t nlines, alloc;
+	struct invoice *inv;			/* owned, after invoice_run_finish */
+	size_t ninv;
+};
+
+/* an empty run for period p and tax rate (RATE_SCALE units) */
+void invoice_run_init(struct invoice_run *r, const struct period *p,
+		      int64_t tax_rate);
+
+/*
+ * Read rounded.csv at path: a line per row with quantity > 0 and a price,
+ * a missing-price problem into probs for each row with quantity > 0 and
+ * none. Returns 0, or -1 with e naming the file and line when the file
+ * cannot be read or is malformed (a row not in names included).
+ */
+int invoice_read_rounded(struct invoice_run *r, const char *path,
+			 const struct invoice_names *names,
+			 const struct prices *prices, struct problems *probs,
+			 struct error *e);
+
+/* sort the lines, group them into invoices, number them, add them up */
+void invoice_run_finish(struct invoice_run *r);
+
+/* invoice-lines.csv, header included */
+void invoice_write_lines(const struct invoice_run *r, FILE *fp);
+/* invoices.json; 0, or -1 with e set when JSON cannot be written */
+int invoice_write_json(const struct invoice_run *r, FILE *fp,
+		       struct error *e);
+
+void invoice_run_release(struct invoice_run *r);
+
+/* a RATE_SCALE rate with the fewest decimals that show it ("0.0825", "0") */
+char *rate_format(char *buf, int64_t rate);
+#endif
