@@ -45,6 +45,9 @@ int dec_parse(const char *s, size_t n, int maxdec, int64_t *out,
 	if (i != n || intdigits == 0)
 		return error_set(e, "not a number");
 	frac *= pow10tab[maxdec - (int)fracdigits];
+	/* with 5 or 6 decimals, 10^14 units no longer fit in 64 bits */
+	if (whole > (INT64_MAX - frac) / pow10tab[maxdec])
+		return error_set(e, "number too large");
 	*out = whole * pow10tab[maxdec] + frac;
 	if (neg)
 		*out = -*out;
