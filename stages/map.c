@@ -1,3 +1,131 @@
+/*
+ * map: daily-average.csv in; mapped.csv, the lists to fix
+ * (unmapped-accounts.csv, unmapped-services.csv, auto-matched.csv) and
+ * map.problems.csv out (SPEC.md section 5 "Mapping"; README "Files
+ * between stages"). The rules are in lib/mapping.c and lib/billing.c.
+ */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "date.h"
 #include "eprintf.h"
-int main(void) { eprintf_init("map"); return 0; }
+#include "mapping.h"
+#include "outfile.h"
+#include "problems.h"
+#include "settings.h"
+#include "strbuf.h"
+#include "banned.h"
+
+static const char usage_text[] =
+	"usage: map --month YYYY-MM --config DIR -o OUTDIR DAILY-AVERAGE.csv\n"
+	"\n"
+	"Maps vendor accounts to PSA companies and SKUs to PSA products with\n"
+	"DIR/accounts.csv, DIR/services.csv, DIR/psa-companies.csv and\n"
+	"DIR/settings.json: OUTDIR/mapped.csv, unmapped-accounts.csv,\n"
+	"unmapped-services.csv, auto-matched.csv and map.problems.csv.\n";
+
+static void usage(void)
+{
+	fputs(usage_text, stderr);
+	exit(2);
+}
+
+static char *join(const char *dir, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = strlen(dir);
+
+	strbuf_addstr(&sb, dir);
+	if (n && dir[n - 1] != '/')
+		strbuf_addch(&sb, '/');
+	strbuf_addstr(&sb, name);
+	return strbuf_detach(&sb);
+}
+
+enum { O_MAPPED, O_ACCOUNTS, O_SERVICES, O_AUTO, O_N };
+static const char *const out_names[O_N] = {
+	"mapped.csv", "unmapped-accounts.csv", "unmapped-services.csv",
+	"auto-matched.csv",
+};
+
+int main(int argc, char **argv)
+{
+	const char *month = NULL, *config = NULL, *outdir = NULL, *input = NULL;
+	struct settings settings;
+	struct mapping mapping;
+	struct problems probs;
+	struct outfile out[O_N];
+	struct map_outputs o;
+	struct error e;
+	char *path;
+	int y, m, i;
+
+	eprintf_init("map");
+	for (i = 1; i < argc; i++) {
+		const char *s = argv[i];
+
+		if (!strcmp(s, "--help")) {
+			fputs(usage_text, stdout);
+			return 0;
+		} else if (!strcmp(s, "--month") && i + 1 < argc) {
+			month = argv[++i];
+		} else if (!strcmp(s, "--config") && i + 1 < argc) {
+			config = argv[++i];
+		} else if (!strcmp(s, "-o") && i + 1 < argc) {
+			outdir = argv[++i];
+		} else if (s[0] == '-' && s[1]) {
+			warn("unknown option (\"%s\")", s);
+			usage();
+		} else if (!input) {
+			input = s;
+		} else {
+			warn("more than one input (\"%s\")", s);
+			usage();
+		}
+	}
+	if (!month || !config || !outdir || !input)
+		usage();
+	if (month_parse(month, &y, &m))
+		die(2, "bad month (\"%s\"): expected YYYY-MM from 2000-01 to 2099-12",
+		    month);
+	settings_init(&settings);
+	path = join(config, "settings.json");
+	if (settings_load(&settings, path, &e))
+		die(2, "%s", e.msg);
+	free(path);
+	if (mapping_load(&mapping, config, &settings, &e))
+		die(2, "%s", e.msg);
+
+	path = join(outdir, "map.problems.csv");
+	if (problems_open(&probs, path, "map", &e))
+		die(3, "%s", e.msg);
+	free(path);
+	for (int k = 0; k < O_N; k++) {
+		path = join(outdir, out_names[k]);
+		if (outfile_open(&out[k], path, &e)) {
+			while (k--)
+				outfile_abort(&out[k]);
+			problems_abort(&probs);
+			die(3, "%s", e.msg);
+		}
+		free(path);
+	}
+	o.mapped = out[O_MAPPED].fp;
+	o.unmapped_accounts = out[O_ACCOUNTS].fp;
+	o.unmapped_services = out[O_SERVICES].fp;
+	o.auto_matched = out[O_AUTO].fp;
+	if (mapping_run(&mapping, input, days_in_month(y, m), &o, &probs, &e)) {
+		for (int k = 0; k < O_N; k++)
+			outfile_abort(&out[k]);
+		problems_abort(&probs);
+		die(3, "%s", e.msg);
+	}
+	/* mapped.csv, make's target, last */
+	for (int k = O_N - 1; k > O_MAPPED; k--)
+		if (outfile_commit(&out[k], &e))
+			die(3, "%s", e.msg);
+	if (problems_commit(&probs, &e) || outfile_commit(&out[O_MAPPED], &e))
+		die(3, "%s", e.msg);
+	mapping_release(&mapping);
+	return 0;
+}

@@ -1,0 +1,123 @@
+#ifndef AVERAGE_H
+#define AVERAGE_H
+/*
+ * The daily-average stage's rules (SPEC.md section 5, "Daily average",
+ * "Duplicates", "Gap days"): the series of every extract file of the month
+ * merged into one table, keyed by vendor, account and SKU.
+ *
+ *   licence_days  = the sum over the days of MONTH of the day's count (a
+ *                   day without a row counts 0), exact in QTY units;
+ *   daily_average = licence_days / days_in_month, kept as that ratio and
+ *                   shown with 4 decimals (ties away from zero).
+ *
+ * Inputs are read in byte order of their inbox name. The same series and
+ * day in two files: identical counts are counted once (duplicates),
+ * different ones are a blocking "conflict" naming both places, and the
+ * first file's count is used. A series daily in one file and monthly in
+ * another, or two different monthly totals, are conflicts too.
+ *
+ * Gap days are settled per vendor over its daily series once every file is
+ * read: a day of the month on which the vendor has no row at all while it
+ * has rows on other days. gap_days error (blocking) and zero (warning)
+ * count the day 0; carry (warning) gives each series of the vendor its
+ * previous day's count (0 for a gap on day 1).
+ *
+ * Memory grows with the number of series, never with input rows.
+ */
+#include <stdint.h>
+#include "error.h"
+#include "problems.h"
+#include "settings.h"
+#include "strmap.h"
+
+#define AVG_DAYS 31
+
+enum avg_kind { AVG_DAILY, AVG_MONTHLY };
+
+struct avg_series {
+	char *vendor, *account_id, *account_name, *sku;
+	enum avg_kind kind;
+	uint32_t has;		/* bit d-1: a row gave day d */
+	int64_t day[AVG_DAYS];	/* QTY count used for each day */
+	uint32_t file[AVG_DAYS]; /* input index and physical line of each */
+	uint32_t line[AVG_DAYS]; /*   day's row, for conflict messages */
+	uint32_t first_file, first_line; /* the series' first place */
+	/* totals: from the file (monthly) or from avg_settle (daily) */
+	int64_t licence_days, max_daily, min_daily;
+	int has_max;
+	int days_with_usage;
+};
+
+struct avg {
+	int year, month, dim;
+	struct strmap series;	/* "vendor\0account\0sku" -> avg_series */
+	char **files;		/* inbox names of the inputs read, by index */
+	size_t nfiles, falloc;
+	long duplicates, conflicts;
+	struct strmap vendors;	/* vendor -> struct avg_vendor */
+};
+
+/* days of the month a vendor has rows on, and its gap days (bit d-1) */
+struct avg_vendor {
+	uint32_t has, gaps;
+};
+
+void avg_init(struct avg *a, int year, int month);
+void avg_release(struct avg *a);
+
+/*
+ * The inbox name of extract file path: "source_file" of the JSON beside
+ * it (S.csv -> S.json), else the path's last component. The caller frees
+ * the result.
+ */
+char *avg_source_name(const char *path);
+
+/*
+ * Merge the extract file path (README "Files between stages", the wide
+ * layout) whose inbox name is source_file into a; conflicts go to p.
+ * Call in byte order of source_file. Returns 0, 1 when the file is a PSA
+ * contract units file (skipped), or -1 with e naming the file and line
+ * when it cannot be read or is not an extract file.
+ */
+int avg_read_extract(struct avg *a, const char *path, const char *source_file,
+		     struct problems *p, struct error *e);
+
+/*
+ * Record one daily row's count for day (1..dim) of a series, or a monthly
+ * total, with its place (source file index into a->files, line); the
+ * duplicate and conflict rules apply. Used by avg_read_extract and by
+ * tests. has_max says whether max_daily is given (monthly only).
+ */
+struct avg_series *avg_series_get(struct avg *a, const char *vendor,
+				  const char *account_id,
+				  const char *account_name, const char *sku,
+				  enum avg_kind kind, uint32_t file,
+				  uint32_t line, struct problems *p);
+void avg_add_day(struct avg *a, struct avg_series *s, int day, int64_t count,
+		 uint32_t file, uint32_t line, struct problems *p);
+void avg_add_monthly(struct avg *a, struct avg_series *s, int64_t licence_days,
+		     int has_max, int64_t max_daily, uint32_t file,
+		     uint32_t line, struct problems *p);
+/* add an input name and return its index */
+uint32_t avg_add_file(struct avg *a, const char *source_file);
+
+/*
+ * Find the gap days of every vendor, record one problem per gap day
+ * (blocking under GAP_ERROR, else a warning), fill them by mode and
+ * compute the totals of every daily series.
+ */
+void avg_settle(struct avg *a, enum gap_mode mode, struct problems *p);
+
+/*
+ * The series sorted by vendor, account_id, sku (byte order). The array is
+ * the caller's to free(); the series stay a's.
+ */
+struct avg_series **avg_sorted(const struct avg *a, size_t *n);
+
+/* write daily-average.csv, daily.csv and daily-average.json rows */
+void avg_write_averages(const struct avg *a, struct avg_series **v, size_t n,
+			FILE *fp);
+void avg_write_daily(const struct avg *a, struct avg_series **v, size_t n,
+		     FILE *fp);
+void avg_write_json(const struct avg *a, size_t nseries, FILE *fp);
+#endif
