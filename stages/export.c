@@ -1,3 +1,243 @@
+/*
+ * export: the month's outputs for people and the PSA.
+ *
+ *   bin/export --month M --config DIR OUTDIR
+ *     gathers every stage's problems into OUTDIR/problems.csv and the
+ *     month's accounting into OUTDIR/summary.json (committed last: make's
+ *     target). Layouts: lib/summary.h.
+ *   bin/export --status --month M OUTDIR
+ *     prints the short summary of OUTDIR/summary.json ("tally: ..." lines
+ *     on stdout); with blocking problems its last line goes to stderr,
+ *     "tally: N blocking problems in M, see OUTDIR/problems.csv", and the
+ *     exit is 1.
+ *
+ * A month without any inbox file gets a blocking no-input problem here:
+ * export is the one stage that sees the whole month's list of extract
+ * files (with no inbox file no extract runs at all).
+ */
+#include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "date.h"
 #include "eprintf.h"
-int main(void) { eprintf_init("export"); return 0; }
+#include "holidays.h"
+#include "invoice.h"
+#include "outfile.h"
+#include "settings.h"
+#include "strbuf.h"
+#include "summary.h"
+#include "banned.h"
+
+static const char usage_text[] =
+	"usage: bin/export --month YYYY-MM [--config DIR] OUTDIR\n"
+	"       bin/export --status --month YYYY-MM OUTDIR\n"
+	"\n"
+	"Gathers the problems of every stage of the month in OUTDIR into\n"
+	"OUTDIR/problems.csv and writes OUTDIR/summary.json. Reads\n"
+	"DIR/settings.json and DIR/holidays.csv for the invoice date (DIR\n"
+	"defaults to config).\n"
+	"With --status, prints the month's summary from OUTDIR/summary.json.\n"
+	"Exit: 0 done, 1 (--status) the month has blocking problems, 2 usage or\n"
+	"configuration error, 3 I/O error.\n";
+
+static void usage(void)
+{
+	die(2, "usage: bin/export [--status] --month YYYY-MM [--config DIR] OUTDIR");
+}
+
+static char *path_in(const char *dir, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "%s/%s", dir, name);
+	return strbuf_detach(&sb);
+}
+
+/* a JSON input of the month; missing or malformed is an I/O error */
+static json_t *load_json(const char *path)
+{
+	json_error_t je;
+	json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+
+	if (!j)
+		die(3, "%s:%d: %s", path, je.line, je.text);
+	return j;	/* a new reference, the caller's */
+}
+
+static int status(const char *month, const char *outdir)
+{
+	struct strbuf out = STRBUF_INIT, last = STRBUF_INIT;
+	char *path = path_in(outdir, "summary.json");
+	char *probs = path_in(outdir, "problems.csv");
+	json_t *root = load_json(path);
+	json_t *m = json_object_get(root, "month");	/* borrowed */
+	struct error e;
+	long nblock;
+
+	if (!json_is_string(m) || strcmp(json_string_value(m), month))
+		die(2, "%s: not the summary of %s (\"%s\")", path, month,
+		    json_is_string(m) ? json_string_value(m) : "");
+	nblock = summary_status(root, probs, &out, &last, &e);
+	if (nblock < 0)
+		die(3, "%s: %s", path, e.msg);
+	fputs(out.buf, stdout);
+	if (fflush(stdout) != 0)
+		die(3, "stdout:");
+	if (nblock > 0)
+		fputs(last.buf, stderr);
+	json_decref(root);
+	strbuf_release(&out);
+	strbuf_release(&last);
+	free(path);
+	free(probs);
+	return nblock > 0 ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "month", required_argument, NULL, 'm' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "status", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	/* stages' problem files after extract's, in pipeline order */
+	static const char *const stage_problems[] = {
+		"daily-average.problems.csv", "map.problems.csv",
+		"round.problems.csv", "invoice.problems.csv",
+	};
+	const char *month = NULL, *config = "config", *outdir;
+	int c, r, want_status = 0;
+	char *settings_path, *holidays_path, *daily_path, *invoices_path;
+	char *problems_path, *summary_path;
+	struct settings st;
+	struct cal_extra extra;
+	struct period period;
+	struct extract_docs docs;
+	struct problem_tally tally;
+	struct outfile problems_out, summary_out;
+	json_t *daily, *invoices, *summary;
+	struct error e;
+	size_t i;
+
+	eprintf_init("export");
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm': month = optarg; break;
+		case 'c': config = optarg; break;
+		case 's': want_status = 1; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		default: usage();
+		}
+	}
+	if (!month || argc - optind != 1)
+		usage();
+	outdir = argv[optind];
+	{
+		int y, m;
+
+		if (month_parse(month, &y, &m))
+			die(2, "bad month, expected YYYY-MM from 2000-01 to 2099-12 (\"%s\")",
+			    month);
+	}
+	if (want_status)
+		return status(month, outdir);
+
+	/* configuration: the invoice date of the month */
+	settings_path = path_in(config, "settings.json");
+	holidays_path = path_in(config, "holidays.csv");
+	settings_init(&st);
+	if (settings_load(&st, settings_path, &e))
+		die(2, "%s", e.msg);
+	if ((r = holidays_load(&extra, holidays_path, &e)))
+		die(r == HOLIDAYS_EIO ? 3 : 2, "%s", e.msg);
+	if (period_init(&period, month, st.calendar, &extra,
+			st.payment_terms_days, &e))
+		die(2, "%s", e.msg);
+
+	/* gather: every input of the month must be there (exit 3 naming it) */
+	if (extract_docs_load(&docs, outdir, &e))
+		die(3, "%s", e.msg);
+	daily_path = path_in(outdir, "daily-average.json");
+	invoices_path = path_in(outdir, "invoices.json");
+	daily = load_json(daily_path);
+	invoices = load_json(invoices_path);
+
+	problems_path = path_in(outdir, "problems.csv");
+	if (outfile_open(&problems_out, problems_path, &e))
+		die(3, "%s", e.msg);
+	problem_tally_init(&tally, problems_out.fp);
+	for (i = 0; i < docs.n; i++)
+		if (problem_tally_copy(&tally, docs.v[i].problems_path, &e))
+			goto io_error;
+	for (i = 0; i < sizeof(stage_problems) / sizeof(*stage_problems); i++) {
+		char *p = path_in(outdir, stage_problems[i]);
+		int bad = problem_tally_copy(&tally, p, &e);
+
+		free(p);
+		if (bad)
+			goto io_error;
+	}
+	if (docs.n == 0) {
+		struct strbuf msg = STRBUF_INIT;
+
+		strbuf_addf(&msg, "no input files for %s: the inbox is empty, so nothing can be billed",
+			    month);
+		problem_tally_add(&tally, SEV_BLOCKING, "no-input", "", 0, msg.buf);
+		strbuf_release(&msg);
+	}
+	/*
+	 * Export's own steps that find problems (the PSA plan's psa-unplaced
+	 * and no-psa-units warnings) add them here, with problem_tally_add,
+	 * so that problems.csv and summary.json count them.
+	 */
+	summary = summary_build(&period, &docs, daily, daily_path, invoices,
+				invoices_path, &tally, &e);
+	if (!summary)
+		goto io_error;
+	if (outfile_commit(&problems_out, &e))
+		die(3, "%s", e.msg);
+
+	/*
+	 * The workbook (reconciliation-M.xlsx), the PSA files (psa/) and the
+	 * bundle (tally-M.zip) are written here, between gathering and
+	 * committing summary.json, each committing its own files atomically.
+	 * They may add their part to the summary with json_object_set_new
+	 * (which steals the value), e.g. "psa": psa_plan_summary(&plan).
+	 * summary.json stays make's target: committed last, below, so a run
+	 * cut short before it is redone by make. A bundle that must hold
+	 * summary.json takes its text from summary_write into a buffer.
+	 */
+
+	summary_path = path_in(outdir, "summary.json");
+	if (outfile_open(&summary_out, summary_path, &e))
+		die(3, "%s", e.msg);
+	if (summary_write(summary, summary_out.fp)) {
+		outfile_abort(&summary_out);
+		die(3, "%s: cannot write", summary_path);
+	}
+	if (outfile_commit(&summary_out, &e))
+		die(3, "%s", e.msg);
+
+	json_decref(summary);	/* frees the whole tree */
+	json_decref(daily);
+	json_decref(invoices);
+	problem_tally_release(&tally);
+	extract_docs_release(&docs);
+	holidays_release(&extra);
+	free(settings_path);
+	free(holidays_path);
+	free(daily_path);
+	free(invoices_path);
+	free(problems_path);
+	free(summary_path);
+	return 0;
+
+io_error:
+	outfile_abort(&problems_out);
+	die(3, "%s", e.msg);
+}

@@ -1,0 +1,563 @@
+/*
+ * export's gathering: problems.csv and summary.json (layouts in
+ * summary.h).
+ *
+ * jansson ownership, as used here: json_load_file(), json_object(),
+ * json_array(), json_string(), json_integer() return a new reference,
+ * the caller's; json_object_set_new() and json_array_append_new() steal
+ * the value's reference (also when they fail); json_object_set() and
+ * json_array_append() take a reference of their own (the caller keeps
+ * its); json_object_get() and json_array_get() borrow: the value lives as
+ * long as its container, and is not decref'd by the caller.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "csvread.h"
+#include "date.h"
+#include "decimal.h"
+#include "money.h"
+#include "outfile.h"
+#include "summary.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* --- extract/<S>.json ---------------------------------------------------- */
+
+static int doc_order(const void *a, const void *b)
+{
+	const struct extract_doc *x = a, *y = b;
+	int c = strcmp(x->source_file, y->source_file);
+
+	return c ? c : strcmp(x->json_path, y->json_path);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+int extract_docs_load(struct extract_docs *d, const char *monthdir,
+		      struct error *e)
+{
+	struct strbuf dir = STRBUF_INIT;
+	struct dirent *de;
+	DIR *dp;
+	int ret = 0;
+
+	memset(d, 0, sizeof(*d));
+	strbuf_addf(&dir, "%s/extract", monthdir);
+	dp = opendir(dir.buf);
+	if (!dp) {
+		if (errno != ENOENT)
+			ret = error_set(e, "%s: cannot read the folder: %s",
+					dir.buf, strerror(errno));
+		strbuf_release(&dir);
+		return ret;
+	}
+	while ((de = readdir(dp))) {
+		struct extract_doc *x;
+		struct strbuf path = STRBUF_INIT;
+		json_error_t je;
+		json_t *sf;
+		size_t n = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || !ends_with(de->d_name, ".json"))
+			continue;
+		XGROW(d->v, d->alloc, d->n + 1);
+		x = &d->v[d->n++];
+		memset(x, 0, sizeof(*x));
+		strbuf_addf(&path, "%s/%s", dir.buf, de->d_name);
+		x->json_path = xstrdup(path.buf);
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%.*s.problems.csv", dir.buf,
+			    (int)(n - 5), de->d_name);
+		x->problems_path = strbuf_detach(&path);
+		x->doc = json_load_file(x->json_path, JSON_REJECT_DUPLICATES, &je);
+		if (!x->doc) {
+			ret = error_set(e, "%s:%d: %s", x->json_path, je.line,
+					je.text);
+			break;
+		}
+		sf = json_object_get(x->doc, "source_file");	/* borrowed */
+		if (!json_is_string(sf)) {
+			ret = error_set(e, "%s: missing or malformed key (\"source_file\")",
+					x->json_path);
+			break;
+		}
+		x->source_file = json_string_value(sf);	/* lives with x->doc */
+	}
+	closedir(dp);
+	strbuf_release(&dir);
+	if (ret) {
+		extract_docs_release(d);
+		return ret;
+	}
+	if (d->n)
+		qsort(d->v, d->n, sizeof(*d->v), doc_order);
+	return 0;
+}
+
+void extract_docs_release(struct extract_docs *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->v[i].json_path);
+		free(d->v[i].problems_path);
+		json_decref(d->v[i].doc);
+	}
+	free(d->v);
+	memset(d, 0, sizeof(*d));
+}
+
+/* --- problems ------------------------------------------------------------- */
+
+static const char *const problem_cols[] = {
+	"severity", "stage", "code", "file", "line", "message",
+};
+#define NPCOL (sizeof(problem_cols) / sizeof(*problem_cols))
+
+void problem_tally_init(struct problem_tally *t, FILE *out)
+{
+	memset(t, 0, sizeof(*t));
+	t->out = out;
+	csv_putrow(out, problem_cols, NPCOL);
+}
+
+static void count(struct problem_tally *t, enum severity sev, const char *code)
+{
+	int created;
+	void **slot = strmap_slot(&t->by_code, code, strlen(code), &created);
+
+	if (created)
+		*slot = xcalloc(1, sizeof(size_t));
+	(*(size_t *)*slot)++;
+	if (sev == SEV_BLOCKING)
+		t->blocking++;
+	else
+		t->warning++;
+}
+
+struct copy_ctx {
+	struct problem_tally *t;
+	const char *path;
+	int seen_header;
+	struct error *e;
+};
+
+static int copy_row(const struct csv_row *row, void *vc)
+{
+	struct copy_ctx *c = vc;
+	enum severity sev;
+	size_t i;
+
+	if (row->n == 0)
+		return 0;
+	if (!c->seen_header) {
+		c->seen_header = 1;
+		for (i = 0; i < NPCOL; i++)
+			if (row->n != NPCOL || strcmp(row->f[i], problem_cols[i]))
+				return error_set(c->e, "%s:%ld: not a problems file, expected the header %s,%s,%s,%s,%s,%s",
+						 c->path, row->line, problem_cols[0],
+						 problem_cols[1], problem_cols[2],
+						 problem_cols[3], problem_cols[4],
+						 problem_cols[5]);
+		return 0;
+	}
+	if (row->n != NPCOL)
+		return error_set(c->e, "%s:%ld: expected %zu fields, found %zu",
+				 c->path, row->line, NPCOL, row->n);
+	if (!strcmp(row->f[0], "blocking"))
+		sev = SEV_BLOCKING;
+	else if (!strcmp(row->f[0], "warning"))
+		sev = SEV_WARNING;
+	else
+		return error_set(c->e, "%s:%ld: bad severity (\"%s\")", c->path,
+				 row->line, row->f[0]);
+	if (!*row->f[2])
+		return error_set(c->e, "%s:%ld: empty code (\"\")", c->path,
+				 row->line);
+	csv_putrow(c->t->out, (const char *const *)row->f, NPCOL);
+	count(c->t, sev, row->f[2]);
+	return 0;
+}
+
+int problem_tally_copy(struct problem_tally *t, const char *path,
+		       struct error *e)
+{
+	struct copy_ctx c = { t, path, 0, e };
+
+	if (csv_read(path, copy_row, &c, e))
+		return -1;
+	if (!c.seen_header)
+		return error_set(e, "%s: empty file, expected the header of a problems file",
+				 path);
+	return 0;
+}
+
+void problem_tally_add(struct problem_tally *t, enum severity sev,
+		       const char *code, const char *file, long line,
+		       const char *message)
+{
+	char num[24];
+	const char *f[NPCOL];
+
+	snprintf(num, sizeof(num), "%ld", line);
+	f[0] = severity_name(sev);
+	f[1] = "export";
+	f[2] = code;
+	f[3] = file ? file : "";
+	f[4] = line > 0 ? num : "";
+	f[5] = message;
+	csv_putrow(t->out, f, NPCOL);
+	count(t, sev, code);
+}
+
+void problem_tally_release(struct problem_tally *t)
+{
+	strmap_free_values(&t->by_code);
+}
+
+/* --- summary.json --------------------------------------------------------- */
+
+static const char *const row_keys[] = {
+	"read", "accepted", "rejected", "out_of_month", "preamble", "duplicates",
+};
+#define NROWK (sizeof(row_keys) / sizeof(*row_keys))
+
+/* a non-negative integer member of o, or -1 */
+static json_int_t get_count(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);	/* borrowed */
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return -1;
+	return json_integer_value(v);
+}
+
+static int bad_key(struct error *e, const char *path, const char *key)
+{
+	return error_set(e, "%s: missing or malformed key (\"%s\")", path, key);
+}
+
+/* copy one extract/<S>.json into a files[] entry, adding its rows to sum */
+static json_t *file_entry(const struct extract_doc *x, json_int_t *sum,
+			  struct error *e)
+{
+	json_t *o, *rows, *v, *months;
+	json_t *src = x->doc;
+	json_int_t n;
+	size_t i;
+
+	v = json_object_get(src, "extract");	/* borrowed */
+	if (!json_is_string(v)) {
+		bad_key(e, x->json_path, "extract");
+		return NULL;
+	}
+	v = json_object_get(src, "format");
+	if (!json_is_string(v) && !json_is_null(v)) {
+		bad_key(e, x->json_path, "format");
+		return NULL;
+	}
+	months = json_object_get(src, "months");
+	if (!json_is_array(months)) {
+		bad_key(e, x->json_path, "months");
+		return NULL;
+	}
+	for (i = 0; i < json_array_size(months); i++)
+		if (!json_is_string(json_array_get(months, i))) {
+			bad_key(e, x->json_path, "months");
+			return NULL;
+		}
+	if (get_count(src, "series") < 0) {
+		bad_key(e, x->json_path, "series");
+		return NULL;
+	}
+	v = json_object_get(src, "rows");
+	if (!json_is_object(v)) {
+		bad_key(e, x->json_path, "rows");
+		return NULL;
+	}
+	rows = json_object();
+	for (i = 0; i < NROWK; i++) {
+		if ((n = get_count(v, row_keys[i])) < 0) {
+			char key[32];
+
+			snprintf(key, sizeof(key), "rows.%s", row_keys[i]);
+			json_decref(rows);
+			bad_key(e, x->json_path, key);
+			return NULL;
+		}
+		sum[i] += n;
+		json_object_set_new(rows, row_keys[i], json_integer(n));
+	}
+	o = json_object();
+	/* json_object_set: o takes its own reference; src keeps its */
+	json_object_set(o, "source_file", json_object_get(src, "source_file"));
+	json_object_set(o, "extract", json_object_get(src, "extract"));
+	json_object_set(o, "format", json_object_get(src, "format"));
+	json_object_set_new(o, "months", json_deep_copy(months));
+	json_object_set(o, "series", json_object_get(src, "series"));
+	json_object_set_new(o, "rows", rows);	/* steals rows */
+	return o;
+}
+
+struct cur_total {
+	const struct currency *cur;
+	int64_t v[3];		/* subtotal, tax, total in minor units */
+};
+
+static int cur_order(const void *a, const void *b)
+{
+	const struct cur_total *x = a, *y = b;
+
+	return strcmp(x->cur->code, y->cur->code);
+}
+
+static const char *const money_keys[] = { "subtotal", "tax", "total" };
+
+static json_t *totals(json_t *inv, const char *path, const char *month,
+		      size_t *ninv, struct error *e)
+{
+	struct cur_total t[64];
+	size_t nt = 0, i, k;
+	json_t *arr = json_object_get(inv, "invoices");	/* borrowed */
+	json_t *m = json_object_get(inv, "month");	/* borrowed */
+	json_t *o;
+
+	if (!json_is_string(m) || strcmp(json_string_value(m), month)) {
+		error_set(e, "%s: not the invoices of %s (\"%s\")", path, month,
+			  json_is_string(m) ? json_string_value(m) : "");
+		return NULL;
+	}
+	if (!json_is_array(arr)) {
+		bad_key(e, path, "invoices");
+		return NULL;
+	}
+	*ninv = json_array_size(arr);
+	for (i = 0; i < *ninv; i++) {
+		json_t *one = json_array_get(arr, i);	/* borrowed */
+		json_t *c = json_object_get(one, "currency");
+		const struct currency *cur = json_is_string(c) ?
+			currency_find(json_string_value(c)) : NULL;
+
+		if (!cur) {
+			bad_key(e, path, "invoices[].currency");
+			return NULL;
+		}
+		for (k = 0; k < nt && t[k].cur != cur; k++)
+			;
+		if (k == nt) {
+			if (nt == sizeof(t) / sizeof(*t)) {
+				error_set(e, "%s: too many currencies", path);
+				return NULL;
+			}
+			memset(&t[nt], 0, sizeof(t[nt]));
+			t[nt++].cur = cur;
+		}
+		for (size_t j = 0; j < 3; j++) {
+			json_t *v = json_object_get(one, money_keys[j]);
+			const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+			int64_t x;
+
+			if (!s || dec_parse(s, strlen(s), cur->exp, &x, NULL)) {
+				char key[32];
+
+				snprintf(key, sizeof(key), "invoices[].%s", money_keys[j]);
+				bad_key(e, path, key);
+				return NULL;
+			}
+			t[k].v[j] += x;
+		}
+	}
+	if (nt)
+		qsort(t, nt, sizeof(*t), cur_order);
+	o = json_object();
+	for (k = 0; k < nt; k++) {
+		json_t *c = json_object();
+		char buf[48];
+
+		for (size_t j = 0; j < 3; j++)
+			json_object_set_new(c, money_keys[j],
+					    json_string(money_format(buf, t[k].v[j], t[k].cur)));
+		json_object_set_new(o, t[k].cur->code, c);	/* steals c */
+	}
+	return o;
+}
+
+static int str_order(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static json_t *problems_json(const struct problem_tally *t)
+{
+	json_t *o = json_object(), *codes = json_object();
+	char **keys = xcalloc(t->by_code.n + 1, sizeof(char *));
+	struct strmap_entry *en;
+	size_t pos = 0, n = 0;
+
+	while ((en = strmap_next(&t->by_code, &pos)))
+		keys[n++] = en->key;
+	qsort(keys, n, sizeof(*keys), str_order);
+	for (size_t i = 0; i < n; i++) {
+		size_t *c = strmap_get(&t->by_code, keys[i], strlen(keys[i]));
+
+		json_object_set_new(codes, keys[i], json_integer((json_int_t)*c));
+	}
+	free(keys);
+	json_object_set_new(o, "blocking", json_integer((json_int_t)t->blocking));
+	json_object_set_new(o, "warning", json_integer((json_int_t)t->warning));
+	json_object_set_new(o, "by_code", codes);	/* steals codes */
+	return o;
+}
+
+json_t *summary_build(const struct period *p, const struct extract_docs *d,
+		      json_t *da, const char *daily_path, json_t *inv,
+		      const char *invoices_path, const struct problem_tally *t,
+		      struct error *e)
+{
+	json_int_t sum[NROWK] = { 0 };
+	json_t *root = json_object(), *period = json_object();
+	json_t *files = json_array(), *rows = json_object(), *tot;
+	static const char *const da_keys[] = { "series", "duplicates", "conflicts" };
+	json_int_t dav[3];
+	size_t i, ninv = 0;
+	char buf[11];
+
+	for (i = 0; i < 3; i++)
+		if ((dav[i] = get_count(da, da_keys[i])) < 0) {
+			bad_key(e, daily_path, da_keys[i]);
+			goto fail;
+		}
+	for (i = 0; i < d->n; i++) {
+		json_t *f = file_entry(&d->v[i], sum, e);
+
+		if (!f)
+			goto fail;
+		json_array_append_new(files, f);	/* steals f */
+	}
+	if (!(tot = totals(inv, invoices_path, p->month, &ninv, e)))
+		goto fail;
+	for (i = 0; i < NROWK; i++)
+		json_object_set_new(rows, row_keys[i], json_integer(sum[i]));
+	json_object_set_new(period, "start", json_string(date_format(buf, p->start)));
+	json_object_set_new(period, "end", json_string(date_format(buf, p->end)));
+
+	json_object_set_new(root, "month", json_string(p->month));
+	json_object_set_new(root, "period", period);	/* steals each value */
+	json_object_set_new(root, "invoice_date",
+			    json_string(date_format(buf, p->invoice_date)));
+	json_object_set_new(root, "status", json_string("draft"));
+	json_object_set_new(root, "files", files);
+	json_object_set_new(root, "rows", rows);
+	for (i = 0; i < 3; i++)
+		json_object_set_new(root, da_keys[i], json_integer(dav[i]));
+	json_object_set_new(root, "invoices", json_integer((json_int_t)ninv));
+	json_object_set_new(root, "totals", tot);
+	json_object_set_new(root, "problems", problems_json(t));
+	return root;
+fail:
+	json_decref(root);
+	json_decref(period);
+	json_decref(files);
+	json_decref(rows);
+	return NULL;
+}
+
+int summary_write(json_t *root, FILE *fp)
+{
+	if (json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER))
+		return -1;
+	return putc('\n', fp) == EOF ? -1 : 0;
+}
+
+/* --- --status ------------------------------------------------------------- */
+
+static void count_words(struct strbuf *sb, json_int_t n, const char *one,
+			const char *many)
+{
+	strbuf_addf(sb, "%lld %s", (long long)n, n == 1 ? one : many);
+}
+
+long summary_status(json_t *root, const char *problems_path,
+		    struct strbuf *out, struct strbuf *blocking_line,
+		    struct error *e)
+{
+	json_t *month = json_object_get(root, "month");	/* borrowed */
+	json_t *files = json_object_get(root, "files");
+	json_t *rows = json_object_get(root, "rows");
+	json_t *tot = json_object_get(root, "totals");
+	json_t *probs = json_object_get(root, "problems");
+	json_int_t series = get_count(root, "series");
+	json_int_t ninv = get_count(root, "invoices");
+	json_int_t nblock = get_count(probs, "blocking");
+	json_int_t nwarn = get_count(probs, "warning");
+	static const char *const paren_keys[] = {
+		"rejected", "out_of_month", "preamble", "duplicates" };
+	static const char *const paren_one[] = {
+		"rejected", "out of month", "preamble", "duplicate" };
+	static const char *const paren_many[] = {
+		"rejected", "out of month", "preamble", "duplicates" };
+	json_int_t nrows;
+	const char *key, *sep;
+	json_t *v;
+	size_t i;
+	int paren = 0;
+
+	if (!json_is_string(month) || !json_is_array(files) ||
+	    !json_is_object(rows) || !json_is_object(tot) || series < 0 ||
+	    ninv < 0 || nblock < 0 || nwarn < 0 ||
+	    (nrows = get_count(rows, "read")) < 0)
+		return error_set(e, "not a summary.json of tally");
+	strbuf_reset(out);
+	strbuf_reset(blocking_line);
+	strbuf_addf(out, "tally: %s: ", json_string_value(month));
+	count_words(out, (json_int_t)json_array_size(files), "file", "files");
+	strbuf_addstr(out, ", ");
+	count_words(out, nrows, "row", "rows");
+	for (i = 0; i < sizeof(paren_keys) / sizeof(*paren_keys); i++) {
+		json_int_t n = get_count(rows, paren_keys[i]);
+
+		if (n <= 0)
+			continue;
+		strbuf_addstr(out, paren++ ? ", " : " (");
+		count_words(out, n, paren_one[i], paren_many[i]);
+	}
+	if (paren)
+		strbuf_addch(out, ')');
+	strbuf_addstr(out, ", ");
+	count_words(out, series, "series", "series");
+	strbuf_addstr(out, ", ");
+	count_words(out, ninv, "invoice", "invoices");
+	strbuf_addstr(out, "\ntally: totals: ");
+	sep = "";
+	json_object_foreach(tot, key, v) {
+		json_t *total = json_object_get(v, "total");	/* borrowed */
+
+		if (!json_is_string(total))
+			return error_set(e, "not a summary.json of tally: totals.%s", key);
+		strbuf_addf(out, "%s%s %s", sep, key, json_string_value(total));
+		sep = ", ";
+	}
+	if (!*sep)
+		strbuf_addstr(out, "none");
+	strbuf_addch(out, '\n');
+	if (nwarn > 0) {
+		strbuf_addstr(out, "tally: ");
+		count_words(out, nwarn, "warning", "warnings");
+		strbuf_addf(out, ", see %s\n", problems_path);
+	} else if (nblock == 0) {
+		strbuf_addstr(out, "tally: no problems\n");
+	}
+	if (nblock > 0) {
+		strbuf_addstr(blocking_line, "tally: ");
+		count_words(blocking_line, nblock, "blocking problem",
+			    "blocking problems");
+		strbuf_addf(blocking_line, " in %s, see %s\n",
+			    json_string_value(month), problems_path);
+	}
+	return (long)nblock;
+}
