@@ -1,0 +1,72 @@
+#ifndef EXTRACT_H
+#define EXTRACT_H
+/*
+ * The extract stage's work on one inbox file (SPEC.md sections 4, 5 and 8;
+ * README.md "Files between stages / extract" is the output contract).
+ *
+ * The file is read once, streaming: leading blank rows and one title row
+ * ("Consumption Billing Statement: October 2026", whose month is kept) are
+ * skipped, then the header row picks a profile (profile.h). Each data row
+ * is checked and either rejected (<S>.rejects.csv plus one rejected-row
+ * warning), counted out of month, or added to its series (vendor, account,
+ * SKU) in a hash table; memory grows with series, never with rows. At the
+ * end the series are written sorted, one row each with a column per day.
+ *
+ * Row accounting: read = accepted + rejected + out_of_month + preamble,
+ * where preamble counts blank rows, the title row and the header row, and
+ * a file no profile recognises counts all its rows as preamble (none is
+ * data). A refused file (not .csv, over a size limit, a name tally cannot
+ * pass on) is not read: every count is 0.
+ *
+ * Reject reasons (the reason column and the rejected-row warning):
+ *   wrong column count (N fields, expected M)
+ *   invalid UTF-8                 NUL byte
+ *   empty vendor | empty account id | empty sku
+ *   empty contract id | empty psa company id | empty psa product id
+ *   bad date ("2026-02-30")
+ *   bad quantity ("abc")          negative quantity ("-3")
+ *   more than 4 decimals ("1.23456")   quantity too large ("...")
+ *   (the same three for max_daily and units, named so)
+ *   no month (the file has no title row naming it)   [keeper-monthly]
+ *
+ * A price that cannot be read ("3,75 EUR") does not reject the row: the
+ * quantity is what is billed and tally bills at config/prices.csv. The
+ * series keeps its first readable price; the file gets one bad-price
+ * warning naming the first such line and how many rows had one.
+ */
+#include <stdint.h>
+#include "error.h"
+#include "profile.h"
+
+struct extract_opts {
+	const char *name;	/* inbox name: in every output and message */
+	const char *path;	/* the file to read */
+	const char *out;	/* <S>.csv; the others are <S>.rejects.csv,... */
+	int year, month;	/* MONTH */
+	const struct profiles *profiles;
+	const char *refuse;	/* non-NULL: refuse the file with this reason */
+};
+
+struct extract_rows {
+	long read, accepted, rejected, out_of_month, preamble, duplicates;
+};
+
+struct extract_result {
+	const char *format;	/* profile format id (borrowed), or NULL */
+	struct extract_rows rows;
+	long series;
+	size_t nblocking, nwarning;
+};
+
+/*
+ * Read o->path and write <S>.rejects.csv, <S>.problems.csv, <S>.json and,
+ * last, <S>.csv, each atomically. Data problems go to the problems file
+ * and never fail the call. Returns 0, or -1 with e on an I/O error (no
+ * output is left half written then).
+ */
+int extract_file(const struct extract_opts *o, struct extract_result *r,
+		 struct error *e);
+
+/* the ".csv" output's stem: "out/x.csv" -> "out/x" (caller frees) */
+char *extract_stem(const char *out);
+#endif

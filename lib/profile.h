@@ -1,0 +1,121 @@
+#ifndef PROFILE_H
+#define PROFILE_H
+/*
+ * Source profiles (SPEC.md section 4): how tally recognises an inbox CSV
+ * by its header row and what each column means. One JSON file per format
+ * in schemas/sources/, so a new vendor's CSV is a new profile, not new C
+ * code. Example (schemas/sources/keeper-daily.json):
+ *
+ *   {
+ *     "format": "keeper-daily",
+ *     "description": "Keeper Commander daily billing report",
+ *     "quantity": "daily",
+ *     "vendor": "keeper",
+ *     "date_formats": ["YYYY-MM-DD"],
+ *     "columns": [
+ *       {"field": "date",         "names": ["date"], "required": true},
+ *       {"field": "account_name", "names": ["company"]},
+ *       {"field": "account_id",   "names": ["company_id"], "required": true},
+ *       {"field": "sku",          "names": ["product"], "required": true},
+ *       {"field": "quantity",     "names": ["licenses"], "required": true},
+ *       {"field": "unit_price",   "names": ["rate"]}
+ *     ]
+ *   }
+ *
+ * Keys (all others are refused, naming the file and the key):
+ *   format        the format id written to <safe>.json ([a-z0-9-]+, unique)
+ *   description   free text for people
+ *   quantity      what the quantity column means:
+ *                   "daily"                that day's count (one row per
+ *                                          account, SKU and day)
+ *                   "monthly-licence-days" the month's sum of daily counts
+ *                                          (one row per account and SKU;
+ *                                          the month comes from the title
+ *                                          row, see "month")
+ *                   "psa-units"            PSA contract units (format 5)
+ *   vendor        fixed vendor name for every row ("keeper"), or absent
+ *                 when a "vendor" column gives it (usage formats only)
+ *   month         "title": the month is taken from the title row
+ *                 (required for monthly-licence-days, which has no dates)
+ *   date_formats  for "daily": the formats tried in order (date.h's
+ *                 date_parse_fmt names: "YYYY-MM-DD", "MM/DD/YYYY",
+ *                 "DD/MM/YYYY", "YYYY/MM/DD", "M/D/YYYY")
+ *   columns       the columns: "field" (what the column is), "names"
+ *                 (header names accepted, compared trimmed and ignoring
+ *                 ASCII case), "required" (default false)
+ *
+ * Fields: usage formats: date, vendor, account_id, account_name, sku,
+ * sku_name, quantity, max_daily, unit_price (a decimal, or a price text
+ * such as "$3.75" whose symbol gives the currency), currency (ISO code),
+ * ignore (a known column whose values are not used). psa-units: contract_id,
+ * psa_company_id, psa_product_id, units, psa_company_name,
+ * psa_product_name, unit_price, service_id, ignore. Each kind has its
+ * mandatory fields (daily: date, account_id, sku, quantity and a vendor;
+ * monthly: account_id, sku, quantity and a vendor; psa-units: contract_id,
+ * psa_company_id, psa_product_id, units), which must be "required".
+ *
+ * A header row matches a profile when every non-empty header cell is one
+ * of the profile's column names, no column is named twice, and every
+ * required column is present. Columns with an empty header are ignored.
+ * Profiles are tried in byte order of their file names; the first match
+ * wins.
+ */
+#include <stddef.h>
+#include "error.h"
+
+enum pfield {
+	PF_DATE, PF_VENDOR, PF_ACCOUNT_ID, PF_ACCOUNT_NAME, PF_SKU,
+	PF_SKU_NAME, PF_QUANTITY, PF_MAX_DAILY, PF_UNIT_PRICE, PF_CURRENCY,
+	PF_CONTRACT_ID, PF_PSA_COMPANY_ID, PF_PSA_PRODUCT_ID, PF_UNITS,
+	PF_PSA_COMPANY_NAME, PF_PSA_PRODUCT_NAME, PF_SERVICE_ID, PF_IGNORE,
+	PF_COUNT
+};
+
+enum pkind { PK_DAILY, PK_MONTHLY, PK_PSA_UNITS };
+
+struct pcolumn {
+	enum pfield field;
+	int required;
+	char **names;		/* owned */
+	size_t nnames;
+};
+
+struct profile {
+	char *format;		/* owned */
+	char *path;		/* the file it came from, owned */
+	enum pkind kind;
+	char *vendor;		/* fixed vendor, or NULL (owned) */
+	int month_from_title;
+	char **date_formats;	/* owned, NULL-terminated */
+	struct pcolumn *cols;	/* owned */
+	size_t ncols;
+};
+
+struct profiles {
+	struct profile *p;
+	size_t n;
+};
+
+/*
+ * Load every *.json file of dir (byte order of names) into ps. Returns 0,
+ * or -1 with e naming the file and what is wrong (a configuration error);
+ * ps is left empty then. An empty folder is an error too.
+ */
+int profiles_load(struct profiles *ps, const char *dir, struct error *e);
+/* load one profile file into p; 0 or -1 with e */
+int profile_load(struct profile *p, const char *path, struct error *e);
+void profile_release(struct profile *p);
+void profiles_release(struct profiles *ps);
+
+/*
+ * Match a header row (n cells) against p. On a match returns 1 and fills
+ * col[PF_COUNT] with the index of each field's column, or -1 for a field
+ * the file does not have. Returns 0 when the header does not match.
+ */
+int profile_match(const struct profile *p, char *const *cells,
+		  const size_t *lens, size_t n, int col[PF_COUNT]);
+
+/* the field's name in profile files ("account_id"), or NULL */
+const char *pfield_name(enum pfield f);
+const char *pkind_name(enum pkind k);
+#endif
