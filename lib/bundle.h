@@ -1,0 +1,49 @@
+#ifndef BUNDLE_H
+#define BUNDLE_H
+/*
+ * The month in one archive, tally-<MONTH>.zip (SPEC.md section 6), with
+ * libzip:
+ *
+ *   manifest.json   first: what the archive holds and what made it
+ *   <outputs>       every output of the month under OUT/M, by relative
+ *                   path in byte order, summary.json among them (from
+ *                   memory, as export is about to commit it)
+ *
+ * Outputs are the regular files under OUT/M but: the archive itself,
+ * make's inbox.mk, the in/ folder of links to the inbox, hidden files
+ * (a leading ".") and temporary files ("*.tmp<digits>").
+ *
+ * manifest.json (keys in this order, indent 2):
+ *   {"tally_version": "0.1.0", "month": "2026-10", "psa": "autotask",
+ *    "inputs":  [{"name": "<inbox name>", "bytes": N, "sha256": "<hex>"}],
+ *    "config":  [{"name": "settings.json", "bytes": N, "sha256": ...}],
+ *    "outputs": [{"name": "daily-average.csv", "bytes": N, "sha256": ...}]}
+ * inputs are the files OUT/M/in/ links to (named as in the inbox, in byte
+ * order of their links); config every regular file of the config folder
+ * (byte order); outputs the archive's other entries, in its order.
+ *
+ * Reproducible bytes: entries in that fixed order, each dated the 1st of
+ * the month after MONTH at 00:00 (zip dates are local time: bundle_write
+ * sets TZ=UTC so the bytes do not depend on the machine's zone), with
+ * Unix permissions rw-r--r--, deflated.
+ */
+#include <stddef.h>
+#include "error.h"
+#include "settings.h"
+
+struct bundle_input {
+	const char *monthdir;	/* OUT/M */
+	const char *configdir;	/* the config folder used, or NULL */
+	int y, m;
+	enum psa psa;
+	const char *summary;	/* summary.json's text, as committed */
+	size_t summary_len;
+};
+
+/*
+ * Write monthdir/tally-<MONTH>.zip (atomically: a temporary file renamed
+ * into place). Sets TZ=UTC for the process first (zip dates are local
+ * time). Returns 0, or -1 with e filled.
+ */
+int bundle_write(const struct bundle_input *in, struct error *e);
+#endif

@@ -1,0 +1,61 @@
+#ifndef WORKBOOK_H
+#define WORKBOOK_H
+/*
+ * The month's reconciliation workbook, reconciliation-<MONTH>.xlsx
+ * (SPEC.md section 6), written with libxlsxwriter. Sheets, in order:
+ *
+ *   Summary         period, invoice and due date, PSA, the state of the
+ *                   month, counts, totals per currency, problems by kind,
+ *                   files read, billed amount by product and its chart
+ *   Reconciliation  per PSA company and product: status, vendor daily
+ *                   average, billed quantity, PSA contract units, the
+ *                   difference in units and money, where the change goes;
+ *                   sorted by money at stake, rows coloured by status
+ *   Invoices        one row per invoice line, totals per currency below
+ *   Daily           each vendor account and SKU by day of the month, with
+ *                   its licence-days and daily average
+ *   Unmapped        unmapped accounts and services and automatic matches,
+ *                   with the line to copy into config/
+ *   Problems        problems.csv
+ *   Rejects         every extract/<name>.rejects.csv
+ *   Rounding        exact against billed quantity and the money it moved
+ *
+ * Every table sheet has its header row frozen (Daily also its first four
+ * columns) and an autofilter over its rows; numbers and money are number
+ * cells with formats (money with its currency's decimals), dates are date
+ * cells, columns are sized to their content. Text from input files is
+ * always written as a string cell, never a formula (invalid UTF-8 becomes
+ * U+FFFD, text over 32,000 bytes is cut), so "=HYPERLINK(...)" stays text.
+ * Numbers become binary floating point only for the cell, from the exact
+ * value (v / 10^decimals, which IEEE division rounds correctly).
+ *
+ * Memory: libxlsxwriter's constant-memory mode, rows written in order, so
+ * memory grows with the series of the month (the Daily sheet joins
+ * daily-average.csv), never with the rows of the workbook.
+ *
+ * Reproducible: the document's created date and the archive entries'
+ * dates are the 1st of the month after MONTH, 00:00 UTC (libxlsxwriter
+ * dates its zip entries 1980-01-01), so the same files give the same bytes.
+ */
+#include "error.h"
+#include "psafiles.h"
+#include "settings.h"
+
+struct workbook_input {
+	const char *monthdir;		/* OUT/M: the files of README.md */
+	int y, m;			/* the month */
+	const struct settings *settings;
+	const struct psa_plan *psa;	/* psa_plan_build's, for Reconciliation */
+	/* the period's dates (struct period); 0: from invoices.json, else
+	 * the calendar of settings without config/holidays.csv */
+	int32_t invoice_date, due_date;
+};
+
+/*
+ * Write the workbook to path (atomically: a temporary file beside it,
+ * renamed into place). It reads problems.csv, so export writes that first.
+ * Missing month files count as empty. Returns 0, or -1 with e filled.
+ */
+int workbook_write(const char *path, const struct workbook_input *in,
+		   struct error *e);
+#endif
