@@ -854,8 +854,9 @@ static void field_changes(struct strbuf *sb, json_t *a, json_t *b,
 static const char *const invoice_keys[] = {
 	"psa_company_name", "invoice_date", "due_date", "tax_rate", NULL
 };
+/* exact_quantity first: diff_lines skips it when the quantity changed */
 static const char *const line_keys[] = {
-	"unit_price", "exact_quantity", "psa_product_name", "description", NULL
+	"exact_quantity", "unit_price", "psa_product_name", "description", NULL
 };
 
 static void diff_lines(struct restatement *r, const char *number,
@@ -868,6 +869,7 @@ static void diff_lines(struct restatement *r, const char *number,
 		const char *pid = jstr(v, "psa_product_id");
 		json_t *w = ninv ? find_line(ninv, pid) : NULL;
 		struct strbuf d = STRBUF_INIT;
+		int qchanged;
 
 		if (!w) {
 			add_row(r, number, oinv, pid, "removed",
@@ -875,8 +877,10 @@ static void diff_lines(struct restatement *r, const char *number,
 				"");
 			continue;
 		}
-		field_changes(&d, v, w, line_keys);
-		if (d.len || strcmp(jstr(v, "quantity"), jstr(w, "quantity")) ||
+		/* a new exact quantity says nothing more beside a new quantity */
+		qchanged = strcmp(jstr(v, "quantity"), jstr(w, "quantity")) != 0;
+		field_changes(&d, v, w, line_keys + qchanged);
+		if (d.len || qchanged ||
 		    strcmp(jstr(v, "amount"), jstr(w, "amount")))
 			add_row(r, number, oinv, pid, "changed",
 				jstr(v, "quantity"), jstr(w, "quantity"),
