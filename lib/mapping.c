@@ -303,11 +303,18 @@ static int load_table(struct csv_table *t, const char *path,
 		if ((col[i] = csv_table_col(t, cols[i])) < 0)
 			return error_set(e, "%s:1: missing column (\"%s\")", path,
 					 cols[i]);
-	for (size_t r = 0; r < t->nrows; r++)
-		if (t->rows[r].n != t->ncol)
-			return error_set(e, "%s:%ld: %zu fields where the header has %zu (\"%s\")",
-					 path, t->rows[r].line, t->rows[r].n,
-					 t->ncol, t->rows[r].f[0]);
+	for (size_t r = 0; r < t->nrows; r++) {
+		struct strbuf raw = STRBUF_INIT;
+
+		if (t->rows[r].n == t->ncol)
+			continue;
+		for (size_t i = 0; i < t->rows[r].n; i++)
+			strbuf_addf(&raw, "%s%s", i ? "," : "", t->rows[r].f[i]);
+		error_set(e, "%s:%ld: %zu fields where the header has %zu (\"%s\")",
+			  path, t->rows[r].line, t->rows[r].n, t->ncol, raw.buf);
+		strbuf_release(&raw);
+		return -1;
+	}
 	return 0;
 }
 
@@ -353,7 +360,7 @@ static int load_accounts(struct mapping *m, struct error *e)
 		else if (!strcmp(f[A_ACTION], "ignore"))
 			ignore = 1;
 		else {
-			error_set(e, "%s:%ld: unknown action, expected bill or ignore (\"%s\")",
+			error_set(e, "%s:%ld: unknown action (\"%s\")",
 				  path, line, f[A_ACTION]);
 			goto out;
 		}
@@ -419,12 +426,12 @@ static int load_services(struct mapping *m, const struct settings *st,
 				goto out;
 			}
 		if (billing_parse(f[S_BILLING], &billing)) {
-			error_set(e, "%s:%ld: unknown billing, expected average or full_month (\"%s\")",
+			error_set(e, "%s:%ld: unknown billing (\"%s\")",
 				  path, line, f[S_BILLING]);
 			goto out;
 		}
 		if (*f[S_ROUNDING] && rounding_parse(f[S_ROUNDING], &rounding)) {
-			error_set(e, "%s:%ld: unknown rounding, expected nearest, half-even, up, down, none or empty (\"%s\")",
+			error_set(e, "%s:%ld: unknown rounding (\"%s\")",
 				  path, line, f[S_ROUNDING]);
 			goto out;
 		}
