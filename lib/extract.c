@@ -1,4 +1,5 @@
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <stdlib.h>
@@ -172,6 +173,19 @@ static void add_quoted(struct strbuf *sb, const char *s, size_t n)
 	strbuf_addstr(sb, cut < n ? "...\")" : "\")");
 }
 
+static size_t nonempty_cells(const struct csv_row *row)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < row->n; i++)
+		for (size_t j = 0; j < row->len[i]; j++)
+			if (row->f[i][j] != ' ' && row->f[i][j] != '\t') {
+				n++;
+				break;
+			}
+	return n;
+}
+
 static int is_blank_row(const struct csv_row *row)
 {
 	for (size_t i = 0; i < row->n; i++)
@@ -181,7 +195,7 @@ static int is_blank_row(const struct csv_row *row)
 	return 1;
 }
 
-/* bytes of s that are not valid UTF-8 become U+FFFD, one each */
+/* bytes of s that are not valid UTF-8, and NULs, become U+FFFD each */
 static void add_utf8_clean(struct strbuf *out, const char *s, size_t n)
 {
 	size_t i = 0;
@@ -189,6 +203,11 @@ static void add_utf8_clean(struct strbuf *out, const char *s, size_t n)
 	while (i < n) {
 		size_t k = 1;
 
+		if (s[i] == '\0') {
+			strbuf_addstr(out, "\xef\xbf\xbd");
+			i++;
+			continue;
+		}
 		if ((unsigned char)s[i] >= 0x80) {
 			k = (unsigned char)s[i] >= 0xf0 ? 4 :
 			    (unsigned char)s[i] >= 0xe0 ? 3 : 2;
@@ -216,6 +235,31 @@ static int months_has(const struct ex *x, int i)
 	return x->covered[i / 8] >> (i % 8) & 1;
 }
 
+/* a blocking problem; the first is kept for the stage's message */
+__attribute__((format(printf, 4, 5)))
+static void blocking(struct ex *x, const char *code, long line,
+		     const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	strbuf_grow(&sb, (size_t)(n > 0 ? n : 0));
+	va_start(ap, fmt);
+	vsnprintf(sb.buf, sb.alloc, fmt, ap);
+	va_end(ap);
+	sb.len = (size_t)(n > 0 ? n : 0);
+	problem_add(&x->pr, SEV_BLOCKING, code, x->o->name, line, "%s", sb.buf);
+	if (!x->r->first_blocking) {
+		x->r->first_blocking = strbuf_detach(&sb);
+		x->r->first_blocking_line = line;
+	}
+	strbuf_release(&sb);
+}
+
 /* --- rejects ------------------------------------------------------------ */
 
 /* x->msg holds the reason */
@@ -226,7 +270,7 @@ static void reject(struct ex *x, const struct csv_row *row, int warn)
 
 	strbuf_reset(&x->raw);
 	csv_row_format(row, &x->raw);
-	if (!row->utf8_ok) {
+	if (!row->utf8_ok || memchr(x->raw.buf, '\0', x->raw.len)) {
 		struct strbuf clean = STRBUF_INIT;
 
 		add_utf8_clean(&clean, x->raw.buf, x->raw.len);
@@ -481,7 +525,7 @@ static void conflict(struct ex *x, const struct series *s, const char *when,
 	strbuf_addf(&x->msg, ": %s at %s:%ld and %s at %s:%ld; the first is used",
 		    qty_format(a, q1), x->o->name, l1, qty_format(b, q2),
 		    x->o->name, l2);
-	problem_add(&x->pr, SEV_BLOCKING, "conflict", x->o->name, l2, "%s",
+	blocking(x, "conflict", l2, "%s",
 		    x->msg.buf);
 }
 
@@ -500,11 +544,14 @@ static int check_common(struct ex *x, const struct csv_row *row)
 		reason(x, "invalid UTF-8", NULL, 0);
 		return -1;
 	}
-	for (size_t i = 0; i < row->n; i++)
-		if (strlen(row->f[i]) != row->len[i]) {
+	for (int f = 0; f < PF_COUNT; f++) {
+		int i = x->col[f];
+
+		if (i >= 0 && memchr(row->f[i], '\0', row->len[i])) {
 			reason(x, "NUL byte", NULL, 0);
 			return -1;
 		}
+	}
 	return 0;
 }
 
@@ -739,8 +786,7 @@ static void unknown_format(struct ex *x, const struct csv_row *row)
 		strbuf_addstr(&x->msg, "no known format: the file has no header row; known formats: ");
 	}
 	known_formats(&x->msg, x->o->profiles);
-	problem_add(&x->pr, SEV_BLOCKING, "unknown-format", x->o->name,
-		    row ? row->line : 0, "%s", x->msg.buf);
+	blocking(x, "unknown-format", row ? row->line : 0, "%s", x->msg.buf);
 	x->phase = PH_UNKNOWN;
 }
 
@@ -768,7 +814,7 @@ static void start_data(struct ex *x)
 	if (x->p->kind != PK_MONTHLY)
 		return;
 	if (!x->title_y) {
-		problem_add(&x->pr, SEV_BLOCKING, "no-month", x->o->name, 0,
+		blocking(x, "no-month", 0,
 			    "%s file without a title row naming its month (such as \"Consumption Billing Statement: October 2026\"): no usage is taken from it",
 			    x->p->format);
 		return;
@@ -800,8 +846,8 @@ static int on_row(const struct csv_row *row, void *vx)
 		start_data(x);
 		return 0;
 	}
-	if (x->phase == PH_START) {
-		/* the title row */
+	if (x->phase == PH_START && nonempty_cells(row) == 1) {
+		/* the title row: one cell of text before the header */
 		strbuf_reset(&x->raw);
 		for (size_t i = 0; i < row->n; i++) {
 			if (i)
@@ -851,32 +897,33 @@ static char *digits(char *end, uint64_t v)
 }
 
 /* ",<q>" with qty_format's text, whole numbers the fast way */
-static void put_qty(FILE *fp, int64_t q)
+static void add_qty(struct strbuf *sb, int64_t q)
 {
 	char buf[48];
+	char *b;
 
 	if (q >= 0 && q % QTY_SCALE == 0) {
-		char *b = digits(buf + sizeof(buf), (uint64_t)(q / QTY_SCALE));
-
+		b = digits(buf + sizeof(buf), (uint64_t)(q / QTY_SCALE));
 		*--b = ',';
-		fwrite(b, 1, (size_t)(buf + sizeof(buf) - b), fp);
+		strbuf_add(sb, b, (size_t)(buf + sizeof(buf) - b));
 		return;
 	}
-	csv_sep(fp);
-	fputs(qty_format(buf, q), fp);
+	strbuf_addch(sb, ',');
+	strbuf_addstr(sb, qty_format(buf, q));
 }
 
-static void put_line(FILE *fp, int64_t line)
+static void add_line(struct strbuf *sb, int64_t line)
 {
 	char buf[24];
 	char *b = digits(buf + sizeof(buf), (uint64_t)line);
 
 	*--b = ',';
-	fwrite(b, 1, (size_t)(buf + sizeof(buf) - b), fp);
+	strbuf_add(sb, b, (size_t)(buf + sizeof(buf) - b));
 }
 
 static void write_series(struct ex *x, FILE *fp)
 {
+	struct strbuf sb = STRBUF_INIT;
 	char buf[48];
 	size_t k;
 	int i;
@@ -912,33 +959,36 @@ static void write_series(struct ex *x, FILE *fp)
 		csv_put(fp, s->sku);
 		csv_sep(fp);
 		csv_put(fp, s->sku_name);
-		fputs(monthly ? ",monthly" : ",daily", fp);
-		put_qty(fp, sum);
+		strbuf_reset(&sb);
+		strbuf_addstr(&sb, monthly ? ",monthly" : ",daily");
+		add_qty(&sb, sum);
 		if (any)
-			put_qty(fp, max);
+			add_qty(&sb, max);
 		else
-			csv_sep(fp);
-		csv_sep(fp);
+			strbuf_addch(&sb, ',');
+		strbuf_addch(&sb, ',');
 		if (s->has_price)
-			fputs(price_format(buf, s->price), fp);
-		csv_sep(fp);
+			strbuf_addstr(&sb, price_format(buf, s->price));
+		strbuf_addch(&sb, ',');
 		if (s->has_price && s->cur)
-			fputs(s->cur->code, fp);
-		put_line(fp, s->line);
+			strbuf_addstr(&sb, s->cur->code);
+		add_line(&sb, s->line);
 		for (i = 0; i < MAXDAYS; i++) {
 			if (s->day[i].line)
-				put_qty(fp, s->day[i].q);
+				add_qty(&sb, s->day[i].q);
 			else
-				csv_sep(fp);
+				strbuf_addch(&sb, ',');
 		}
 		for (i = 0; i < MAXDAYS; i++) {
 			if (s->day[i].line)
-				put_line(fp, s->day[i].line);
+				add_line(&sb, s->day[i].line);
 			else
-				csv_sep(fp);
+				strbuf_addch(&sb, ',');
 		}
-		csv_eol(fp);
+		strbuf_addch(&sb, '\n');
+		fwrite(sb.buf, 1, sb.len, fp);
 	}
+	strbuf_release(&sb);
 }
 
 char *extract_stem(const char *out)
@@ -1044,6 +1094,8 @@ static int restart_outputs(struct ex *x, const char *stem, struct error *e)
 	x->r->format = NULL;
 	x->p = NULL;
 	x->bad_price_rows = 0;
+	free(x->r->first_blocking);
+	x->r->first_blocking = NULL;
 	return open_outputs(x, stem, e);
 }
 
@@ -1059,11 +1111,11 @@ static int extension_ok(struct ex *x)
 		return 1;
 	known_formats(&known, x->o->profiles);
 	if (dot && dot != base && (!strcasecmp(dot, ".json") || !strcasecmp(dot, ".zip")))
-		problem_add(&x->pr, SEV_BLOCKING, "unknown-format", x->o->name, 0,
+		blocking(x, "unknown-format", 0,
 			    "%s files are not supported yet (directory snapshots, Keeper API responses and zip archives); known formats: %s",
 			    dot, known.buf);
 	else
-		problem_add(&x->pr, SEV_BLOCKING, "unknown-format", x->o->name, 0,
+		blocking(x, "unknown-format", 0,
 			    "not a .csv, .json or .zip file: tally recognises files by their content, and reads only these; known formats: %s",
 			    known.buf);
 	strbuf_release(&known);
@@ -1108,9 +1160,9 @@ static void finish(struct ex *x)
 	if (x->bad_price_rows)
 		problem_add(&x->pr, SEV_WARNING, "bad-price", x->o->name,
 			    x->bad_price_line,
-			    "%ld row%s with a price tally cannot read, the first (\"%s\") here; the rows are used (prices are for information only)",
-			    x->bad_price_rows, x->bad_price_rows == 1 ? "" : "s",
-			    x->bad_price_value);
+			    "price not understood (\"%s\") in %ld row%s, the first here; the rows are used: a file's prices are for information only",
+			    x->bad_price_value, x->bad_price_rows,
+			    x->bad_price_rows == 1 ? "" : "s");
 }
 
 static void ex_release(struct ex *x)
@@ -1162,7 +1214,7 @@ int extract_file(const struct extract_opts *o, struct extract_result *r,
 	if (open_outputs(&x, stem, e))
 		goto out;
 	if (o->refuse) {
-		problem_add(&x.pr, SEV_BLOCKING, "file-refused", o->name, 0,
+		blocking(&x, "file-refused", 0,
 			    "file refused: %s", o->refuse);
 	} else if (extension_ok(&x)) {
 		rc = csv_read(o->path, on_row, &x, &re);
@@ -1173,8 +1225,7 @@ int extract_file(const struct extract_opts *o, struct extract_result *r,
 
 			if (restart_outputs(&x, stem, e))
 				goto out;
-			problem_add(&x.pr, SEV_BLOCKING, "file-refused", o->name,
-				    line, "file refused: %s; no usage is taken from it",
+			blocking(&x, "file-refused", line, "file refused: %s; no usage is taken from it",
 				    what ? what + 2 : re.msg);
 		} else if (rc < 0) {
 			error_set(e, "%s", re.msg);

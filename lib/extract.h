@@ -56,6 +56,9 @@ struct extract_result {
 	struct extract_rows rows;
 	long series;
 	size_t nblocking, nwarning;
+	char *first_blocking;	/* the first blocking problem's message, or
+				   NULL; the caller frees it */
+	long first_blocking_line;
 };
 
 /*

@@ -25,7 +25,10 @@ static int ends_csv(const char *s, size_t n)
 void inbox_safe_name(const char *name, struct strbuf *out)
 {
 	for (const char *s = name; *s; s++)
-		strbuf_addch(out, safe_byte((unsigned char)*s) ? *s : '_');
+		if (safe_byte((unsigned char)*s))
+			strbuf_addch(out, *s);
+		else if (s == name || safe_byte((unsigned char)s[-1]))
+			strbuf_addch(out, '_');
 	if (!ends_csv(out->buf, out->len))
 		strbuf_addstr(out, ".csv");
 }

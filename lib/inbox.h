@@ -5,8 +5,9 @@
  * between stages / extract"): the files it holds, their safe names, the
  * links OUT/M/in/<safe> to them and the make rules that extract each.
  *
- * Safe name: the inbox name with every byte other than A-Z a-z 0-9 . _ -
- * turned into "_", ".csv" added unless it ends so, and "-2", "-3", ...
+ * Safe name: the inbox name with every run of bytes other than A-Z a-z
+ * 0-9 . _ - turned into one "_" ("Keeper Billing Report (1).csv" becomes
+ * "Keeper_Billing_Report_1_.csv"), ".csv" added unless it ends so, and "-2", "-3", ...
  * added before ".csv" when two names meet (names taken in byte order; a
  * name "meets" another when any of its four outputs, <stem>.csv,
  * <stem>.json, <stem>.rejects.csv and <stem>.problems.csv, is already

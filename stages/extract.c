@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "date.h"
 #include "eprintf.h"
 #include "extract.h"
 #include "inbox.h"
 #include "profile.h"
 #include "strbuf.h"
+#include "xalloc.h"
 #include "banned.h"
 
 static const char usage[] =
@@ -19,16 +21,16 @@ static const char usage[] =
 	"       extract --make-rules --month YYYY-MM --inbox DIR --dir OUT/M [--profiles DIR]\n"
 	"\n"
 	"Reads FILE, recognises its format by its header row (the profiles in\n"
-	"DIR, default schemas/sources), and writes S.rejects.csv, S.problems.csv,\n"
-	"S.json and last S.csv: the usage of MONTH, one row per series with a\n"
-	"column per day. NAME is how the user knows the file (default: FILE's\n"
-	"base name); it is used in every output and message.\n"
+	"DIR, default tally's schemas/sources) and writes S.rejects.csv,\n"
+	"S.problems.csv, S.json and last S.csv: the file's usage in MONTH, one\n"
+	"row per series with a column per day. NAME is how the user knows the\n"
+	"file (default: FILE's base name), used in every output and message.\n"
 	"\n"
-	"  --refuse WHY   do not read FILE; record it as a blocking file-refused\n"
-	"                 problem (used by --make-rules for files it cannot pass on)\n"
-	"  --make-rules   print on stdout the make rules that extract every file\n"
-	"                 of the inbox into OUT/M/extract/, link OUT/M/in/<safe>\n"
-	"                 to each and remove outputs of files no longer there\n"
+	"  --refuse WHY   do not read FILE; record a blocking file-refused problem\n"
+	"                 (--make-rules uses it for files it cannot pass on)\n"
+	"  --make-rules   print the make rules that extract every file of the\n"
+	"                 inbox into OUT/M/extract/, link OUT/M/in/<safe name> to\n"
+	"                 each file and remove the outputs of files now gone\n"
 	"\n"
 	"Exit: 0 done (data problems are in S.problems.csv), 2 usage or\n"
 	"configuration error, 3 I/O error.\n";
@@ -41,6 +43,34 @@ static void usage_error(const char *what, const char *value)
 		warn("%s", what);
 	fputs(usage, stderr);
 	exit(2);
+}
+
+/*
+ * The profiles shipped with tally: schemas/sources beside the bin/ folder
+ * this program is in, so bin/extract works from any folder; else
+ * schemas/sources under the current folder.
+ */
+static char *default_profiles(void)
+{
+	char *exe = realpath("/proc/self/exe", NULL);
+	struct strbuf sb = STRBUF_INIT;
+	struct stat st;
+
+	if (exe) {
+		char *slash = strrchr(exe, '/');
+
+		if (slash) {
+			*slash = '\0';
+			strbuf_addf(&sb, "%s/../schemas/sources", exe);
+			if (stat(sb.buf, &st) == 0 && S_ISDIR(st.st_mode)) {
+				free(exe);
+				return strbuf_detach(&sb);
+			}
+		}
+		free(exe);
+	}
+	strbuf_release(&sb);
+	return xstrdup("schemas/sources");
 }
 
 static const char *base_name(const char *path)
@@ -126,10 +156,11 @@ int main(int argc, char **argv)
 		struct extract_result r;
 		struct profiles ps;
 		struct strbuf shown = STRBUF_INIT;
-		char *stem;
+		char *stem, *pdir = profiles ? xstrdup(profiles) : default_profiles();
 
-		if (profiles_load(&ps, profiles ? profiles : "schemas/sources", &e))
+		if (profiles_load(&ps, pdir, &e))
 			die(2, "%s", e.msg);
+		free(pdir);
 		o.name = name ? name : base_name(file);
 		if (!inbox_name_ok(o.name)) {
 			inbox_name_escape(o.name, &shown);
@@ -145,12 +176,21 @@ int main(int argc, char **argv)
 		o.refuse = refuse;
 		if (extract_file(&o, &r, &e))
 			die(3, "%s", e.msg);
-		if (r.nblocking || r.nwarning) {
-			stem = extract_stem(out);
-			warn("%s: %zu blocking problem%s, %zu warning%s, see %s.problems.csv",
-			     o.name, r.nblocking, r.nblocking == 1 ? "" : "s",
-			     r.nwarning, r.nwarning == 1 ? "" : "s", stem);
-			free(stem);
+		/* blocking problems are told at once; warnings wait for export */
+		if (r.first_blocking) {
+			if (r.first_blocking_line > 0)
+				warn("%s:%ld: %s", o.name, r.first_blocking_line,
+				     r.first_blocking);
+			else
+				warn("%s: %s", o.name, r.first_blocking);
+			if (r.nblocking > 1) {
+				stem = extract_stem(out);
+				warn("%s: %zu more blocking problem%s, see %s.problems.csv",
+				     o.name, r.nblocking - 1,
+				     r.nblocking == 2 ? "" : "s", stem);
+				free(stem);
+			}
+			free(r.first_blocking);
 		}
 		strbuf_release(&shown);
 		profiles_release(&ps);
