@@ -232,7 +232,8 @@ static void suggest(const struct map_suggest *g, const char *query,
 		hit[k].score = score[hit[k].item];
 		hit[k].id = g->ids[hit[k].item];
 	}
-	qsort(hit, nhit, sizeof(*hit), cmp_scored);
+	if (nhit)
+		qsort(hit, nhit, sizeof(*hit), cmp_scored);
 	for (size_t k = 0; k < nhit && k < 3; k++) {
 		if (k)
 			strbuf_addstr(out, "; ");
