@@ -31,7 +31,8 @@
 #define EXCEL_1970 25569	/* serial number of 1970-01-01 */
 
 enum fkind {
-	F_TEXT, F_HEAD, F_DAYHEAD, F_TITLE, F_LABEL, F_DATE, F_INT, F_QTY,
+	F_TEXT, F_HEAD, F_DAYHEAD, F_TITLE, F_LABEL, F_DATE, F_INT, F_INT_LEFT,
+	F_QTY,
 	F_QTY4, F_PRICE, F_MONEY,
 };
 
@@ -135,6 +136,10 @@ static lxw_format *fmt(struct wb *b, enum fkind kind, int exp,
 		break;
 	case F_INT:
 		format_set_num_format(f, "#,##0");
+		break;
+	case F_INT_LEFT:
+		format_set_num_format(f, "#,##0");
+		format_set_align(f, LXW_ALIGN_LEFT);
 		break;
 	case F_QTY:
 		format_set_num_format(f, "#,##0.##;-#,##0.##;0");
@@ -297,12 +302,15 @@ static void header(struct wb *b, struct sheet *s, const char *const *h,
 {
 	int i;
 
+	/* two lines: long headers wrap instead of widening number columns */
+	worksheet_set_row(s->ws, 0, 30, NULL);
 	for (i = 0; i < n; i++) {
 		const char *sp = strchr(h[i], ' ');
 		size_t w = strlen(h[i]);
 
-		/* a two-word header may wrap: size for its longer half */
-		if (sp && w > 12) {
+		/* a long header wraps at its first blank: size for the
+		 * longer half */
+		if (sp && w > 16) {
 			size_t a = (size_t)(sp - h[i]), c = w - a - 1;
 			w = a > c ? a : c;
 		}
@@ -525,7 +533,7 @@ static void sheet_reconciliation(struct wb *b, struct sheet *s)
 		} else {
 			cell_str(b, s, 10, "", t);
 		}
-		cell_str(b, s, 11, l->cur->code, t);
+		cell_str(b, s, 11, l->has_price ? l->cur->code : "", t);
 		cell_str(b, s, 12, l->contract_id ? l->contract_id : "", t);
 		cell_str(b, s, 13, l->service_id ? l->service_id : "", t);
 		if (!p->have_units)
@@ -537,6 +545,9 @@ static void sheet_reconciliation(struct wb *b, struct sheet *s)
 		cell_str(b, s, 14, where, t);
 	}
 	last = s->row;
+	/* while the last row is the current one: constant-memory mode
+	 * refuses a filter over rows it has written out */
+	finish_table(s, 15, 2, last);
 	/* net difference in money per currency, below the table */
 	for (k = 0, i = 0; k < b->ncs; k++) {
 		const struct currency *cur = b->cs[k].cur;
@@ -552,7 +563,6 @@ static void sheet_reconciliation(struct wb *b, struct sheet *s)
 			 fmt(b, F_MONEY, cur->exp, 0, 1), cur->exp);
 		cell_str(b, s, 11, cur->code, fmt(b, F_LABEL, 0, 0, 0));
 	}
-	finish_table(s, 15, 2, last);
 }
 
 /* --- Invoices ------------------------------------------------------------ */
@@ -564,6 +574,7 @@ struct rowctx {
 	const char *file;	/* for Rejects */
 	int days;		/* for Daily */
 	struct strmap *avg;	/* for Daily */
+	lxw_format *dayf[31];	/* for Daily: weekends shaded */
 	int kind;		/* for Unmapped */
 };
 
@@ -649,7 +660,7 @@ static int sheet_invoices(struct wb *b, struct sheet *s)
 		"description", "exact_quantity", "quantity", "unit_price",
 		"amount", "currency",
 	};
-	struct rowctx c = { b, s, "Invoices", NULL, 0, NULL, 0 };
+	struct rowctx c = { .b = b, .s = s, .sheet = "Invoices", .avg = NULL };
 	struct strbuf path = STRBUF_INIT;
 	lxw_row_t last;
 	size_t k;
@@ -662,6 +673,7 @@ static int sheet_invoices(struct wb *b, struct sheet *s)
 	if (r < 0)
 		return -1;
 	last = s->row;
+	finish_table(s, 13, 1, last);
 	for (k = 0; k < b->ncs; k++) {
 		const struct currency *cur = b->cs[k].cur;
 		static const char *const what[] = { "Subtotal", "Tax", "Total" };
@@ -681,7 +693,6 @@ static int sheet_invoices(struct wb *b, struct sheet *s)
 			cell_str(b, s, 12, cur->code, fmt(b, F_LABEL, 0, 0, 0));
 		}
 	}
-	finish_table(s, 13, 1, last);
 	return 0;
 }
 
@@ -727,6 +738,10 @@ static int on_daily(const struct csvcols_row *r, void *vc)
 
 	if (row_next(b, s, "Daily"))
 		return 0;
+	for (d = 0; d < c->days; d++)
+		if (c->dayf[d] != qf)	/* weekend: shade the whole column */
+			worksheet_write_blank(s->ws, s->row,
+					      (lxw_col_t)(4 + d), c->dayf[d]);
 	for (i = 0; i < 4; i++)
 		cell_str(b, s, i, r->f[i], NULL);
 	/* d01.. follow the four named columns */
@@ -740,7 +755,8 @@ static int on_daily(const struct csvcols_row *r, void *vc)
 				break;
 			worksheet_write_number(s->ws, s->row,
 					       (lxw_col_t)(4 + d),
-					       (double)q / QTY_SCALE, qf);
+					       (double)q / QTY_SCALE,
+					       c->dayf[d]);
 		} else {
 			cell_str(b, s, 4 + d, v, NULL);
 		}
@@ -766,11 +782,16 @@ static int sheet_daily(struct wb *b, struct sheet *s)
 	};
 	static const char *const h[] = { "Vendor", "Account id", "Account", "SKU" };
 	struct strmap avg = STRMAP_INIT;
-	struct rowctx c = { b, s, "Daily", NULL, 0, &avg, 0 };
+	struct rowctx c = { .b = b, .s = s, .sheet = "Daily", .avg = &avg };
 	struct strbuf path = STRBUF_INIT;
 	int days = days_in_month(b->in->y, b->in->m), d, r;
 
 	c.days = days;
+	for (d = 0; d < days; d++) {
+		int wd = date_weekday(days_from_civil(b->in->y, b->in->m, d + 1));
+
+		c.dayf[d] = fmt(b, F_QTY, 0, wd == 0 || wd == 6 ? 0xF2F2F2 : 0, 0);
+	}
 	header(b, s, h, 4);
 	for (d = 0; d < days; d++) {
 		worksheet_write_number(s->ws, 0, (lxw_col_t)(4 + d),
@@ -875,7 +896,7 @@ static int sheet_unmapped(struct wb *b, struct sheet *s)
 	};
 	const char *const *cols[] = { acc, svc, autom };
 	const size_t ncols[] = { 6, 7, 6 };
-	struct rowctx c = { b, s, "Unmapped", NULL, 0, NULL, 0 };
+	struct rowctx c = { .b = b, .s = s, .sheet = "Unmapped", .avg = NULL };
 	struct strbuf path = STRBUF_INIT;
 	int k;
 
@@ -940,7 +961,7 @@ static int sheet_problems(struct wb *b, struct sheet *s)
 	static const char *const cols[] = {
 		"severity", "stage", "code", "file", "line", "message",
 	};
-	struct rowctx c = { b, s, "Problems", NULL, 0, NULL, 0 };
+	struct rowctx c = { .b = b, .s = s, .sheet = "Problems", .avg = NULL };
 	struct strbuf path = STRBUF_INIT;
 	int r;
 
@@ -1019,7 +1040,7 @@ static int sheet_rejects(struct wb *b, struct sheet *s)
 	static const char *const cols[] = {
 		"source_file", "source_line", "reason", "raw",
 	};
-	struct rowctx c = { b, s, "Rejects", NULL, 0, NULL, 0 };
+	struct rowctx c = { .b = b, .s = s, .sheet = "Rejects", .avg = NULL };
 	struct strbuf path = STRBUF_INIT;
 	size_t n, i;
 	char **names = extract_names(b->in->monthdir, ".rejects.csv", &n);
@@ -1131,6 +1152,7 @@ static int sheet_rounding(struct wb *b, struct sheet *s)
 	if (r < 0)
 		return -1;
 	last = s->row;
+	finish_table(s, 11, 0, last);
 	for (k = 0; k < b->ncs && k < 16; k++) {
 		if (!c.has[k])
 			continue;
@@ -1145,7 +1167,6 @@ static int sheet_rounding(struct wb *b, struct sheet *s)
 			 b->cs[k].cur->exp);
 		cell_str(b, s, 10, b->cs[k].cur->code, fmt(b, F_LABEL, 0, 0, 0));
 	}
-	finish_table(s, 11, 0, last);
 	return 0;
 }
 
@@ -1154,9 +1175,12 @@ static int sheet_rounding(struct wb *b, struct sheet *s)
 static void fact_str(struct wb *b, struct sheet *s, const char *label,
 		     const char *v, lxw_format *f)
 {
+	unsigned w = s->width[1];
+
 	row_next(b, s, "Summary");
 	cell_str(b, s, 0, label, fmt(b, F_LABEL, 0, 0, 0));
 	cell_str(b, s, 1, v, f);
+	s->width[1] = w;	/* long facts run on over the empty cells */
 }
 
 static void fact_int(struct wb *b, struct sheet *s, const char *label,
@@ -1164,7 +1188,7 @@ static void fact_int(struct wb *b, struct sheet *s, const char *label,
 {
 	row_next(b, s, "Summary");
 	cell_str(b, s, 0, label, fmt(b, F_LABEL, 0, 0, 0));
-	cell_dec(b, s, 1, v, 0, fmt(b, F_INT, 0, 0, 0), 0);
+	cell_dec(b, s, 1, v, 0, fmt(b, F_INT_LEFT, 0, 0, 0), 0);
 }
 
 static void fact_date(struct wb *b, struct sheet *s, const char *label,
@@ -1255,16 +1279,17 @@ static int sheet_summary(struct wb *b, struct sheet *s)
 	fact_str(b, s, "PSA contract units", sb.buf, !p || !p->have_units ?
 		 fmt(b, F_TEXT, 0, 0xFFF2CC, 0) : NULL);
 	if (p) {
+		fact_str(b, s, "PSA file", p->file, NULL);
 		strbuf_reset(&sb);
 		if (p->have_units)
-			strbuf_addf(&sb, "%s: %zu change%s", p->file,
-				    p->nplaced, p->nplaced == 1 ? "" : "s");
+			strbuf_addf(&sb, "%zu", p->nplaced);
 		else
-			strbuf_addstr(&sb, p->file);
+			strbuf_addstr(&sb, "none: quantities for review only");
 		if (p->nchanges > p->nplaced)
 			strbuf_addf(&sb, "; %zu could not be placed, see "
 				    "Problems", p->nchanges - p->nplaced);
-		fact_str(b, s, "PSA file", sb.buf, NULL);
+		fact_str(b, s, "PSA changes", sb.buf, p->nchanges > p->nplaced ?
+			 fmt(b, F_TEXT, 0, 0xFFF2CC, 0) : NULL);
 	}
 	row_next(b, s, "Summary");
 	fact_int(b, s, "Files read", (int64_t)n);
@@ -1385,21 +1410,25 @@ static int sheet_summary(struct wb *b, struct sheet *s)
 
 		chart_series_set_categories(se, "Summary", first_prod, 0,
 					    first_prod + (lxw_row_t)b->nprod - 1, 0);
+		/* constant-memory mode cannot read the names back for the
+		 * chart's cache: say they are text, or Excel numbers them */
+		se->categories->has_string_cache = 1;
 		chart_series_set_values(se, "Summary", first_prod, 3 + (lxw_col_t)k,
 					first_prod + (lxw_row_t)b->nprod - 1,
 					3 + (lxw_col_t)k);
 		snprintf(ms, sizeof(ms), "Amount %s", b->cs[k].cur->code);
 		chart_series_set_name(se, ms);
-		chart_axis_set_num_format(chart->y_axis, b->cs[k].cur->exp ?
+		chart_axis_set_num_format(chart->x_axis, b->cs[k].cur->exp ?
 					  "#,##0.00" : "#,##0");
 	}
 	if (b->ncs < 2)
 		chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
-	chart_axis_set_reverse(chart->x_axis);	/* first product on top */
+	/* a bar chart's categories are its y axis: first product on top */
+	chart_axis_set_reverse(chart->y_axis);
 	{
 		lxw_chart_options o = { .x_offset = 10, .y_offset = 0,
 					.x_scale = 1.25, .y_scale = 1.1 };
-		worksheet_insert_chart_opt(s->ws, 2, 3, chart, &o);
+		worksheet_insert_chart_opt(s->ws, 2, 5, chart, &o);
 	}
 	for (k = 0; k < MAXCOL && k < 8; k++) {
 		double w = s->width[k] + 2;

@@ -1,0 +1,420 @@
+/*
+ * The reconciliation workbook (lib/workbook.c), read back from its XML:
+ * the hand-written month of tests/data/month-psa (its README lists the
+ * cases) is written to a scratch folder, then the archive's parts are
+ * checked as a spreadsheet program reads them. Expected values are worked
+ * out by hand in the comments.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <zip.h>
+#include "psafiles.h"
+#include "settings.h"
+#include "strbuf.h"
+#include "workbook.h"
+#include "banned.h"
+
+#define DATA "tests/data/month-psa"
+
+static char dir[64];
+static char xlsx[128];
+
+/* entry name of the archive at path, NUL-terminated, or NULL */
+static char *part(const char *path, const char *name)
+{
+	int err;
+	zip_t *za = zip_open(path, ZIP_RDONLY, &err);
+	zip_file_t *zf;
+	zip_stat_t st;
+	char *buf;
+
+	if (!za)
+		return NULL;
+	if (zip_stat(za, name, 0, &st) || !(zf = zip_fopen(za, name, 0))) {
+		zip_close(za);
+		return NULL;
+	}
+	buf = malloc(st.size + 1);
+	assert_int_equal(zip_fread(zf, buf, st.size), (zip_int64_t)st.size);
+	buf[st.size] = '\0';
+	zip_fclose(zf);
+	zip_close(za);
+	return buf;
+}
+
+static void write_month(const char *monthdir, const char *out, enum psa psa)
+{
+	struct settings s;
+	struct psa_plan p;
+	struct workbook_input in;
+	struct error e;
+
+	settings_init(&s);
+	s.psa = psa;
+	if (psa_plan_build(&p, monthdir, DATA "/config", &s, 2026, 10, &e))
+		fail_msg("%s", e.msg);
+	memset(&in, 0, sizeof(in));
+	in.monthdir = monthdir;
+	in.y = 2026;
+	in.m = 10;
+	in.settings = &s;
+	in.psa = &p;
+	if (workbook_write(out, &in, &e))
+		fail_msg("%s", e.msg);
+	psa_plan_release(&p);
+}
+
+static int setup(void **state)
+{
+	snprintf(dir, sizeof(dir), "/tmp/tally-wb-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(xlsx, sizeof(xlsx), "%s/reconciliation-2026-10.xlsx", dir);
+	write_month(DATA "/out", xlsx, PSA_AUTOTASK);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct strbuf cmd = STRBUF_INIT;
+
+	strbuf_addf(&cmd, "rm -rf %s", dir);
+	if (system(cmd.buf) != 0)
+		return -1;
+	strbuf_release(&cmd);
+	return 0;
+}
+
+static void has(const char *xml, const char *want)
+{
+	if (!strstr(xml, want))
+		fail_msg("missing: %s", want);
+}
+
+static void test_sheets_in_order(void **state)
+{
+	char *x = part(xlsx, "xl/workbook.xml");
+
+	assert_non_null(x);
+	has(x, "<sheets><sheet name=\"Summary\" sheetId=\"1\" r:id=\"rId1\"/>"
+	       "<sheet name=\"Reconciliation\" sheetId=\"2\" r:id=\"rId2\"/>"
+	       "<sheet name=\"Invoices\" sheetId=\"3\" r:id=\"rId3\"/>"
+	       "<sheet name=\"Daily\" sheetId=\"4\" r:id=\"rId4\"/>"
+	       "<sheet name=\"Unmapped\" sheetId=\"5\" r:id=\"rId5\"/>"
+	       "<sheet name=\"Problems\" sheetId=\"6\" r:id=\"rId6\"/>"
+	       "<sheet name=\"Rejects\" sheetId=\"7\" r:id=\"rId7\"/>"
+	       "<sheet name=\"Rounding\" sheetId=\"8\" r:id=\"rId8\"/></sheets>");
+	free(x);
+}
+
+static const struct table {
+	const char *part;
+	const char *pane;	/* the frozen header (and columns) */
+	const char *filter;	/* the autofilter over header and rows */
+} tables[] = {
+	/* 1: 9 lines + header, 15 columns, company id and name frozen */
+	{ "xl/worksheets/sheet2.xml",
+	  "<pane xSplit=\"2\" ySplit=\"1\" topLeftCell=\"C2\" activePane=\"bottomRight\" state=\"frozen\"/>",
+	  "<autoFilter ref=\"A1:O10\"/>" },
+	/* 2: 6 invoice lines, 13 columns (totals below are outside) */
+	{ "xl/worksheets/sheet3.xml",
+	  "<pane xSplit=\"1\" ySplit=\"1\" topLeftCell=\"B2\" activePane=\"bottomRight\" state=\"frozen\"/>",
+	  "<autoFilter ref=\"A1:M7\"/>" },
+	/* 3: 7 series; 4 + 31 days + licence-days + average = 37 = AK */
+	{ "xl/worksheets/sheet4.xml",
+	  "<pane xSplit=\"4\" ySplit=\"1\" topLeftCell=\"E2\" activePane=\"bottomRight\" state=\"frozen\"/>",
+	  "<autoFilter ref=\"A1:AK8\"/>" },
+	/* 4: one automatic match */
+	{ "xl/worksheets/sheet5.xml",
+	  "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>",
+	  "<autoFilter ref=\"A1:J2\"/>" },
+	/* 5: three problems */
+	{ "xl/worksheets/sheet6.xml",
+	  "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>",
+	  "<autoFilter ref=\"A1:F4\"/>" },
+	/* 6: one rejected row */
+	{ "xl/worksheets/sheet7.xml",
+	  "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>",
+	  "<autoFilter ref=\"A1:D2\"/>" },
+	/* 7: 7 rounded lines, 11 columns */
+	{ "xl/worksheets/sheet8.xml",
+	  "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>",
+	  "<autoFilter ref=\"A1:K8\"/>" },
+};
+
+static void test_frozen_and_filtered(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(tables) / sizeof(*tables); i++) {
+		char *x = part(xlsx, tables[i].part);
+
+		if (!x)
+			fail_msg("case %zu: no %s", i + 1, tables[i].part);
+		if (!strstr(x, tables[i].pane) || !strstr(x, tables[i].filter))
+			fail_msg("case %zu: %s lacks %s or %s", i + 1,
+				 tables[i].part, tables[i].pane,
+				 tables[i].filter);
+		/* columns sized, not left at the default */
+		has(x, "customWidth=\"1\"");
+		free(x);
+	}
+}
+
+/* the string cell of ref, with any style: "<c r="E2" s="3" t="inlineStr"><is><t>new</t>" */
+static void has_text(const char *xml, const char *ref, const char *text)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	const char *p;
+
+	strbuf_addf(&a, "<c r=\"%s\" ", ref);
+	strbuf_addf(&b, "t=\"inlineStr\"><is><t>%s</t></is></c>", text);
+	p = strstr(xml, a.buf);
+	if (!p)
+		fail_msg("no cell %s", ref);
+	p = strchr(p, '>');
+	if (strncmp(p - (strlen(b.buf) - strlen(strstr(b.buf, ">"))),
+		    b.buf, strlen(b.buf)))
+		fail_msg("cell %s is not the text %s", ref, text);
+	strbuf_release(&a);
+	strbuf_release(&b);
+}
+
+/* the number cell of ref: "<c r="K2" s="7"><v>31.5</v></c>" */
+static void has_number(const char *xml, const char *ref, const char *v)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	const char *p;
+
+	strbuf_addf(&a, "<c r=\"%s\" s=\"", ref);
+	strbuf_addf(&b, "\"><v>%s</v></c>", v);
+	p = strstr(xml, a.buf);
+	if (!p)
+		fail_msg("no styled cell %s", ref);
+	p += a.len;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (strncmp(p, b.buf, b.len))
+		fail_msg("cell %s is not the number %s", ref, v);
+	strbuf_release(&a);
+	strbuf_release(&b);
+}
+
+static void test_statuses(void **state)
+{
+	/* sorted by money at stake, as test_psafiles works out */
+	static const char *const want[] = {
+		"new", "missing in vendor", "down", "new", "up",
+		"missing in vendor", "new", "same", "same",
+	};
+	char *x = part(xlsx, "xl/worksheets/sheet2.xml");
+	char ref[8];
+	size_t i;
+
+	assert_non_null(x);
+	for (i = 0; i < 9; i++) {
+		snprintf(ref, sizeof(ref), "E%zu", i + 2);
+		has_text(x, ref, want[i]);
+	}
+	free(x);
+}
+
+static void test_numbers(void **state)
+{
+	char *x = part(xlsx, "xl/worksheets/sheet2.xml");
+
+	assert_non_null(x);
+	/* 1004 KPR-BUS: average 7, billed 7, +7 units x 4.50 = 31.50 */
+	has_number(x, "F2", "7");
+	has_number(x, "I2", "7");
+	has_number(x, "J2", "4.5");
+	has_number(x, "K2", "31.5");
+	/* 1007: no usage, PSA 4: -4 units, -18.00 */
+	has_number(x, "H3", "4");
+	has_number(x, "I3", "-4");
+	has_number(x, "K3", "-18");
+	/* 1001 KPR-BUS: average 320/31 = 10.3226, billed 10, PSA 8 */
+	has_number(x, "F6", "10.3226");
+	has_number(x, "G6", "10");
+	has_number(x, "H6", "8");
+	/* net difference below: 31.50 - 18 - 13.50 + 13.50 + 9 - 6.75 + 2 */
+	has_text(x, "J12", "Net difference");
+	has_number(x, "K12", "17.75");
+	free(x);
+
+	x = part(xlsx, "xl/worksheets/sheet3.xml");
+	assert_non_null(x);
+	/* invoice date 2026-11-02 and due date 2026-12-02 as date serials */
+	has_number(x, "B2", "46328");
+	has_number(x, "C2", "46358");
+	has_number(x, "L2", "45");
+	/* totals per currency: 45 + 13.50 + 27 + 13.50 + 31.50 + 2 */
+	has_text(x, "K11", "Total");
+	has_number(x, "L11", "132.5");
+	free(x);
+
+	x = part(xlsx, "xl/styles.xml");
+	assert_non_null(x);
+	has(x, "formatCode=\"yyyy-mm-dd\"");
+	has(x, "formatCode=\"#,##0.00\"");
+	has(x, "formatCode=\"#,##0.0000\"");
+	free(x);
+
+	x = part(xlsx, "xl/worksheets/sheet8.xml");
+	assert_non_null(x);
+	/* 1001 KPR-BUS rounded by -0.3226 x 4.50 = -1.4517 -> -1.45 */
+	has_number(x, "H2", "-0.3226");
+	has_number(x, "J2", "-1.45");
+	/* moved in all: -1.45 + 0 + 2.25 (0.5 x 4.50) + 0 + 0 + 0 = 0.80 */
+	has_number(x, "J10", "0.8");
+	free(x);
+}
+
+static void test_formula_text_stays_text(void **state)
+{
+	static const char *const parts[] = {
+		"xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml",
+		"xl/worksheets/sheet3.xml", "xl/worksheets/sheet4.xml",
+		"xl/worksheets/sheet5.xml", "xl/worksheets/sheet6.xml",
+		"xl/worksheets/sheet7.xml", "xl/worksheets/sheet8.xml",
+	};
+	const char *evil =
+		"=HYPERLINK(\"http://evil\",\"x\")";
+	size_t i;
+	char *x;
+
+	for (i = 0; i < 8; i++) {
+		x = part(xlsx, parts[i]);
+		assert_non_null(x);
+		if (strstr(x, "<f>"))
+			fail_msg("%s has a formula", parts[i]);
+		free(x);
+	}
+	/* the company of 1006 on Reconciliation, last row */
+	x = part(xlsx, "xl/worksheets/sheet2.xml");
+	has_text(x, "B10", evil);
+	free(x);
+	/* the account of the Daily sheet's last series */
+	x = part(xlsx, "xl/worksheets/sheet4.xml");
+	has_text(x, "C8", evil);
+	free(x);
+}
+
+static void test_chart(void **state)
+{
+	char *x = part(xlsx, "xl/charts/chart1.xml");
+	char *s1 = part(xlsx, "xl/worksheets/sheet1.xml");
+
+	assert_non_null(x);
+	has(x, "<a:t>Billed amount by product</a:t>");
+	has(x, "<c:barDir val=\"bar\"/>");
+	/* three products: names in column A, USD amounts in D */
+	has(x, "<c:cat><c:strRef><c:f>Summary!$A$39:$A$41</c:f></c:strRef></c:cat>");
+	has(x, "<c:val><c:numRef><c:f>Summary!$D$39:$D$41</c:f></c:numRef></c:val>");
+	/* the rows it reads: Keeper Business 45 + 27 + 13.50 + 31.50 */
+	has_text(s1, "A39", "Keeper Business");
+	has_number(s1, "D39", "117");
+	has_number(s1, "D40", "13.5");
+	has_number(s1, "D41", "2");
+	has(s1, "<drawing r:id=\"rId1\"/>");
+	free(x);
+	free(s1);
+}
+
+static void test_summary_facts(void **state)
+{
+	char *x = part(xlsx, "xl/worksheets/sheet1.xml");
+
+	assert_non_null(x);
+	has_text(x, "A1", "Reconciliation of October 2026");
+	has_number(x, "B3", "46296");	/* 2026-10-01 */
+	has_number(x, "B4", "46326");	/* 2026-10-31 */
+	has_text(x, "B7", "draft: no blocking problem");
+	has_text(x, "B9", "PSA units.csv");
+	has_text(x, "B11", "5; 2 could not be placed, see Problems");
+	/* rows read: 195 + 7 files' rows */
+	has_number(x, "B14", "202");
+	free(x);
+	x = part(xlsx, "docProps/core.xml");
+	has(x, "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2026-11-01T00:00:00Z</dcterms:created>");
+	free(x);
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+	FILE *fp = fopen(path, "rb");
+	struct strbuf sb = STRBUF_INIT;
+	char buf[4096];
+	size_t k;
+
+	assert_non_null(fp);
+	while ((k = fread(buf, 1, sizeof(buf), fp)) > 0)
+		strbuf_add(&sb, buf, k);
+	fclose(fp);
+	*n = sb.len;
+	return strbuf_detach(&sb);
+}
+
+static void test_same_bytes(void **state)
+{
+	struct strbuf again = STRBUF_INIT;
+	char *a, *b;
+	size_t na, nb;
+
+	sleep(1);	/* a clock in the bytes would show */
+	strbuf_addf(&again, "%s/again.xlsx", dir);
+	write_month(DATA "/out", again.buf, PSA_AUTOTASK);
+	a = slurp(xlsx, &na);
+	b = slurp(again.buf, &nb);
+	assert_int_equal(na, nb);
+	assert_memory_equal(a, b, na);
+	free(a);
+	free(b);
+	strbuf_release(&again);
+}
+
+static void test_without_units(void **state)
+{
+	struct strbuf cmd = STRBUF_INIT, out = STRBUF_INIT;
+	char *x;
+
+	strbuf_addf(&cmd, "mkdir -p %s/nounits && cp -r " DATA "/out/. %s/nounits/ && rm %s/nounits/extract/PSA_units.*", dir, dir, dir);
+	assert_int_equal(system(cmd.buf), 0);
+	strbuf_reset(&cmd);
+	strbuf_addf(&cmd, "%s/nounits", dir);
+	strbuf_addf(&out, "%s/nounits.xlsx", dir);
+	write_month(cmd.buf, out.buf, PSA_AUTOTASK);
+	x = part(out.buf, "xl/worksheets/sheet1.xml");
+	has_text(x, "B9", "none given: nothing to compare; "
+		 "psa/units-for-review.csv lists the billed quantities");
+	free(x);
+	x = part(out.buf, "xl/worksheets/sheet2.xml");
+	has_text(x, "E2", "not compared");
+	has_text(x, "O2", "for review");
+	free(x);
+	strbuf_release(&cmd);
+	strbuf_release(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sheets_in_order),
+		cmocka_unit_test(test_frozen_and_filtered),
+		cmocka_unit_test(test_statuses),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_formula_text_stays_text),
+		cmocka_unit_test(test_chart),
+		cmocka_unit_test(test_summary_facts),
+		cmocka_unit_test(test_same_bytes),
+		cmocka_unit_test(test_without_units),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
