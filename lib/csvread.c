@@ -192,7 +192,8 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 		}
 		if (!r.err && p.entry_pos > (size_t)CSV_MAX_FIELD) {
 			r.err = 1;
-			r.errline = r.start;
+			/* a record's first field still open starts on r.line */
+			r.errline = r.row.n ? r.start : r.line;
 			r.errwhat = "field over 1 MiB";
 		}
 		if (r.err || r.stop)
