@@ -205,10 +205,10 @@ static int cmp_scored(const void *x, const void *y)
 static void suggest(const struct map_suggest *g, const char *query,
 		    struct strbuf *out)
 {
-	size_t nt, nhit = 0, alloc = 0;
+	size_t nt, nhit = 0, alloc = 0, nbest = 0;
 	char **t;
 	size_t *score;
-	struct scored *hit = NULL;
+	struct scored *hit = NULL, best[3];
 
 	if (!g || !g->n)
 		return;
@@ -228,17 +228,26 @@ static void suggest(const struct map_suggest *g, const char *query,
 			}
 		}
 	}
+	/* the best 3 in one pass: a full sort costs too much when a common
+	 * word is shared by thousands of companies */
 	for (size_t k = 0; k < nhit; k++) {
-		hit[k].score = score[hit[k].item];
-		hit[k].id = g->ids[hit[k].item];
+		struct scored c = { hit[k].item, score[hit[k].item],
+				    g->ids[hit[k].item] };
+		size_t j = nbest < 3 ? nbest++ : 3;
+
+		while (j > 0 && cmp_scored(&c, &best[j - 1]) < 0) {
+			if (j < 3)
+				best[j] = best[j - 1];
+			j--;
+		}
+		if (j < 3)
+			best[j] = c;
 	}
-	if (nhit)
-		qsort(hit, nhit, sizeof(*hit), cmp_scored);
-	for (size_t k = 0; k < nhit && k < 3; k++) {
+	for (size_t k = 0; k < nbest; k++) {
 		if (k)
 			strbuf_addstr(out, "; ");
-		strbuf_addf(out, "%s %s", g->ids[hit[k].item],
-			    g->names[hit[k].item]);
+		strbuf_addf(out, "%s %s", g->ids[best[k].item],
+			    g->names[best[k].item]);
 	}
 	free(hit);
 	free(score);
