@@ -195,7 +195,11 @@ static int mkdir_p1(const char *path, struct error *e)
 	return 0;
 }
 
-/* link at path pointing to target, replaced atomically when different */
+/*
+ * Link at path pointing to target, replaced atomically when different.
+ * Returns 1 when the link was made or changed, 0 when it was right, -1
+ * with e.
+ */
 static int link_to(const char *path, const char *target, struct error *e)
 {
 	char buf[PATH_MAX + 1];
@@ -210,6 +214,7 @@ static int link_to(const char *path, const char *target, struct error *e)
 	}
 	strbuf_addf(&tmp, "%s.tmp%ld", path, (long)getpid());
 	unlink(tmp.buf);
+	ret = 1;
 	if (symlink(target, tmp.buf) != 0)
 		ret = error_set(e, "%s: cannot create a link: %s", tmp.buf,
 				strerror(errno));
@@ -281,22 +286,37 @@ int inbox_link(const struct inbox *in, const char *dir, const char *outdir,
 	for (size_t i = 0; i < in->n; i++) {
 		const struct inbox_entry *en = &in->e[i];
 		size_t sl = strlen(en->safe) - 4;
+		int changed = 1;
 
+		if (!en->refuse) {
+			*strmap_slot(&links, en->safe, strlen(en->safe), NULL) = keep_mark;
+			strbuf_reset(&p);
+			strbuf_addf(&p, "%s/in/%s", outdir, en->safe);
+			strbuf_reset(&t);
+			strbuf_addf(&t, "%s/%s", absdir, en->name);
+			changed = link_to(p.buf, t.buf, e);
+			if (changed < 0)
+				goto out;
+		}
+		/*
+		 * Outputs under this safe name made from another file (the
+		 * link now points elsewhere) are out of date whatever their
+		 * time; a refused file's are remade on every run.
+		 */
 		for (size_t k = 0; k < NSUFFIX; k++) {
 			strbuf_reset(&t);
 			strbuf_add(&t, en->safe, sl);
 			strbuf_addstr(&t, suffixes[k]);
 			*strmap_slot(&outs, t.buf, t.len, NULL) = keep_mark;
+			if (!changed)
+				continue;
+			strbuf_reset(&p);
+			strbuf_addf(&p, "%s/extract/%s", outdir, t.buf);
+			if (unlink(p.buf) != 0 && errno != ENOENT) {
+				error_set(e, "%s: cannot remove: %s", p.buf, strerror(errno));
+				goto out;
+			}
 		}
-		if (en->refuse)
-			continue;
-		*strmap_slot(&links, en->safe, strlen(en->safe), NULL) = keep_mark;
-		strbuf_reset(&p);
-		strbuf_addf(&p, "%s/in/%s", outdir, en->safe);
-		strbuf_reset(&t);
-		strbuf_addf(&t, "%s/%s", absdir, en->name);
-		if (link_to(p.buf, t.buf, e))
-			goto out;
 	}
 	strbuf_reset(&p);
 	strbuf_addf(&p, "%s/in", outdir);

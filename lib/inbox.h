@@ -53,7 +53,9 @@ void inbox_release(struct inbox *in);
  * Make outdir/in/<safe> a symlink to the absolute path of dir/<name> for
  * each readable entry, remove other links in outdir/in/ and, in
  * outdir/extract/, every file that is not an output of a current entry.
- * Returns 0 or -1 with e.
+ * Outputs of an entry whose link was made or changed (the safe name now
+ * stands for another file), or that is refused, are removed too, so make
+ * remakes them whatever their time. Returns 0 or -1 with e.
  */
 int inbox_link(const struct inbox *in, const char *dir, const char *outdir,
 	       struct error *e);
