@@ -37,7 +37,8 @@ enum avg_kind { AVG_DAILY, AVG_MONTHLY };
 struct avg_series {
 	char *vendor, *account_id, *account_name, *sku;
 	enum avg_kind kind;
-	uint32_t has;		/* bit d-1: a row gave day d */
+	uint32_t has;		/* daily: bit d-1 when a row gave day d;
+				 * monthly: non-zero once a total is set */
 	int64_t day[AVG_DAYS];	/* QTY count used for each day */
 	uint32_t file[AVG_DAYS]; /* input index and physical line of each */
 	uint32_t line[AVG_DAYS]; /*   day's row, for conflict messages */

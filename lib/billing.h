@@ -11,9 +11,11 @@
  * and the sum is divided by days_in_month and rounded once, by the
  * product's rule (decimal.h: nearest, half-even, up, down, none).
  *
- * Reference values (tests/unit/test_billing.c): 480.5/31 ... ; 15.5 is 16
- * by nearest and half-even, 14.5 is 15 by nearest and 14 by half-even;
- * none keeps 2 decimals (12.345 -> 12.35).
+ * Reference values (tests/unit/test_billing.c), October (31 days):
+ * 480.5 licence-days are 15.5: 16 by nearest, half-even and up, 15 by
+ * down, 15.50 by none; 449.5 are 14.5: 15 by nearest, 14 by half-even;
+ * 100 are 3.2258064..: 3 by nearest, 4 by up, 3.23 by none (delta
+ * +0.0042); 72.695 are 2.345: 2.35 by none (ties away from zero).
  */
 #include <stdint.h>
 #include <stdio.h>
