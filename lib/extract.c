@@ -718,11 +718,7 @@ static const char psa_head[] =
 
 /* --- preamble ----------------------------------------------------------- */
 
-/*
- * The month a title row names at its end: "... October 2026" or
- * "... 2026-10". Returns 0 and sets *y, *m, or -1.
- */
-static int title_month(const char *s, size_t n, int *y, int *m)
+int extract_title_month(const char *s, size_t n, int *y, int *m)
 {
 	size_t e, b;
 
@@ -854,7 +850,7 @@ static int on_row(const struct csv_row *row, void *vx)
 				strbuf_addch(&x->raw, ',');
 			strbuf_add(&x->raw, row->f[i], row->len[i]);
 		}
-		if (title_month(x->raw.buf, x->raw.len, &x->title_y,
+		if (extract_title_month(x->raw.buf, x->raw.len, &x->title_y,
 				&x->title_m))
 			x->title_y = x->title_m = 0;
 		x->phase = PH_AFTER_TITLE;

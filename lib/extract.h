@@ -70,6 +70,13 @@ struct extract_result {
 int extract_file(const struct extract_opts *o, struct extract_result *r,
 		 struct error *e);
 
+/*
+ * The month a title row names at its end ("Consumption Billing Statement:
+ * October 2026", "... 2026-10"), 2000-01 to 2099-12. Returns 0 and sets
+ * *y, *m, or -1.
+ */
+int extract_title_month(const char *s, size_t n, int *y, int *m);
+
 /* the ".csv" output's stem: "out/x.csv" -> "out/x" (caller frees) */
 char *extract_stem(const char *out);
 #endif

@@ -1,0 +1,198 @@
+/*
+ * Source profiles (lib/profile.c): the built-in profiles of
+ * schemas/sources load, each header of SPEC.md section 4 picks its own
+ * profile and no other, and bad profile files are refused naming the key.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "profile.h"
+#include "banned.h"
+
+static struct profiles ps;
+
+static int setup(void **state)
+{
+	struct error e;
+
+	return profiles_load(&ps, "schemas/sources", &e);
+}
+
+static int teardown(void **state)
+{
+	profiles_release(&ps);
+	return 0;
+}
+
+/* split a header line on commas (no quoting in these tests) */
+static size_t split(char *line, char **cells, size_t *lens)
+{
+	size_t n = 0;
+
+	for (char *s = line;; s++) {
+		char *c = strchr(s, ',');
+
+		cells[n] = s;
+		lens[n] = c ? (size_t)(c - s) : strlen(s);
+		n++;
+		if (!c)
+			break;
+		*c = '\0';
+		s = c;
+	}
+	return n;
+}
+
+/* the format matching header, or NULL; col filled for it */
+static const char *match(const char *header, int col[PF_COUNT])
+{
+	char buf[512], *cells[32];
+	size_t lens[32], n;
+
+	snprintf(buf, sizeof(buf), "%s", header);
+	n = split(buf, cells, lens);
+	for (size_t i = 0; i < ps.n; i++)
+		if (profile_match(&ps.p[i], cells, lens, n, col))
+			return ps.p[i].format;
+	return NULL;
+}
+
+static void test_builtin(void **state)
+{
+	assert_int_equal(ps.n, 4);
+	assert_string_equal(ps.p[0].format, "generic-usage");
+	assert_string_equal(ps.p[1].format, "keeper-daily");
+	assert_string_equal(ps.p[2].format, "keeper-monthly");
+	assert_string_equal(ps.p[3].format, "psa-units");
+	assert_int_equal(ps.p[1].kind, PK_DAILY);
+	assert_string_equal(ps.p[1].vendor, "keeper");
+	assert_int_equal(ps.p[2].kind, PK_MONTHLY);
+	assert_true(ps.p[2].month_from_title);
+	assert_null(ps.p[0].vendor);
+	assert_int_equal(ps.p[3].kind, PK_PSA_UNITS);
+}
+
+static void test_headers(void **state)
+{
+	int col[PF_COUNT];
+	const char *f;
+
+	f = match("date,company,company_id,product,licenses,rate", col);
+	assert_non_null(f);
+	assert_string_equal(f, "keeper-daily");
+	assert_int_equal(col[PF_DATE], 0);
+	assert_int_equal(col[PF_ACCOUNT_NAME], 1);
+	assert_int_equal(col[PF_ACCOUNT_ID], 2);
+	assert_int_equal(col[PF_SKU], 3);
+	assert_int_equal(col[PF_QUANTITY], 4);
+	assert_int_equal(col[PF_UNIT_PRICE], 5);
+	assert_int_equal(col[PF_VENDOR], -1);
+
+	/* any order, any case, blanks around names, an empty header cell */
+	f = match(" Company_ID ,DATE,licenses,product,", col);
+	assert_non_null(f);
+	assert_string_equal(f, "keeper-daily");
+	assert_int_equal(col[PF_ACCOUNT_ID], 0);
+	assert_int_equal(col[PF_ACCOUNT_NAME], -1);
+
+	f = match("company,company_id,product,licenses,rate,avg_per_day,initial_licenses,final_licenses,max_licenses", col);
+	assert_non_null(f);
+	assert_string_equal(f, "keeper-monthly");
+	assert_int_equal(col[PF_MAX_DAILY], 8);
+	assert_int_equal(col[PF_DATE], -1);
+
+	f = match("date,vendor,account_id,account_name,sku,quantity", col);
+	assert_non_null(f);
+	assert_string_equal(f, "generic-usage");
+	f = match("date,vendor,account_id,account_name,sku,sku_name,quantity,unit_price,currency", col);
+	assert_non_null(f);
+	assert_string_equal(f, "generic-usage");
+	assert_int_equal(col[PF_CURRENCY], 8);
+
+	f = match("contract_id,psa_company_id,psa_product_id,units", col);
+	assert_non_null(f);
+	assert_string_equal(f, "psa-units");
+	f = match("contract_id,psa_company_id,psa_product_id,units,psa_company_name,psa_product_name,unit_price,service_id", col);
+	assert_non_null(f);
+	assert_string_equal(f, "psa-units");
+	assert_int_equal(col[PF_SERVICE_ID], 7);
+
+	/* an unknown column, a missing required one, a column twice */
+	assert_null(match("date,company,company_id,product,licenses,rate,notes", col));
+	assert_null(match("date,company,product,licenses,rate", col));
+	assert_null(match("date,company,company_id,product,licenses,licences", col));
+	/* generic needs account_name */
+	assert_null(match("date,vendor,account_id,sku,quantity", col));
+	assert_null(match("name,email", col));
+}
+
+/* write text to a fresh folder's x.json and load the folder */
+static int load_text(const char *text, struct error *e)
+{
+	char dir[] = "/tmp/tally-test-profile-XXXXXX", path[64];
+	struct profiles p;
+	FILE *fp;
+	int rc;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/x.json", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	rc = profiles_load(&p, dir, e);
+	if (rc == 0)
+		profiles_release(&p);
+	remove(path);
+	remove(dir);
+	return rc;
+}
+
+static void test_bad_profiles(void **state)
+{
+	static const struct {
+		const char *text, *why;
+	} t[] = {
+		{ "{\"format\": \"x\", \"quantity\": \"daily\", \"vendor\": \"v\", \"date_formats\": [\"YYYY-MM-DD\"], \"columns\": [{\"field\": \"date\", \"names\": [\"d\"], \"required\": true}, {\"field\": \"account_id\", \"names\": [\"a\"], \"required\": true}, {\"field\": \"sku\", \"names\": [\"s\"], \"required\": true}, {\"field\": \"quantity\", \"names\": [\"q\"], \"required\": true}]}", NULL },
+		{ "{\"format\": \"x\", \"quantity\": \"daily\", \"colour\": 1}", "colour: unknown key" },
+		{ "{\"format\": \"X y\", \"quantity\": \"daily\"}", "format: expected an id" },
+		{ "{\"format\": \"x\", \"quantity\": \"weekly\"}", "quantity: expected" },
+		{ "{\"format\": \"x\", \"quantity\": \"daily\", \"vendor\": \"v\", \"date_formats\": [\"DD.MM.YYYY\"]}", "date_formats: expected" },
+		{ "{\"format\": \"x\", \"quantity\": \"monthly-licence-days\", \"vendor\": \"v\"}", "month: a monthly profile needs" },
+		{ "{\"format\": \"x\", \"quantity\": \"daily\", \"vendor\": \"v\", \"date_formats\": [\"YYYY-MM-DD\"], \"columns\": [{\"field\": \"date\", \"names\": [\"d\"], \"required\": true}, {\"field\": \"account_id\", \"names\": [\"a\"], \"required\": true}, {\"field\": \"sku\", \"names\": [\"s\"], \"required\": true}, {\"field\": \"quantity\", \"names\": [\"q\"]}]}", "quantity: this quantity kind needs it as a required column" },
+		{ "{\"format\": \"x\", \"quantity\": \"daily\", \"vendor\": \"v\", \"date_formats\": [\"YYYY-MM-DD\"], \"columns\": [{\"field\": \"date\", \"names\": [\"d\"], \"required\": true}, {\"field\": \"account_id\", \"names\": [\"D\"], \"required\": true}]}", "d: column name given twice" },
+		{ "{\"format\": \"x\", \"quantity\": \"daily\", \"date_formats\": [\"YYYY-MM-DD\"], \"columns\": [{\"field\": \"date\", \"names\": [\"d\"], \"required\": true}, {\"field\": \"account_id\", \"names\": [\"a\"], \"required\": true}, {\"field\": \"sku\", \"names\": [\"s\"], \"required\": true}, {\"field\": \"quantity\", \"names\": [\"q\"], \"required\": true}]}", "vendor: give a fixed vendor" },
+		{ "{\"format\": \"x\", \"quantity\": \"psa-units\", \"columns\": [{\"field\": \"date\", \"names\": [\"d\"]}]}", "date: field not used" },
+		{ "[1]", "expected a JSON object" },
+		{ "{", "x.json:1:" },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
+		struct error e;
+		int rc = load_text(t[i].text, &e);
+
+		if (!t[i].why) {
+			assert_int_equal(rc, 0);
+			continue;
+		}
+		assert_int_equal(rc, -1);
+		if (!strstr(e.msg, t[i].why))
+			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, e.msg, t[i].why);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_builtin),
+		cmocka_unit_test(test_headers),
+		cmocka_unit_test(test_bad_profiles),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
