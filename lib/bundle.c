@@ -219,6 +219,9 @@ static int zip_fail(zip_t *za, const char *path, struct error *e)
 static int add_entry(zip_t *za, const char *name, zip_source_t *src,
 		     time_t mtime)
 {
+	size_t n = strlen(name);
+	/* a workbook is a zip already: stored, not deflated again */
+	int store = n > 5 && !strcmp(name + n - 5, ".xlsx");
 	zip_int64_t idx;
 
 	if (!src)
@@ -229,7 +232,8 @@ static int add_entry(zip_t *za, const char *name, zip_source_t *src,
 		return -1;
 	}
 	if (zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) ||
-	    zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 0) ||
+	    zip_set_file_compression(za, (zip_uint64_t)idx,
+				     store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0) ||
 	    zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0,
 					     ZIP_OPSYS_UNIX,
 					     (zip_uint32_t)0100644 << 16))

@@ -738,18 +738,20 @@ static int on_daily(const struct csvcols_row *r, void *vc)
 
 	if (row_next(b, s, "Daily"))
 		return 0;
-	for (d = 0; d < c->days; d++)
-		if (c->dayf[d] != qf)	/* weekend: shade the whole column */
-			worksheet_write_blank(s->ws, s->row,
-					      (lxw_col_t)(4 + d), c->dayf[d]);
 	for (i = 0; i < 4; i++)
 		cell_str(b, s, i, r->f[i], NULL);
-	/* d01.. follow the four named columns */
-	for (d = 0; d < c->days && (size_t)(4 + d) < raw->n; d++) {
-		const char *v = raw->f[4 + d];
+	/* d01.. follow the four named columns; weekends are shaded, so an
+	 * empty weekend day gets a blank cell with the shade */
+	for (d = 0; d < c->days; d++) {
+		const char *v = (size_t)(4 + d) < raw->n ? raw->f[4 + d] : "";
 
-		if (!*v)
+		if (!*v) {
+			if (c->dayf[d] != qf && !s->full)
+				worksheet_write_blank(s->ws, s->row,
+						      (lxw_col_t)(4 + d),
+						      c->dayf[d]);
 			continue;
+		}
 		if (month_dec(v, 4, &q) == 0) {
 			if (s->full)
 				break;
@@ -1469,6 +1471,15 @@ static void wb_release(struct wb *b)
 	free(b->counts);
 }
 
+static int cmp_product(const void *va, const void *vb)
+{
+	const struct product *a = va, *b = vb;
+
+	if (a->amount[0] != b->amount[0])
+		return a->amount[0] > b->amount[0] ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
 static int cmp_count(const void *va, const void *vb)
 {
 	const struct count *a = va, *b = vb;
@@ -1534,6 +1545,8 @@ int workbook_write(const char *path, const struct workbook_input *in,
 	    sheet_rejects(&b, &sh[6]) || sheet_rounding(&b, &sh[7]))
 		goto fail;
 	qsort(b.counts, b.ncounts, sizeof(*b.counts), cmp_count);
+	if (b.nprod)	/* the chart's order: most billed first */
+		qsort(b.prod, b.nprod, sizeof(*b.prod), cmp_product);
 	if (sheet_summary(&b, &sh[0]))
 		goto fail;
 	le = workbook_close(b.w);
