@@ -131,6 +131,7 @@ struct rounded_ctx {
 	const char *path;
 	const struct invoice_names *names;
 	const struct prices *prices;
+	const char *prices_path;
 	struct problems *probs;
 	int col_cid, col_pid, col_exact, col_qty;
 	int seen_header;
@@ -190,7 +191,7 @@ static int rounded_row(const struct csv_row *row, void *vc)
 	if (!pr) {
 		char day[11];
 
-		problem_add(c->probs, SEV_BLOCKING, "missing-price", "prices.csv", 0,
+		problem_add(c->probs, SEV_BLOCKING, "missing-price", c->prices_path, 0,
 			    "no price of product %s (%s) for company %s (%s) in effect on %s; the line is left out",
 			    pid, pname, cid, cname,
 			    date_format(day, c->r->period.end));
@@ -213,11 +214,11 @@ static int rounded_row(const struct csv_row *row, void *vc)
 
 int invoice_read_rounded(struct invoice_run *r, const char *path,
 			 const struct invoice_names *names,
-			 const struct prices *prices, struct problems *probs,
-			 struct error *e)
+			 const struct prices *prices, const char *prices_path,
+			 struct problems *probs, struct error *e)
 {
-	struct rounded_ctx c = { r, path, names, prices, probs, 0, 0, 0, 0, 0,
-				 0, STRBUF_INIT, e };
+	struct rounded_ctx c = { r, path, names, prices, prices_path, probs,
+				 0, 0, 0, 0, 0, 0, STRBUF_INIT, e };
 	int ret = csv_read(path, rounded_row, &c, e);
 
 	strbuf_release(&c.key);

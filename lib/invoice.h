@@ -93,14 +93,14 @@ void invoice_run_init(struct invoice_run *r, const struct period *p,
 
 /*
  * Read rounded.csv at path: a line per row with quantity > 0 and a price,
- * a missing-price problem into probs for each row with quantity > 0 and
- * none. Returns 0, or -1 with e naming the file and line when the file
+ * a missing-price problem into probs (naming prices_path, the
+ * prices.csv read) for each row with quantity > 0 and none. Returns 0, or -1 with e naming the file and line when the file
  * cannot be read or is malformed (a row not in names included).
  */
 int invoice_read_rounded(struct invoice_run *r, const char *path,
 			 const struct invoice_names *names,
-			 const struct prices *prices, struct problems *probs,
-			 struct error *e);
+			 const struct prices *prices, const char *prices_path,
+			 struct problems *probs, struct error *e);
 
 /* sort the lines, group them into invoices, number them, add them up */
 void invoice_run_finish(struct invoice_run *r);

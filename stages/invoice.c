@@ -100,7 +100,8 @@ int main(int argc, char **argv)
 	if (problems_open(&probs, probs_path, "invoice", &e))
 		die(3, "%s", e.msg);
 	invoice_run_init(&run, &period, st.tax_rate);
-	if (invoice_read_rounded(&run, argv[optind], &names, &prices, &probs, &e)) {
+	if (invoice_read_rounded(&run, argv[optind], &names, &prices,
+				 prices_path, &probs, &e)) {
 		problems_abort(&probs);
 		die(3, "%s", e.msg);
 	}

@@ -1,0 +1,228 @@
+/*
+ * Draft invoices (lib/invoice.c, lib/holidays.c): invoice and due dates
+ * by calendar, numbers per company and currency, totals with the tax
+ * rounded once, and the tax rate's text. Numbered tables; a failure names
+ * its case.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "date.h"
+#include "error.h"
+#include "holidays.h"
+#include "invoice.h"
+#include "money.h"
+#include "xalloc.h"
+#include "banned.h"
+
+static const struct date_case {
+	const char *month;
+	enum calendar cal;
+	const char *extra;	/* one extra day off, or NULL */
+	int terms;
+	const char *invoice, *due;
+} dates[] = {
+	/* 1: 2026-11-01 is a Sunday */
+	{ "2026-10", CAL_US, NULL, 30, "2026-11-02", "2026-12-02" },
+	/* 2: New Year's Day 2027 is a Friday */
+	{ "2026-12", CAL_US, NULL, 30, "2027-01-04", "2027-02-03" },
+	/* 3: 2023-01-01 a Sunday, observed Monday 01-02 */
+	{ "2022-12", CAL_US, NULL, 30, "2023-01-03", "2023-02-02" },
+	/* 4: 2022-01-01 a Saturday (observed 2021-12-31): Monday is open */
+	{ "2021-12", CAL_US, NULL, 0, "2022-01-03", "2022-01-03" },
+	/* 5: Labor Day 2025 is Monday 09-01 */
+	{ "2025-08", CAL_US, NULL, 30, "2025-09-02", "2025-10-02" },
+	/* 6: an extra day off from holidays.csv */
+	{ "2026-10", CAL_US, "2026-11-02", 30, "2026-11-03", "2026-12-03" },
+	/* 7: a plain Thursday */
+	{ "2026-09", CAL_IE, NULL, 30, "2026-10-01", "2026-10-31" },
+	/* 8: August bank holiday, Monday 2026-08-03 */
+	{ "2026-07", CAL_IE, NULL, 30, "2026-08-04", "2026-09-03" },
+	/* 9: St Brigid's Day, Monday 2026-02-02 (due in a 28-day February) */
+	{ "2026-01", CAL_IE, NULL, 30, "2026-02-03", "2026-03-05" },
+	/* 10: bank closure Dec 31 - Jan 3, then Monday */
+	{ "2026-12", CAL_JP, NULL, 14, "2027-01-04", "2027-01-18" },
+	/* 11: 2019's enthronement holidays, May 1 to May 6 */
+	{ "2019-04", CAL_JP, NULL, 30, "2019-05-07", "2019-06-06" },
+	/* 12: no calendar: weekends only, New Year's Day is a Friday */
+	{ "2026-12", CAL_NONE, NULL, 30, "2027-01-01", "2027-01-31" },
+	/* 13: leap February's end, first of March a Wednesday */
+	{ "2028-02", CAL_NONE, NULL, 365, "2028-03-01", "2029-03-01" },
+};
+
+static void test_dates(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(dates) / sizeof(*dates); i++) {
+		const struct date_case *c = &dates[i];
+		struct cal_extra x = { NULL, 0 };
+		struct period p;
+		struct error e;
+		int32_t extra;
+		char inv[11], due[11];
+
+		if (c->extra) {
+			assert_int_equal(date_parse(c->extra, &extra), 0);
+			x.days = &extra;
+			x.n = 1;
+		}
+		assert_int_equal(period_init(&p, c->month, c->cal, &x, c->terms, &e), 0);
+		date_format(inv, p.invoice_date);
+		date_format(due, p.due_date);
+		if (strcmp(inv, c->invoice) || strcmp(due, c->due))
+			fail_msg("case %zu: got %s due %s, want %s due %s", i + 1,
+				 inv, due, c->invoice, c->due);
+	}
+}
+
+static void test_period(void **state)
+{
+	struct period p;
+	struct error e;
+	char a[11], b[11];
+
+	(void)state;
+	assert_int_equal(period_init(&p, "2028-02", CAL_US, NULL, 30, &e), 0);
+	assert_string_equal(p.month, "2028-02");
+	assert_string_equal(date_format(a, p.start), "2028-02-01");
+	assert_string_equal(date_format(b, p.end), "2028-02-29");
+	assert_int_equal(period_init(&p, "2026-13", CAL_US, NULL, 30, &e), -1);
+	assert_int_equal(period_init(&p, "1999-12", CAL_US, NULL, 30, &e), -1);
+	assert_int_equal(period_init(&p, "26-10", CAL_US, NULL, 30, &e), -1);
+}
+
+static void add_line(struct invoice_run *r, const char *company,
+		     const char *product, int64_t qty, int64_t price,
+		     const char *cur)
+{
+	struct invoice_line *l;
+
+	XGROW(r->lines, r->alloc, r->nlines + 1);
+	l = &r->lines[r->nlines++];
+	memset(l, 0, sizeof(*l));
+	l->company_id = xstrdup(company);
+	l->company_name = xstrdup("");
+	l->product_id = xstrdup(product);
+	l->product_name = xstrdup("");
+	l->exact_quantity = xstrdup("");
+	l->quantity = xstrdup("");
+	l->qty = qty;
+	l->unit_price = price;
+	l->currency = currency_find(cur);
+	l->amount = money_amount(qty, price, l->currency);
+}
+
+static void test_grouping(void **state)
+{
+	static const struct inv_case {
+		const char *number, *cur;
+		size_t nlines;
+		int64_t subtotal, tax, total;
+	} want[] = {
+		/* 1: 0.06 + 0.13 = 0.19; tax 0.015675 -> 0.02 once (per
+		 * line it would be 0.00 + 0.01) */
+		{ "DRAFT-1001", "USD", 2, 19, 2, 21 },
+		/* 2: two currencies: both numbers carry the currency;
+		 * 7 x 333.3333 = 2333.3331 -> 2333, tax 192.4725 -> 192 */
+		{ "DRAFT-1002-JPY", "JPY", 1, 2333, 192, 2525 },
+		/* 3: 12 x 3.75 = 45.00, tax 3.7125 -> 3.71 */
+		{ "DRAFT-1002-USD", "USD", 1, 4500, 371, 4871 },
+		/* 4: byte order of ids: "999" after "1002" */
+		{ "DRAFT-999", "EUR", 1, 100, 8, 108 },
+	};
+	struct period p;
+	struct invoice_run r;
+	struct error e;
+
+	(void)state;
+	assert_int_equal(period_init(&p, "2026-10", CAL_US, NULL, 30, &e), 0);
+	invoice_run_init(&r, &p, 82500);	/* 0.0825 */
+	add_line(&r, "999", "A", 10000, 10000, "EUR");
+	add_line(&r, "1002", "BUS", 120000, 37500, "USD");
+	add_line(&r, "1001", "STOR", 25000, 500, "USD");
+	add_line(&r, "1002", "BUS-JP", 70000, 3333333, "JPY");
+	add_line(&r, "1001", "BREACH", 20000, 300, "USD");
+	invoice_run_finish(&r);
+	assert_int_equal(r.ninv, sizeof(want) / sizeof(*want));
+	for (size_t i = 0; i < r.ninv; i++) {
+		const struct invoice *inv = &r.inv[i];
+		const struct inv_case *w = &want[i];
+
+		if (strcmp(inv->number, w->number) || strcmp(inv->currency->code, w->cur) ||
+		    inv->nlines != w->nlines || inv->subtotal != w->subtotal ||
+		    inv->tax != w->tax || inv->total != w->total)
+			fail_msg("case %zu: got %s %s %zu lines %lld %lld %lld", i + 1,
+				 inv->number, inv->currency->code, inv->nlines,
+				 (long long)inv->subtotal, (long long)inv->tax,
+				 (long long)inv->total);
+	}
+	/* lines by product id within an invoice */
+	assert_string_equal(r.inv[0].line[0].product_id, "BREACH");
+	assert_string_equal(r.inv[0].line[1].product_id, "STOR");
+	invoice_run_release(&r);
+}
+
+static void test_rate_format(void **state)
+{
+	char buf[48];
+
+	(void)state;
+	assert_string_equal(rate_format(buf, 0), "0");
+	assert_string_equal(rate_format(buf, 82500), "0.0825");
+	assert_string_equal(rate_format(buf, 100000), "0.1");
+	assert_string_equal(rate_format(buf, 1), "0.000001");
+	assert_string_equal(rate_format(buf, 999999), "0.999999");
+}
+
+static void test_holidays(void **state)
+{
+	char path[] = "/tmp/test_invoice.XXXXXX";
+	struct cal_extra x;
+	struct error e;
+	char want[200], d[11];
+	FILE *fp;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	fputs("date,name\n2026-12-24,\"Eve, closed\"\n2026-11-02,Offsite\n2026-12-24,again\n", fp);
+	fclose(fp);
+	assert_int_equal(holidays_load(&x, path, &e), 0);
+	assert_int_equal(x.n, 2);	/* sorted, repeats once */
+	assert_string_equal(date_format(d, x.days[0]), "2026-11-02");
+	assert_string_equal(date_format(d, x.days[1]), "2026-12-24");
+	holidays_release(&x);
+
+	fp = fopen(path, "w");
+	fputs("date\n2026-12-24\n2026-02-29\n", fp);
+	fclose(fp);
+	assert_int_equal(holidays_load(&x, path, &e), HOLIDAYS_EBAD);
+	snprintf(want, sizeof(want), "%s:3: bad date, expected YYYY-MM-DD (\"2026-02-29\")", path);
+	assert_string_equal(e.msg, want);
+	assert_null(x.days);
+	unlink(path);
+
+	assert_int_equal(holidays_load(&x, "/nonexistent/holidays.csv", &e), 0);
+	assert_int_equal(x.n, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_period),
+		cmocka_unit_test(test_grouping),
+		cmocka_unit_test(test_rate_format),
+		cmocka_unit_test(test_holidays),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
