@@ -31,7 +31,7 @@
 #define EXCEL_1970 25569	/* serial number of 1970-01-01 */
 
 enum fkind {
-	F_TEXT, F_HEAD, F_DAYHEAD, F_TITLE, F_LABEL, F_DATE, F_INT, F_INT_LEFT,
+	F_TEXT, F_CODE, F_HEAD, F_HEAD_R, F_DAYHEAD, F_TITLE, F_LABEL, F_DATE, F_INT, F_INT_LEFT,
 	F_QTY,
 	F_QTY4, F_PRICE, F_MONEY,
 };
@@ -112,12 +112,15 @@ static lxw_format *fmt(struct wb *b, enum fkind kind, int exp,
 	f = workbook_add_format(b->w);
 	switch (kind) {
 	case F_HEAD:
+	case F_HEAD_R:
 	case F_DAYHEAD:
 		format_set_bold(f);
 		format_set_bg_color(f, 0xD9E1F2);
 		format_set_bottom(f, LXW_BORDER_THIN);
 		format_set_text_wrap(f);
 		format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+		if (kind == F_HEAD_R)	/* over numbers, which sit right */
+			format_set_align(f, LXW_ALIGN_RIGHT);
 		if (kind == F_DAYHEAD) {
 			format_set_num_format(f, "ddd d");
 			format_set_align(f, LXW_ALIGN_CENTER);
@@ -153,6 +156,9 @@ static lxw_format *fmt(struct wb *b, enum fkind kind, int exp,
 	case F_MONEY:
 		format_set_num_format(f, exp == 0 ? "#,##0" : exp == 3 ?
 				      "#,##0.000" : "#,##0.00");
+		break;
+	case F_CODE:	/* a currency code beside an amount */
+		format_set_align(f, LXW_ALIGN_CENTER);
 		break;
 	case F_TEXT:
 		break;
@@ -297,8 +303,9 @@ static void cell_qtytext(struct wb *b, struct sheet *s, int col,
 		cell_str(b, s, col, v, NULL);
 }
 
+/* the header row; columns in the bit mask numeric are right-aligned */
 static void header(struct wb *b, struct sheet *s, const char *const *h,
-		   int n)
+		   int n, unsigned numeric)
 {
 	int i;
 
@@ -315,7 +322,8 @@ static void header(struct wb *b, struct sheet *s, const char *const *h,
 			w = a > c ? a : c;
 		}
 		worksheet_write_string(s->ws, 0, (lxw_col_t)i, h[i],
-				       fmt(b, F_HEAD, 0, 0, 0));
+				       fmt(b, numeric >> i & 1 ? F_HEAD_R : F_HEAD,
+					   0, 0, 0));
 		widen(s, i, w + 3);	/* room for the filter button */
 	}
 }
@@ -485,7 +493,7 @@ static void sheet_reconciliation(struct wb *b, struct sheet *s)
 	size_t i, k;
 	lxw_row_t last;
 
-	header(b, s, h, 15);
+	header(b, s, h, 15, 0x7e0);
 	for (i = 0; p && i < p->n; i++) {
 		const struct recon_line *l = &p->lines[i];
 		lxw_color_t bg = status_bg(l->status);
@@ -533,7 +541,8 @@ static void sheet_reconciliation(struct wb *b, struct sheet *s)
 		} else {
 			cell_str(b, s, 10, "", t);
 		}
-		cell_str(b, s, 11, l->has_price ? l->cur->code : "", t);
+		cell_str(b, s, 11, l->has_price ? l->cur->code : "",
+			 fmt(b, F_CODE, 0, bg, 0));
 		cell_str(b, s, 12, l->contract_id ? l->contract_id : "", t);
 		cell_str(b, s, 13, l->service_id ? l->service_id : "", t);
 		if (!p->have_units)
@@ -642,7 +651,7 @@ static int on_invoice_line(const struct csvcols_row *r, void *vc)
 	} else {
 		cell_str(b, s, 11, r->f[11], NULL);
 	}
-	cell_str(b, s, 12, r->f[12], NULL);
+	cell_str(b, s, 12, r->f[12], fmt(b, F_CODE, 0, 0, 0));
 	return 0;
 }
 
@@ -666,7 +675,7 @@ static int sheet_invoices(struct wb *b, struct sheet *s)
 	size_t k;
 	int r;
 
-	header(b, s, h, 13);
+	header(b, s, h, 13, 0xf00);
 	strbuf_addf(&path, "%s/invoice-lines.csv", b->in->monthdir);
 	r = csvcols_read(path.buf, cols, 13, 1, on_invoice_line, &c, b->e);
 	strbuf_release(&path);
@@ -794,7 +803,7 @@ static int sheet_daily(struct wb *b, struct sheet *s)
 
 		c.dayf[d] = fmt(b, F_QTY, 0, wd == 0 || wd == 6 ? 0xF2F2F2 : 0, 0);
 	}
-	header(b, s, h, 4);
+	header(b, s, h, 4, 0);
 	for (d = 0; d < days; d++) {
 		worksheet_write_number(s->ws, 0, (lxw_col_t)(4 + d),
 				       (double)(days_from_civil(b->in->y,
@@ -804,10 +813,10 @@ static int sheet_daily(struct wb *b, struct sheet *s)
 		widen(s, 4 + d, 6);
 	}
 	worksheet_write_string(s->ws, 0, (lxw_col_t)(4 + days), "Licence-days",
-			       fmt(b, F_HEAD, 0, 0, 0));
+			       fmt(b, F_HEAD_R, 0, 0, 0));
 	widen(s, 4 + days, 12);
 	worksheet_write_string(s->ws, 0, (lxw_col_t)(5 + days), "Daily average",
-			       fmt(b, F_HEAD, 0, 0, 0));
+			       fmt(b, F_HEAD_R, 0, 0, 0));
 	widen(s, 5 + days, 12);
 
 	strbuf_addf(&path, "%s/daily-average.csv", b->in->monthdir);
@@ -902,7 +911,7 @@ static int sheet_unmapped(struct wb *b, struct sheet *s)
 	struct strbuf path = STRBUF_INIT;
 	int k;
 
-	header(b, s, h, 10);
+	header(b, s, h, 10, 0);
 	for (k = 0; k < 3; k++) {
 		c.kind = k;
 		strbuf_reset(&path);
@@ -967,7 +976,7 @@ static int sheet_problems(struct wb *b, struct sheet *s)
 	struct strbuf path = STRBUF_INIT;
 	int r;
 
-	header(b, s, h, 6);
+	header(b, s, h, 6, 0x10);
 	strbuf_addf(&path, "%s/problems.csv", b->in->monthdir);
 	r = csvcols_read(path.buf, cols, 6, 1, on_problem, &c, b->e);
 	strbuf_release(&path);
@@ -1048,7 +1057,7 @@ static int sheet_rejects(struct wb *b, struct sheet *s)
 	char **names = extract_names(b->in->monthdir, ".rejects.csv", &n);
 	int r = 0;
 
-	header(b, s, h, 4);
+	header(b, s, h, 4, 0x2);
 	for (i = 0; i < n && r >= 0; i++) {
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/extract/%s", b->in->monthdir, names[i]);
@@ -1101,7 +1110,7 @@ static int on_rounded(const struct csvcols_row *r, void *vc)
 			cell_dec(b, s, 8, l->price, 4, fmt(b, F_PRICE, 0, 0, 0), 4);
 			cell_dec(b, s, 9, m, l->cur->exp,
 				 fmt(b, F_MONEY, l->cur->exp, 0, 0), l->cur->exp);
-			cell_str(b, s, 10, l->cur->code, NULL);
+			cell_str(b, s, 10, l->cur->code, fmt(b, F_CODE, 0, 0, 0));
 			int ci = cur_index(b, l->cur);
 
 			if (ci >= 0) {
@@ -1146,7 +1155,7 @@ static int sheet_rounding(struct wb *b, struct sheet *s)
 			(void *)&p->lines[i];
 		strbuf_release(&key);
 	}
-	header(b, s, h, 11);
+	header(b, s, h, 11, 0x3e0);
 	strbuf_addf(&path, "%s/rounded.csv", b->in->monthdir);
 	r = csvcols_read(path.buf, cols, 6, 1, on_rounded, &c, b->e);
 	strbuf_release(&path);
@@ -1202,14 +1211,15 @@ static void fact_date(struct wb *b, struct sheet *s, const char *label,
 }
 
 static void table_head(struct wb *b, struct sheet *s, const char *const *h,
-		       int n)
+		       int n, unsigned numeric)
 {
 	int i;
 
 	row_next(b, s, "Summary");
 	row_next(b, s, "Summary");
 	for (i = 0; i < n; i++)
-		cell_str(b, s, i, h[i], fmt(b, F_HEAD, 0, 0, 0));
+		cell_str(b, s, i, h[i], fmt(b, numeric >> i & 1 ? F_HEAD_R :
+					    F_HEAD, 0, 0, 0));
 }
 
 static int64_t jint(json_t *o, const char *k)
@@ -1260,8 +1270,7 @@ static int sheet_summary(struct wb *b, struct sheet *s)
 	fact_date(b, s, "Due date", b->due_date);
 	strbuf_reset(&sb);
 	if (b->nblocking)
-		strbuf_addf(&sb, "draft: %zu blocking problem%s, see the "
-			    "Problems sheet", b->nblocking,
+		strbuf_addf(&sb, "draft: %zu blocking problem%s", b->nblocking,
 			    b->nblocking == 1 ? "" : "s");
 	else
 		strbuf_addstr(&sb, "draft: no blocking problem");
@@ -1318,7 +1327,7 @@ static int sheet_summary(struct wb *b, struct sheet *s)
 		static const char *const h[] = {
 			"Currency", "Invoices", "Subtotal", "Tax", "Total",
 		};
-		table_head(b, s, h, 5);
+		table_head(b, s, h, 5, 0x1e);
 		for (k = 0; k < b->ncs; k++) {
 			const struct currency *cur = b->cs[k].cur;
 			lxw_format *mf = fmt(b, F_MONEY, cur->exp, 0, 0);
@@ -1337,7 +1346,7 @@ static int sheet_summary(struct wb *b, struct sheet *s)
 	}
 	{
 		static const char *const h[] = { "Severity", "Problem", "Count" };
-		table_head(b, s, h, 3);
+		table_head(b, s, h, 3, 0x4);
 		for (k = 0; k < b->ncounts; k++) {
 			const char *key = b->counts[k].key;
 
@@ -1358,7 +1367,7 @@ static int sheet_summary(struct wb *b, struct sheet *s)
 			"File", "Format", "Rows read", "Accepted", "Rejected",
 			"Out of month", "Header and blank", "Duplicates",
 		};
-		table_head(b, s, h, 8);
+		table_head(b, s, h, 8, 0xfc);
 		for (i = 0; i < n; i++) {
 			json_t *f = files[i], *r;
 			const char *src, *fm;
@@ -1384,11 +1393,11 @@ static int sheet_summary(struct wb *b, struct sheet *s)
 		static const char *const hh[] = {
 			"Product", "Product id", "Quantity billed",
 		};
-		table_head(b, s, hh, 3);
+		table_head(b, s, hh, 3, 0x4);
 		for (k = 0; k < b->ncs; k++) {
 			strbuf_reset(&sb);
 			strbuf_addf(&sb, "Amount %s", b->cs[k].cur->code);
-			cell_str(b, s, 3 + (int)k, sb.buf, fmt(b, F_HEAD, 0, 0, 0));
+			cell_str(b, s, 3 + (int)k, sb.buf, fmt(b, F_HEAD_R, 0, 0, 0));
 		}
 		first_prod = s->row + 1;
 		for (i = 0; i < b->nprod; i++) {
@@ -1436,6 +1445,8 @@ static int sheet_summary(struct wb *b, struct sheet *s)
 		double w = s->width[k] + 2;
 
 		if (k == 0 && w < 30)
+			w = 30;
+		if (k == 1 && w < 30)	/* the state and its colour */
 			w = 30;
 		if (w > 60)
 			w = 60;
