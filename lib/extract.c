@@ -924,7 +924,8 @@ static void write_series(struct ex *x, FILE *fp)
 	size_t k;
 	int i;
 
-	qsort(x->all, x->nall, sizeof(*x->all), by_key);
+	if (x->nall)
+		qsort(x->all, x->nall, sizeof(*x->all), by_key);
 	for (k = 0; k < x->nall; k++) {
 		const struct series *s = x->all[k];
 		int monthly = x->p->kind == PK_MONTHLY;
