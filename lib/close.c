@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include "close.h"
 #include "date.h"
+#include "invoice.h"
 #include "outfile.h"
 #include "sha256.h"
 #include "xalloc.h"
@@ -782,6 +783,72 @@ int close_publish(const char *from, const char *to, size_t *copied,
 	return dir_fsync(to, e);
 }
 
+/* --- the invoices of a run, as frozen ------------------------------------------ */
+
+int close_render(const struct invoice_run *r, struct strbuf *json,
+		 struct strbuf *csv, struct error *e)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	int bad;
+
+	if (!fp)
+		return error_set(e, "cannot render invoices: %s", strerror(errno));
+	bad = invoice_write_json(r, fp, e);
+	if (fclose(fp) != 0 && !bad)
+		bad = error_set(e, "cannot render invoices: %s", strerror(errno));
+	if (!bad)
+		strbuf_add(json, buf, len);
+	free(buf);
+	if (bad)
+		return -1;
+	buf = NULL;
+	len = 0;
+	fp = open_memstream(&buf, &len);
+	if (!fp)
+		return error_set(e, "cannot render invoices: %s", strerror(errno));
+	invoice_write_lines(r, fp);
+	if (fclose(fp) != 0) {
+		free(buf);
+		return error_set(e, "cannot render invoices: %s", strerror(errno));
+	}
+	strbuf_add(csv, buf, len);
+	free(buf);
+	return 0;
+}
+
+static json_t *parse_invoices(const char *text, size_t len, const char *what,
+			      struct error *e);
+static const char *jstr(json_t *o, const char *key);
+static json_t *find_invoice(json_t *arr, const char *cid, const char *cur);
+
+long close_renumber(struct invoice_run *r, const char *frozen, size_t len,
+		    struct error *e)
+{
+	json_t *root = parse_invoices(frozen, len, "frozen invoices", e);
+	json_t *arr;
+	size_t i;
+	long found = 0;
+
+	if (!root)
+		return -1;
+	arr = json_object_get(root, "invoices");
+	for (i = 0; i < r->ninv; i++) {
+		struct invoice *inv = &r->inv[i];
+		json_t *v = find_invoice(arr, inv->line[0].company_id,
+					 inv->currency->code);
+
+		if (!v)
+			continue;
+		free(inv->number);
+		inv->number = xstrdup(jstr(v, "invoice_number"));
+		found++;
+	}
+	json_decref(root);
+	return found;
+}
+
 /* --- restatements --------------------------------------------------------------- */
 
 static const char *jstr(json_t *o, const char *key)
@@ -914,7 +981,8 @@ static json_t *parse_invoices(const char *text, size_t len, const char *what,
 }
 
 int restate_diff(struct restatement *r, const char *old_json, size_t old_len,
-		 const char *new_json, size_t new_len, struct error *e)
+		 const char *new_json, size_t new_len, int differs,
+		 struct error *e)
 {
 	json_t *o = parse_invoices(old_json, old_len, "frozen invoices", e);
 	json_t *n = o ? parse_invoices(new_json, new_len, "new invoices", e) : NULL;
@@ -945,7 +1013,7 @@ int restate_diff(struct restatement *r, const char *old_json, size_t old_len,
 		if (!find_invoice(oa, jstr(v, "psa_company_id"),
 				  jstr(v, "currency")))
 			diff_lines(r, "", NULL, v);
-	if (r->n == before && !json_equal(o, n)) {
+	if (r->n == before && (differs || !json_equal(o, n))) {
 		json_t *none = json_object();
 
 		add_row(r, "", none, "", "invoice", "", "", "", "",

@@ -119,6 +119,24 @@ int state_close_month(struct state *s, const char *month,
 int close_publish(const char *from, const char *to, size_t *copied,
 		  struct error *e);
 
+/* --- the invoices of a run, as frozen ------------------------------------------ */
+
+struct invoice_run;
+/*
+ * The bytes invoice_write_json and invoice_write_lines give for r, into
+ * json and csv (appended). Returns 0, or -1 with e.
+ */
+int close_render(const struct invoice_run *r, struct strbuf *json,
+		 struct strbuf *csv, struct error *e);
+/*
+ * Give each invoice of r the number of the invoice of the frozen
+ * invoices.json text with the same psa_company_id and currency; the
+ * others keep their draft numbers. Returns the number of invoices that
+ * found one, or -1 with e when frozen is not an invoices.json.
+ */
+long close_renumber(struct invoice_run *r, const char *frozen, size_t len,
+		    struct error *e);
+
 /* --- restatements: what a rerun of a closed month would change ----------- */
 
 struct restate_row {
@@ -143,11 +161,14 @@ struct restatement {
  * with the frozen numbers) invoice by invoice (psa_company_id, currency)
  * and line by line (psa_product_id); append a row per difference to r.
  * Invoice rows (change "invoice") name company name, date, due date or
- * tax rate changes, with the totals as amounts. Returns 0 (r->n == 0 when
- * they say the same), or -1 with e when either text is not invoices.json.
+ * tax rate changes, with the totals as amounts. When nothing is found but
+ * the texts differ (or differs is set: the caller saw other bytes differ)
+ * one row says so. Returns 0 (r->n == 0 when they say the same), or -1
+ * with e when either text is not invoices.json.
  */
 int restate_diff(struct restatement *r, const char *old_json, size_t old_len,
-		 const char *new_json, size_t new_len, struct error *e);
+		 const char *new_json, size_t new_len, int differs,
+		 struct error *e);
 /* restatement.csv, header included */
 void restate_write_csv(const struct restatement *r, FILE *fp);
 /* one row in words: "INV-000002 1002 USD KEEPER-BUS: quantity 12 -> 13, ..." */
