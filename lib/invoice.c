@@ -365,65 +365,117 @@ static void set_str(json_t *o, const char *key, const char *s, int *bad)
 	set(o, key, json_string(s), bad);
 }
 
-int invoice_write_json(const struct invoice_run *r, FILE *fp, struct error *e)
+/* one invoice as a JSON object (a new reference, the caller's), or NULL */
+static json_t *invoice_json(const struct invoice_run *r, const struct invoice *inv,
+			    const char *rate)
 {
 	struct strbuf desc = STRBUF_INIT;
+	const struct currency *cur = inv->currency;
+	json_t *o = json_object(), *lines = json_array();
+	char buf[48];
+	int bad = !o || !lines;
+	size_t k;
+
+	set_str(o, "invoice_number", inv->number, &bad);
+	set_str(o, "psa_company_id", inv->line[0].company_id, &bad);
+	set_str(o, "psa_company_name", inv->line[0].company_name, &bad);
+	set_str(o, "currency", cur->code, &bad);
+	set_str(o, "invoice_date", date_format(buf, r->period.invoice_date), &bad);
+	set_str(o, "due_date", date_format(buf, r->period.due_date), &bad);
+	json_incref(lines);		/* keep a reference while filling it */
+	set(o, "lines", lines, &bad);	/* o owns one reference */
+	for (k = 0; k < inv->nlines && !bad; k++) {
+		const struct invoice_line *l = &inv->line[k];
+		json_t *lo = json_object();
+
+		if (!lo || json_array_append_new(lines, lo)) {	/* steals lo */
+			bad = 1;
+			break;
+		}
+		description(&desc, l, &r->period);
+		set_str(lo, "psa_product_id", l->product_id, &bad);
+		set_str(lo, "psa_product_name", l->product_name, &bad);
+		set_str(lo, "description", desc.buf, &bad);
+		set_str(lo, "exact_quantity", l->exact_quantity, &bad);
+		set_str(lo, "quantity", l->quantity, &bad);
+		set_str(lo, "unit_price", price_format(buf, l->unit_price), &bad);
+		set_str(lo, "amount", money_format(buf, l->amount, cur), &bad);
+	}
+	json_decref(lines);		/* ours; o's stays */
+	set_str(o, "subtotal", money_format(buf, inv->subtotal, cur), &bad);
+	set_str(o, "tax_rate", rate, &bad);
+	set_str(o, "tax", money_format(buf, inv->tax, cur), &bad);
+	set_str(o, "total", money_format(buf, inv->total, cur), &bad);
+	strbuf_release(&desc);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+
+/*
+ * The file is the bytes json_dumpf(JSON_FLAGS) gives for the whole tree,
+ * but written one invoice at a time, so memory holds one invoice's JSON,
+ * not the month's: the top object is dumped with an empty "invoices"
+ * array (its last key), and each invoice, dumped alone, is indented to
+ * its depth in the array (4 blanks after each newline; JSON strings hold
+ * no raw newline, so only layout newlines are touched).
+ */
+int invoice_write_json(const struct invoice_run *r, FILE *fp, struct error *e)
+{
+	static const char tail[] = "[]\n}";
 	char buf[48], rate[48];
-	json_t *root = json_object(), *arr = json_array();
-	int bad = !root || !arr;
-	size_t i, k;
+	json_t *root = json_object();
+	char *head = NULL;
+	int bad = !root;
+	size_t i, n;
 
 	rate_format(rate, r->tax_rate);
 	set_str(root, "month", r->period.month, &bad);
 	set_str(root, "period_start", date_format(buf, r->period.start), &bad);
 	set_str(root, "period_end", date_format(buf, r->period.end), &bad);
 	set_str(root, "status", "draft", &bad);
-	set(root, "invoices", arr, &bad);	/* root owns arr; arr stays valid */
-	for (i = 0; i < r->ninv && !bad; i++) {
-		const struct invoice *inv = &r->inv[i];
-		const struct currency *cur = inv->currency;
-		json_t *o = json_object(), *lines = json_array();
-
-		if (!o || !lines || json_array_append_new(arr, o)) {	/* steals o */
-			json_decref(lines);
-			bad = 1;
-			break;
-		}
-		set_str(o, "invoice_number", inv->number, &bad);
-		set_str(o, "psa_company_id", inv->line[0].company_id, &bad);
-		set_str(o, "psa_company_name", inv->line[0].company_name, &bad);
-		set_str(o, "currency", cur->code, &bad);
-		set_str(o, "invoice_date", date_format(buf, r->period.invoice_date), &bad);
-		set_str(o, "due_date", date_format(buf, r->period.due_date), &bad);
-		set(o, "lines", lines, &bad);
-		for (k = 0; k < inv->nlines; k++) {
-			const struct invoice_line *l = &inv->line[k];
-			json_t *lo = json_object();
-
-			if (!lo || json_array_append_new(lines, lo)) {	/* steals lo */
-				bad = 1;
-				break;
-			}
-			description(&desc, l, &r->period);
-			set_str(lo, "psa_product_id", l->product_id, &bad);
-			set_str(lo, "psa_product_name", l->product_name, &bad);
-			set_str(lo, "description", desc.buf, &bad);
-			set_str(lo, "exact_quantity", l->exact_quantity, &bad);
-			set_str(lo, "quantity", l->quantity, &bad);
-			set_str(lo, "unit_price", price_format(buf, l->unit_price), &bad);
-			set_str(lo, "amount", money_format(buf, l->amount, cur), &bad);
-		}
-		set_str(o, "subtotal", money_format(buf, inv->subtotal, cur), &bad);
-		set_str(o, "tax_rate", rate, &bad);
-		set_str(o, "tax", money_format(buf, inv->tax, cur), &bad);
-		set_str(o, "total", money_format(buf, inv->total, cur), &bad);
+	set(root, "invoices", json_array(), &bad);	/* steals the array */
+	if (!bad)
+		head = json_dumps(root, JSON_FLAGS);	/* a malloc'd string, ours */
+	json_decref(root);	/* frees the tree */
+	n = head ? strlen(head) : 0;
+	if (!head || n < sizeof(tail) - 1 ||
+	    strcmp(head + n - (sizeof(tail) - 1), tail)) {
+		free(head);
+		return error_set(e, "cannot build invoices.json");
 	}
-	strbuf_release(&desc);
-	if (!bad && (json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ||
-		     putc('\n', fp) == EOF))
-		bad = 1;
-	json_decref(root);	/* frees the whole tree */
-	return bad ? error_set(e, "cannot build or write invoices.json") : 0;
+	if (r->ninv == 0) {
+		fputs(head, fp);
+	} else {
+		fwrite(head, 1, n - (sizeof(tail) - 1), fp);
+		putc('[', fp);
+		for (i = 0; i < r->ninv; i++) {
+			json_t *o = invoice_json(r, &r->inv[i], rate);
+			char *txt = o ? json_dumps(o, JSON_FLAGS) : NULL;
+
+			json_decref(o);
+			if (!txt) {
+				free(head);
+				return error_set(e, "cannot build invoices.json: invoice %s",
+						 r->inv[i].number);
+			}
+			fputs(i ? ",\n    " : "\n    ", fp);
+			for (const char *t = txt; *t; t++) {
+				putc(*t, fp);
+				if (*t == '\n')
+					fputs("    ", fp);
+			}
+			free(txt);
+		}
+		fputs("\n  ]\n}", fp);
+	}
+	putc('\n', fp);
+	free(head);
+	return 0;
 }
 
 void invoice_run_release(struct invoice_run *r)
