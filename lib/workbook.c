@@ -1234,6 +1234,15 @@ static const char *const row_keys[] = {
 	"duplicates",
 };
 
+static int cmp_doc(json_t *a, const char *na, json_t *b, const char *nb)
+{
+	const char *sa = json_string_value(json_object_get(a, "source_file"));
+	const char *sb = json_string_value(json_object_get(b, "source_file"));
+	int c = strcmp(sa ? sa : na, sb ? sb : nb);
+
+	return c ? c : strcmp(na, nb);
+}
+
 static int sheet_summary(struct wb *b, struct sheet *s)
 {
 	const struct workbook_input *in = b->in;
@@ -1257,6 +1266,19 @@ static int sheet_summary(struct wb *b, struct sheet *s)
 		for (k = 0; files[i] && k < 6; k++)
 			rows[k] += jint(json_object_get(files[i], "rows"),
 					row_keys[k]);
+	}
+	/* in byte order of the inbox names, as summary.json lists them */
+	for (i = 1; i < n; i++) {
+		for (k = i; k > 0 && cmp_doc(files[k - 1], names[k - 1],
+					     files[k], names[k]) > 0; k--) {
+			json_t *tj = files[k];
+			char *tn = names[k];
+
+			files[k] = files[k - 1];
+			names[k] = names[k - 1];
+			files[k - 1] = tj;
+			names[k - 1] = tn;
+		}
 	}
 
 	strbuf_reset(&sb);
