@@ -20,14 +20,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bundle.h"
 #include "date.h"
 #include "eprintf.h"
 #include "holidays.h"
 #include "invoice.h"
 #include "outfile.h"
+#include "psafiles.h"
 #include "settings.h"
 #include "strbuf.h"
 #include "summary.h"
+#include "workbook.h"
 #include "banned.h"
 
 static const char usage_text[] =
@@ -119,6 +122,12 @@ int main(int argc, char **argv)
 	struct extract_docs docs;
 	struct problem_tally tally;
 	struct outfile problems_out, summary_out;
+	struct psa_plan plan;
+	struct workbook_input wbin;
+	struct bundle_input bin;
+	char *xlsx_path, *summary_text = NULL;
+	size_t summary_len = 0;
+	FILE *mem;
 	json_t *daily, *invoices, *summary;
 	struct error e;
 	size_t i;
@@ -190,33 +199,60 @@ int main(int argc, char **argv)
 		problem_tally_add(&tally, SEV_BLOCKING, "no-input", "", 0, msg.buf);
 		strbuf_release(&msg);
 	}
-	/*
-	 * Export's own steps that find problems (the PSA plan's psa-unplaced
-	 * and no-psa-units warnings) add them here, with problem_tally_add,
-	 * so that problems.csv and summary.json count them.
-	 */
+	/* the PSA side: its psa-unplaced and no-psa-units warnings */
+	if (psa_plan_build(&plan, outdir, config, &st, period.y, period.m, &e))
+		goto io_error;
+	for (i = 0; i < plan.nwarn; i++)
+		problem_tally_add(&tally, SEV_WARNING, plan.warn[i].code,
+				  plan.warn[i].file, plan.warn[i].line,
+				  plan.warn[i].message);
 	summary = summary_build(&period, &docs, daily, daily_path, invoices,
 				invoices_path, &tally, &e);
 	if (!summary)
 		goto io_error;
+	json_object_set_new(summary, "psa", psa_plan_summary(&plan));
 	if (outfile_commit(&problems_out, &e))
 		die(3, "%s", e.msg);
 
-	/*
-	 * The workbook (reconciliation-M.xlsx), the PSA files (psa/) and the
-	 * bundle (tally-M.zip) are written here, between gathering and
-	 * committing summary.json, each committing its own files atomically.
-	 * They may add their part to the summary with json_object_set_new
-	 * (which steals the value), e.g. "psa": psa_plan_summary(&plan).
-	 * summary.json stays make's target: committed last, below, so a run
-	 * cut short before it is redone by make. A bundle that must hold
-	 * summary.json takes its text from summary_write into a buffer.
-	 */
+	/* the workbook reads problems.csv, then the PSA files, then the
+	 * archive of it all with summary.json's text from memory */
+	{
+		struct strbuf name = STRBUF_INIT;
 
+		strbuf_addf(&name, "reconciliation-%s.xlsx", period.month);
+		xlsx_path = path_in(outdir, name.buf);
+		strbuf_release(&name);
+	}
+	memset(&wbin, 0, sizeof(wbin));
+	wbin.monthdir = outdir;
+	wbin.y = period.y;
+	wbin.m = period.m;
+	wbin.settings = &st;
+	wbin.psa = &plan;
+	wbin.invoice_date = period.invoice_date;
+	wbin.due_date = period.due_date;
+	if (workbook_write(xlsx_path, &wbin, &e) ||
+	    psa_plan_write(&plan, outdir, &e))
+		die(3, "%s", e.msg);
+	mem = open_memstream(&summary_text, &summary_len);
+	if (!mem || summary_write(summary, mem) || fclose(mem) != 0)
+		die(3, "summary.json: cannot write");
+	memset(&bin, 0, sizeof(bin));
+	bin.monthdir = outdir;
+	bin.configdir = config;
+	bin.y = period.y;
+	bin.m = period.m;
+	bin.psa = st.psa;
+	bin.summary = summary_text;
+	bin.summary_len = summary_len;
+	if (bundle_write(&bin, &e))
+		die(3, "%s", e.msg);
+
+	/* summary.json last: make's target */
 	summary_path = path_in(outdir, "summary.json");
 	if (outfile_open(&summary_out, summary_path, &e))
 		die(3, "%s", e.msg);
-	if (summary_write(summary, summary_out.fp)) {
+	if (fwrite(summary_text, 1, summary_len, summary_out.fp) != summary_len) {
 		outfile_abort(&summary_out);
 		die(3, "%s: cannot write", summary_path);
 	}
@@ -224,6 +260,9 @@ int main(int argc, char **argv)
 		die(3, "%s", e.msg);
 
 	json_decref(summary);	/* frees the whole tree */
+	psa_plan_release(&plan);
+	free(summary_text);
+	free(xlsx_path);
 	json_decref(daily);
 	json_decref(invoices);
 	problem_tally_release(&tally);
