@@ -4,7 +4,9 @@
  *   bin/export --month M --config DIR OUTDIR
  *     gathers every stage's problems into OUTDIR/problems.csv and the
  *     month's accounting into OUTDIR/summary.json (committed last: make's
- *     target). Layouts: lib/summary.h.
+ *     target), and writes the workbook reconciliation-M.xlsx, the PSA
+ *     files in psa/ and the archive tally-M.zip. Layouts:
+ *     lib/summary.h, lib/workbook.h, lib/psafiles.h, lib/bundle.h.
  *   bin/export --status --month M OUTDIR
  *     prints the short summary of OUTDIR/summary.json ("tally: ..." lines
  *     on stdout); with blocking problems its last line goes to stderr,
@@ -38,7 +40,9 @@ static const char usage_text[] =
 	"       bin/export --status --month YYYY-MM OUTDIR\n"
 	"\n"
 	"Gathers the problems of every stage of the month in OUTDIR into\n"
-	"OUTDIR/problems.csv and writes OUTDIR/summary.json. Reads\n"
+	"OUTDIR/problems.csv and writes OUTDIR/summary.json, the workbook\n"
+	"OUTDIR/reconciliation-YYYY-MM.xlsx, the PSA files OUTDIR/psa/*.csv and\n"
+	"the archive OUTDIR/tally-YYYY-MM.zip. Reads\n"
 	"DIR/settings.json and DIR/holidays.csv for the invoice date (DIR\n"
 	"defaults to config).\n"
 	"With --status, prints the month's summary from OUTDIR/summary.json.\n"
