@@ -26,7 +26,10 @@
 #define QTY_SCALE 10000
 #define PRICE_SCALE 10000
 #define RATE_SCALE 1000000
-/* largest magnitude accepted by dec_parse, in whole units */
+/*
+ * largest magnitude accepted by dec_parse, in whole units (with 5 or 6
+ * decimals the 64-bit result caps it lower, near 9.2 x 10^12)
+ */
 #define DEC_MAX_UNITS 100000000000000LL /* 10^14 */
 
 enum rounding { ROUND_NEAREST, ROUND_HALF_EVEN, ROUND_UP, ROUND_DOWN, ROUND_NONE };

@@ -33,7 +33,9 @@ const char *gap_mode_name(enum gap_mode g)
 static int bad(struct error *e, const char *path, const char *key,
 	       const char *why, json_t *v)
 {
-	char *txt = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	/* 15 digits show a JSON number as the user wrote it (0.0825) */
+	char *txt = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT |
+			       JSON_REAL_PRECISION(15));
 	int r = error_set(e, "%s: %s: %s (%s)", path, key, why,
 			  txt ? txt : "?");
 
