@@ -42,6 +42,7 @@ struct series {
 	char *account_name, *sku_name;		/* owned */
 	int has_price;
 	int has_max;
+	int wants;		/* a name or price is still to be found */
 	int64_t price;
 	const struct currency *cur;
 	long line;		/* first line */
@@ -505,6 +506,10 @@ static void series_fill(struct ex *x, struct series *s,
 				bad_price(x, row->line, v, n);
 		}
 	}
+	/* what the file could still give this series */
+	s->wants = (!s->account_name && x->col[PF_ACCOUNT_NAME] >= 0) ||
+		   (!s->sku_name && x->col[PF_SKU_NAME] >= 0) ||
+		   (!s->has_price && x->col[PF_UNIT_PRICE] >= 0);
 }
 
 static void series_name(struct strbuf *sb, const struct series *s)
@@ -656,7 +661,7 @@ static void usage_row(struct ex *x, const struct csv_row *row)
 		conflict(x, s, date_format(when, day), s->day[i].q, s->day[i].line, q,
 			 row->line);
 	}
-	if (created || !s->has_price || !s->account_name)
+	if (created || s->wants)
 		series_fill(x, s, row);
 	return;
 rejected:
