@@ -79,7 +79,7 @@ static int setup(void **state)
 		return -1;
 	/* a month, an inbox of one file linked from in/, make's rules, a
 	 * temporary file of a run and last run's summary.json */
-	sh("mkdir -p %s/out %s/inbox %s/out/in && cp -r " DATA "/out/. %s/out/", dir);
+	sh("mkdir -p %s/out %s/inbox %s/out/in && cp -r " DATA "/month/. %s/out/", dir);
 	sh("printf 'date,company\\n' > '%s/inbox/Keeper Billing Report.csv' && "
 	   "ln -s '%s/inbox/Keeper Billing Report.csv' %s/out/in/Keeper_Billing_Report.csv && "
 	   "echo 'EXTRACTS :=' > %s/out/inbox.mk", dir);

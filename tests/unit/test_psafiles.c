@@ -55,7 +55,7 @@ static char *scratch_month(int without_units)
 	char *d = mkdtemp(tmpl);
 
 	assert_non_null(d);
-	strbuf_addf(&cmd, "cp -r " DATA "/out/. %s/", d);
+	strbuf_addf(&cmd, "cp -r " DATA "/month/. %s/", d);
 	if (without_units)
 		strbuf_addf(&cmd, " && rm %s/extract/PSA_units.*", d);
 	assert_int_equal(system(cmd.buf), 0);
@@ -102,7 +102,7 @@ static void test_statuses_and_order(void **state)
 	struct psa_plan p;
 	size_t i;
 
-	build(&p, DATA "/out", PSA_AUTOTASK);
+	build(&p, DATA "/month", PSA_AUTOTASK);
 	assert_int_equal(p.have_units, 1);
 	assert_int_equal(p.nunits_files, 1);
 	assert_string_equal(p.units_files[0], "PSA units.csv");
@@ -145,7 +145,7 @@ static void test_unplaced_warnings(void **state)
 {
 	struct psa_plan p;
 
-	build(&p, DATA "/out", PSA_AUTOTASK);
+	build(&p, DATA "/month", PSA_AUTOTASK);
 	assert_int_equal(p.nwarn, 2);
 	assert_string_equal(p.warn[0].code, "psa-unplaced");
 	assert_string_equal(p.warn[0].file, "PSA units.csv");
@@ -286,7 +286,7 @@ static void test_summary(void **state)
 	json_t *j;
 	char *s;
 
-	build(&p, DATA "/out", PSA_AUTOTASK);
+	build(&p, DATA "/month", PSA_AUTOTASK);
 	j = psa_plan_summary(&p);
 	s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	assert_string_equal(s,

@@ -77,7 +77,7 @@ static int setup(void **state)
 	if (!mkdtemp(dir))
 		return -1;
 	snprintf(xlsx, sizeof(xlsx), "%s/reconciliation-2026-10.xlsx", dir);
-	write_month(DATA "/out", xlsx, PSA_AUTOTASK);
+	write_month(DATA "/month", xlsx, PSA_AUTOTASK);
 	return 0;
 }
 
@@ -370,7 +370,7 @@ static void test_same_bytes(void **state)
 
 	sleep(1);	/* a clock in the bytes would show */
 	strbuf_addf(&again, "%s/again.xlsx", dir);
-	write_month(DATA "/out", again.buf, PSA_AUTOTASK);
+	write_month(DATA "/month", again.buf, PSA_AUTOTASK);
 	a = slurp(xlsx, &na);
 	b = slurp(again.buf, &nb);
 	assert_int_equal(na, nb);
@@ -385,7 +385,7 @@ static void test_without_units(void **state)
 	struct strbuf cmd = STRBUF_INIT, out = STRBUF_INIT;
 	char *x;
 
-	strbuf_addf(&cmd, "mkdir -p %s/nounits && cp -r " DATA "/out/. %s/nounits/ && rm %s/nounits/extract/PSA_units.*", dir, dir, dir);
+	strbuf_addf(&cmd, "mkdir -p %s/nounits && cp -r " DATA "/month/. %s/nounits/ && rm %s/nounits/extract/PSA_units.*", dir, dir, dir);
 	assert_int_equal(system(cmd.buf), 0);
 	strbuf_reset(&cmd);
 	strbuf_addf(&cmd, "%s/nounits", dir);
