@@ -1,5 +1,6 @@
 #include <csv.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@ struct reader {
 	long start;		/* line the current record starts on */
 	int utf8_ok;
 	int last_cr;		/* the previous terminator was a CR */
+	int nl_seen;		/* libcsv reported an unquoted LF */
 	int cr_emitted;		/* ... and it ended a record */
 	int stop;		/* callback's stop value */
 	int err;		/* limit hit */
@@ -138,19 +140,98 @@ static void on_record(int c, void *vr)
 	if (r->row.n > 0 || (c == '\n' && !(r->last_cr && r->cr_emitted)))
 		emit(r);
 	r->last_cr = 0;
-	if (c == '\n')
+	if (c == '\n') {
 		r->line++;
+		r->nl_seen = 1;
+	}
+}
+
+/* 1 when some byte of s[0..n) has its high bit set (is not ASCII) */
+static int has_high_bit(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	uint64_t acc = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= s[i];
+	return (acc & 0x8080808080808080ULL) != 0;
+}
+
+static int is_blank(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * The fast path: a whole line without quotes or stray CRs is split on
+ * commas in place (libcsv would give the same fields: unquoted, blanks
+ * around them trimmed). s[n] is the line's terminator, overwritten.
+ */
+static void split_line(struct reader *r, char *s, size_t n)
+{
+	size_t i = 0, k = 0;
+
+	while (n && is_blank(s[n - 1]))
+		n--;
+	r->row.n = 0;
+	if (n == 0) {
+		r->row.line = r->line;
+		r->row.lines = 1;
+		r->row.utf8_ok = 1;
+		r->stop = r->fn(&r->row, r->ctx);
+		return;
+	}
+	for (;;) {
+		size_t b, e2;
+
+		for (k = i; k < n && s[k] != ','; k++)
+			;
+		b = i;
+		e2 = k;
+		while (b < e2 && is_blank(s[b]))
+			b++;
+		while (e2 > b && is_blank(s[e2 - 1]))
+			e2--;
+		if ((long)(e2 - b) > CSV_MAX_FIELD) {
+			r->err = 1;
+			r->errline = r->line;
+			r->errwhat = "field over 1 MiB";
+			return;
+		}
+		if (r->row.n + 1 > r->alloc) {
+			XGROW(r->row.f, r->alloc, r->row.n + 1);
+			r->row.len = xrealloc(r->row.len, r->alloc * sizeof(size_t));
+		}
+		s[e2] = '\0';
+		r->row.f[r->row.n] = s + b;
+		r->row.len[r->row.n] = e2 - b;
+		r->row.n++;
+		if (k >= n)
+			break;
+		i = k + 1;
+	}
+	r->row.line = r->line;
+	r->row.lines = 1;
+	r->row.utf8_ok = !has_high_bit((unsigned char *)s, n) ||
+			 utf8_valid(s, n);
+	r->stop = r->fn(&r->row, r->ctx);
+	r->row.n = 0;
 }
 
 int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 {
 	struct csv_parser p;
 	struct reader r;
-	unsigned char buf[1 << 16];
+	char *buf;
+	size_t cap = 1 << 20, have = 0, pos, n;
+	int first = 1, ret = 0, eof = 0, pending = 0;
 	FILE *fp;
-	size_t n, i;
-	long linelen = 0;
-	int first = 1, ret = 0;
 
 	fp = fopen(path, "rb");
 	if (!fp)
@@ -165,51 +246,102 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 	r.utf8_ok = 1;
 	r.fn = fn;
 	r.ctx = ctx;
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
-		unsigned char *s = buf;
+	buf = xmalloc(cap + 1);
+	/*
+	 * Whole lines are taken from buf. A line without '"' (and no CR but
+	 * its last byte) is split in place; any other line, and every line
+	 * while a quoted field is open, goes through libcsv, which alone
+	 * knows RFC 4180 quoting. Both paths give the same rows.
+	 */
+	while (!r.err && !r.stop) {
+		char *nl;
 
-		if (first && n >= 3 && s[0] == 0xef && s[1] == 0xbb &&
-		    s[2] == 0xbf) {
-			s += 3;
-			n -= 3;
+		if (!eof && have < cap) {
+			n = fread(buf + have, 1, cap - have, fp);
+			if (n == 0)
+				eof = 1;
+			if (first && have + n >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) {
+				memmove(buf, buf + 3, have + n - 3);
+				n -= 3;
+			}
+			if (have + n > 0)
+				first = 0;
+			have += n;
+			if (n)
+				continue;
 		}
-		first = 0;
-		for (i = 0; i < n; i++) {
-			if (s[i] == '\n')
-				linelen = 0;
-			else if (++linelen > CSV_MAX_LINE) {
+		if (have == 0)
+			break;
+		pos = 0;
+		while (pos < have && !r.err && !r.stop) {
+			char *s = buf + pos;
+			size_t len, full;
+
+			nl = memchr(s, '\n', have - pos);
+			if (!nl && !eof)
+				break;
+			len = nl ? (size_t)(nl - s) : have - pos;
+			full = nl ? len + 1 : len;
+			if ((long)len > CSV_MAX_LINE) {
 				r.err = 1;
 				r.errline = r.line;
 				r.errwhat = "line over 16 MiB";
 				break;
 			}
+			if (!pending && !memchr(s, '"', len) &&
+			    (len == 0 || !memchr(s, '\r', len - 1))) {
+				size_t l = len;
+
+				if (l && s[l - 1] == '\r')
+					l--;
+				split_line(&r, s, l);
+				r.line++;
+			} else {
+				r.nl_seen = 0;
+				if (csv_parse(&p, s, full, on_field, on_record, &r) != full &&
+				    !r.err) {
+					ret = error_set(e, "%s: %s", path,
+							csv_strerror(csv_error(&p)));
+					goto out;
+				}
+				pending = !r.nl_seen;
+				if (!r.err && p.entry_pos > (size_t)CSV_MAX_FIELD) {
+					r.err = 1;
+					r.errline = r.row.n ? r.start : r.line;
+					r.errwhat = "field over 1 MiB";
+				}
+			}
+			pos += full;
 		}
-		if (!r.err && csv_parse(&p, s, n, on_field, on_record, &r) != n &&
-		    !r.err) {
-			ret = error_set(e, "%s: %s", path,
-					csv_strerror(csv_error(&p)));
-			goto out;
+		if (pos < have)
+			memmove(buf, buf + pos, have - pos);
+		have -= pos;
+		if (have == cap && !r.err && !r.stop) {
+			/* a line longer than the buffer: grow it, up to the limit */
+			if ((long)cap > CSV_MAX_LINE) {
+				r.err = 1;
+				r.errline = r.line;
+				r.errwhat = "line over 16 MiB";
+				break;
+			}
+			cap *= 2;
+			buf = xrealloc(buf, cap + 1);
 		}
-		if (!r.err && p.entry_pos > (size_t)CSV_MAX_FIELD) {
-			r.err = 1;
-			/* a record's first field still open starts on r.line */
-			r.errline = r.row.n ? r.start : r.line;
-			r.errwhat = "field over 1 MiB";
-		}
-		if (r.err || r.stop)
+		if (eof && have == 0)
 			break;
 	}
 	if (ferror(fp)) {
 		ret = error_set(e, "%s: read error: %s", path, strerror(errno));
 		goto out;
 	}
-	if (!r.err && !r.stop)
+	if (!r.err && !r.stop && pending)
 		csv_fini(&p, on_field, on_record, &r);
 	if (r.err)
 		ret = error_set(e, "%s:%ld: %s", path, r.errline, r.errwhat);
 	else if (r.stop)
 		ret = r.stop;
 out:
+	free(buf);
 	csv_free(&p);
 	fclose(fp);
 	strbuf_release(&r.arena);
