@@ -13,7 +13,14 @@ OUT    ?= out
 STATE  ?= state
 # the calendar month before today (only make reads the clock; stages never do)
 MONTH  ?= $(shell date -d "$$(date +%Y-%m-01) -1 month" +%Y-%m)
-M := $(OUT)/$(MONTH)
+# the month's outputs; a closed month (frozen in STATE/closed/) reruns its
+# pipeline in a scratch folder, copied into place only when the invoices
+# come out as frozen (README.md, "Closing a month")
+MONTH_DIR := $(OUT)/$(MONTH)
+CLOSED := $(wildcard $(STATE)/closed/$(MONTH)/invoices.json)
+M := $(if $(CLOSED),$(OUT)/.rerun/$(MONTH),$(MONTH_DIR))
+# when make close gives the month its numbers (the one clock read of a close)
+CLOSED_AT ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -70,7 +77,7 @@ bin/%: stages/%.c lib/libtally.a $(LIB_HDR) | bin/.deps
 
 # --- the month: SPEC.md section 3 ----------------------------------------------
 MONTH_OK = $(shell printf '%s' '$(MONTH)' | grep -Ex '20[0-9]{2}-(0[1-9]|1[0-2])')
-ifneq ($(filter invoice close,$(MAKECMDGOALS)),)
+ifneq ($(filter invoice close month-invoice month-close,$(MAKECMDGOALS)),)
 ifeq ($(MONTH_OK),)
 $(error tally: bad MONTH ("$(MONTH)"): expected YYYY-MM from 2000-01 to 2099-12)
 endif
@@ -83,7 +90,8 @@ run = $(if $(RUN),$(RUN) $(1) )bin/$(1)
 # extract: one rule per inbox file, written by bin/extract --make-rules into
 # $(M)/inbox.mk (names with spaces or parentheses become safe names, linked
 # from $(M)/in/). It defines EXTRACTS, the extract outputs in name order.
-ifneq ($(filter invoice close,$(MAKECMDGOALS)),)
+# Read inside the run's lock only (month-invoice, and make close's check).
+ifneq ($(filter month-invoice $(M)/%,$(MAKECMDGOALS)),)
 $(M)/inbox.mk: $(INBOX) bin/extract
 	@mkdir -p $(M)/extract $(M)/in
 	bin/extract --make-rules --month $(MONTH) --inbox $(INBOX) --dir $(M) >$@.tmp && mv $@.tmp $@
@@ -102,19 +110,52 @@ $(M)/mapped.csv $(M)/unmapped-accounts.csv $(M)/unmapped-services.csv $(M)/auto-
 $(M)/rounded.csv $(M)/round.problems.csv &: $(M)/mapped.csv bin/round
 	$(call run,round) --month $(MONTH) -o $(M) $(M)/mapped.csv
 
+# --state: a closed month gives its frozen invoices, or fails with the
+# changes in $(MONTH_DIR)/restatement.csv and writes nothing else
 $(M)/invoices.json $(M)/invoice-lines.csv $(M)/invoice.problems.csv &: \
 		$(M)/rounded.csv $(M)/mapped.csv bin/invoice $(call cfg,settings.json) \
-		$(call cfg,prices.csv) $(call cfg,holidays.csv)
-	$(call run,invoice) --month $(MONTH) --config $(CONFIG) -o $(M) $(M)/rounded.csv $(M)/mapped.csv
+		$(call cfg,prices.csv) $(call cfg,holidays.csv) $(CLOSED)
+	$(call run,invoice) --month $(MONTH) --config $(CONFIG) --state $(STATE) \
+		--restatement $(MONTH_DIR)/restatement.csv -o $(M) $(M)/rounded.csv $(M)/mapped.csv
 
 $(M)/summary.json $(M)/problems.csv &: \
 		$(M)/invoices.json $(M)/round.problems.csv $(M)/map.problems.csv \
 		$(M)/daily-average.problems.csv $(M)/daily-average.json $(EXTRACTS) bin/export $(call cfg,settings.json)
 	$(call run,export) --month $(MONTH) --config $(CONFIG) $(M)
 
-.PHONY: invoice
-invoice: $(M)/summary.json
-	@bin/export --status --month $(MONTH) $(M)
+# The whole run holds the lock $(OUT)/$(MONTH).lock (bin/invoice --lock),
+# so two runs on one month go one after the other.
+.PHONY: invoice month-invoice
+invoice: bin/invoice
+	@mkdir -p $(OUT)
+	@bin/invoice --lock $(MONTH_DIR) -- $(MAKE) --no-print-directory month-invoice MONTH=$(MONTH)
+
+month-invoice: $(M)/summary.json
+ifneq ($(CLOSED),)
+	@if bin/export --status --month $(MONTH) $(M) >/dev/null 2>&1; then \
+	  bin/invoice --publish $(M) -o $(MONTH_DIR); \
+	else bin/export --status --month $(MONTH) $(M); exit 1; fi
+endif
+	@bin/export --status --month $(MONTH) $(MONTH_DIR)
+
+# close: only a month whose outputs are up to date with inbox and config and
+# free of blocking problems; then final numbers (STATE/ledger.csv), frozen
+# copies (STATE/closed/M/), the month's outputs rewritten with them.
+.PHONY: close month-close
+close: bin/invoice bin/export
+	@mkdir -p $(OUT)
+	@bin/invoice --lock $(MONTH_DIR) -- $(MAKE) --no-print-directory month-close MONTH=$(MONTH) CLOSED_AT='$(CLOSED_AT)'
+
+month-close:
+ifeq ($(CLOSED),)
+	@$(MAKE) --no-print-directory -q $(M)/summary.json MONTH=$(MONTH) || \
+	{ echo "tally: cannot close $(MONTH): its outputs are not up to date with $(INBOX) and $(CONFIG): run make invoice MONTH=$(MONTH), check it, then close" >&2; exit 1; }
+	@bin/export --status --month $(MONTH) $(M) >/dev/null || \
+	{ echo "tally: cannot close $(MONTH) with blocking problems: fix them, run make invoice MONTH=$(MONTH), then close" >&2; exit 1; }
+endif
+	bin/invoice --close --state $(STATE) --closed-at '$(CLOSED_AT)' --month $(MONTH) --config $(CONFIG) \
+		-o $(MONTH_DIR) $(MONTH_DIR)/rounded.csv $(MONTH_DIR)/mapped.csv
+	$(call run,export) --month $(MONTH) --config $(CONFIG) $(MONTH_DIR)
 
 # --- demo, tests, benchmark ----------------------------------------------------
 .PHONY: demo

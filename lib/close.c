@@ -849,6 +849,47 @@ long close_renumber(struct invoice_run *r, const char *frozen, size_t len,
 	return found;
 }
 
+int close_compare(const struct state *s, const char *month,
+		  struct invoice_run *r, struct strbuf *json,
+		  struct strbuf *csv, struct restatement *rs,
+		  struct error *e)
+{
+	struct strbuf fj = STRBUF_INIT, fc = STRBUF_INIT;
+	json_t *root = NULL;
+	char *closed_at = NULL;
+	int ret = -1;
+
+	if (state_frozen(s, month, &fj, &fc, e))
+		goto out;
+	if (!(root = parse_invoices(fj.buf, fj.len, "frozen invoices", e)) ||
+	    close_renumber(r, fj.buf, fj.len, e) < 0)
+		goto out;
+	closed_at = xstrdup(jstr(root, "closed_at"));
+	r->status = "final";
+	r->closed_at = closed_at;
+	if (close_render(r, json, csv, e))
+		goto out;
+	r->closed_at = NULL;	/* borrowed from closed_at, freed below */
+	if (json->len == fj.len && csv->len == fc.len &&
+	    !memcmp(json->buf, fj.buf, fj.len) &&
+	    !memcmp(csv->buf, fc.buf, fc.len)) {
+		ret = 0;
+		goto out;
+	}
+	if (restate_diff(rs, fj.buf, fj.len, json->buf, json->len,
+			 csv->len != fc.len || memcmp(csv->buf, fc.buf, fc.len),
+			 e))
+		goto out;
+	ret = 1;
+out:
+	r->closed_at = NULL;
+	json_decref(root);
+	free(closed_at);
+	strbuf_release(&fj);
+	strbuf_release(&fc);
+	return ret;
+}
+
 /* --- restatements --------------------------------------------------------------- */
 
 static const char *jstr(json_t *o, const char *key)

@@ -137,6 +137,19 @@ int close_render(const struct invoice_run *r, struct strbuf *json,
 long close_renumber(struct invoice_run *r, const char *frozen, size_t len,
 		    struct error *e);
 
+struct restatement;
+/*
+ * A rerun of closed month: give r the frozen numbers, status "final" and
+ * the frozen closed_at, render it into json and csv, and compare with the
+ * frozen files. Returns 0 when they are the same bytes (json and csv are
+ * then the month's final outputs), 1 when not (rs gets the differences),
+ * or -1 with e.
+ */
+int close_compare(const struct state *s, const char *month,
+		  struct invoice_run *r, struct strbuf *json,
+		  struct strbuf *csv, struct restatement *rs,
+		  struct error *e);
+
 /* --- restatements: what a rerun of a closed month would change ----------- */
 
 struct restate_row {

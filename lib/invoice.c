@@ -437,7 +437,9 @@ int invoice_write_json(const struct invoice_run *r, FILE *fp, struct error *e)
 	set_str(root, "month", r->period.month, &bad);
 	set_str(root, "period_start", date_format(buf, r->period.start), &bad);
 	set_str(root, "period_end", date_format(buf, r->period.end), &bad);
-	set_str(root, "status", "draft", &bad);
+	set_str(root, "status", r->status ? r->status : "draft", &bad);
+	if (r->closed_at)
+		set_str(root, "closed_at", r->closed_at, &bad);
 	set(root, "invoices", json_array(), &bad);	/* steals the array */
 	if (!bad)
 		head = json_dumps(root, JSON_FLAGS);	/* a malloc'd string, ours */

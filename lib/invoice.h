@@ -85,6 +85,8 @@ struct invoice_run {
 	size_t nlines, alloc;
 	struct invoice *inv;			/* owned, after invoice_run_finish */
 	size_t ninv;
+	/* NULL (a draft) or "final" with closed_at, for a closed month (close.h) */
+	const char *status, *closed_at;		/* borrowed */
 };
 
 /* an empty run for period p and tax rate (RATE_SCALE units) */

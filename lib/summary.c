@@ -450,7 +450,16 @@ json_t *summary_build(const struct period *p, const struct extract_docs *d,
 	json_object_set_new(root, "period", period);	/* steals each value */
 	json_object_set_new(root, "invoice_date",
 			    json_string(date_format(buf, p->invoice_date)));
-	json_object_set_new(root, "status", json_string("draft"));
+	/* "closed" with closed_at once make close froze the month (close.h) */
+	if (json_string_value(json_object_get(inv, "status")) &&
+	    !strcmp(json_string_value(json_object_get(inv, "status")), "final")) {
+		json_object_set_new(root, "status", json_string("closed"));
+		json_object_set_new(root, "closed_at", json_string(
+			json_string_value(json_object_get(inv, "closed_at")) ?
+			json_string_value(json_object_get(inv, "closed_at")) : ""));
+	} else {
+		json_object_set_new(root, "status", json_string("draft"));
+	}
 	json_object_set_new(root, "files", files);
 	json_object_set_new(root, "rows", rows);
 	for (i = 0; i < 3; i++)

@@ -80,6 +80,7 @@ struct wb {
 	/* what the sheets counted, for Summary */
 	int32_t invoice_date, due_date;
 	int have_dates;
+	char closed_at[64];	/* invoices.json's, when "status" is "final" */
 	struct cursum cs[16];
 	size_t ncs;
 	size_t ninvoices, nlines, nseries, nrejects, nunmapped;
@@ -402,6 +403,12 @@ static int read_invoices(struct wb *b)
 		strbuf_release(&path);
 		return -1;
 	}
+	/* a closed month (make close): its final numbers and when */
+	if (json_string_value(json_object_get(j, "status")) &&
+	    !strcmp(json_string_value(json_object_get(j, "status")), "final"))
+		snprintf(b->closed_at, sizeof(b->closed_at), "%s",
+			 json_string_value(json_object_get(j, "closed_at")) ?
+			 json_string_value(json_object_get(j, "closed_at")) : "?");
 	json_array_foreach(json_object_get(j, "invoices"), i, inv) {
 		const struct currency *cur = currency_find(
 			json_string_value(json_object_get(inv, "currency")) ?
@@ -1291,7 +1298,9 @@ static int sheet_summary(struct wb *b, struct sheet *s)
 	fact_date(b, s, "Invoice date", b->invoice_date);
 	fact_date(b, s, "Due date", b->due_date);
 	strbuf_reset(&sb);
-	if (b->nblocking)
+	if (b->closed_at[0])
+		strbuf_addf(&sb, "closed %s: final invoice numbers", b->closed_at);
+	else if (b->nblocking)
 		strbuf_addf(&sb, "draft: %zu blocking problem%s", b->nblocking,
 			    b->nblocking == 1 ? "" : "s");
 	else
