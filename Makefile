@@ -79,7 +79,8 @@ bin/%: stages/%.c lib/libtally.a $(LIB_HDR) | bin/.deps
 MONTH_OK = $(shell printf '%s' '$(MONTH)' | grep -Ex '20[0-9]{2}-(0[1-9]|1[0-2])')
 ifneq ($(filter invoice close month-invoice month-close,$(MAKECMDGOALS)),)
 ifeq ($(MONTH_OK),)
-$(error tally: bad MONTH ("$(MONTH)"): expected YYYY-MM from 2000-01 to 2099-12)
+$(shell printf 'tally: bad MONTH ("%s"): expected YYYY-MM from 2000-01 to 2099-12\n' '$(MONTH)' >&2)
+$(error usage error)
 endif
 endif
 
@@ -148,6 +149,8 @@ close: bin/invoice bin/export
 
 month-close:
 ifeq ($(CLOSED),)
+	@[ -f $(M)/summary.json ] || \
+	{ echo "tally: cannot close $(MONTH): it was never run: run make invoice MONTH=$(MONTH), check it, then close" >&2; exit 1; }
 	@$(MAKE) --no-print-directory -q $(M)/summary.json MONTH=$(MONTH) || \
 	{ echo "tally: cannot close $(MONTH): its outputs are not up to date with $(INBOX) and $(CONFIG): run make invoice MONTH=$(MONTH), check it, then close" >&2; exit 1; }
 	@bin/export --status --month $(MONTH) $(M) >/dev/null || \
