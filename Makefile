@@ -125,11 +125,12 @@ $(M)/summary.json $(M)/problems.csv &: \
 	$(call run,export) --month $(MONTH) --config $(CONFIG) $(M)
 
 # The whole run holds the lock $(OUT)/$(MONTH).lock (bin/invoice --lock),
-# so two runs on one month go one after the other.
+# so two runs on one month go one after the other; before it starts, an
+# interrupted close is finished or rolled back, and said.
 .PHONY: invoice month-invoice
 invoice: bin/invoice
 	@mkdir -p $(OUT)
-	@bin/invoice --lock $(MONTH_DIR) -- $(MAKE) --no-print-directory month-invoice MONTH=$(MONTH)
+	@bin/invoice --lock $(MONTH_DIR) --state $(STATE) -- $(MAKE) --no-print-directory month-invoice MONTH=$(MONTH)
 
 month-invoice: $(M)/summary.json
 ifneq ($(CLOSED),)
@@ -145,7 +146,7 @@ endif
 .PHONY: close month-close
 close: bin/invoice bin/export
 	@mkdir -p $(OUT)
-	@bin/invoice --lock $(MONTH_DIR) -- $(MAKE) --no-print-directory month-close MONTH=$(MONTH) CLOSED_AT='$(CLOSED_AT)'
+	@bin/invoice --lock $(MONTH_DIR) --state $(STATE) -- $(MAKE) --no-print-directory month-close MONTH=$(MONTH) CLOSED_AT='$(CLOSED_AT)'
 
 month-close:
 ifeq ($(CLOSED),)

@@ -33,7 +33,7 @@ static const char usage_text[] =
 	"                   [--restatement FILE] -o OUTDIR ROUNDED MAPPED\n"
 	"       bin/invoice --close --state DIR --closed-at TIME --month YYYY-MM\n"
 	"                   [--config DIR] -o OUTDIR ROUNDED MAPPED\n"
-	"       bin/invoice --lock DIR -- COMMAND [ARG...]\n"
+	"       bin/invoice --lock DIR [--state DIR] -- COMMAND [ARG...]\n"
 	"       bin/invoice --publish FROM -o OUTDIR\n"
 	"\n"
 	"Prices the month's rounded quantities (ROUNDED, rounded.csv) with\n"
@@ -53,7 +53,8 @@ static const char usage_text[] =
 	"inputs give. TALLY_CRASH_AT=frozen|ledger-new|commit|ledger|outputs\n"
 	"stops a close there (as a crash would), for tests.\n"
 	"--lock DIR: runs COMMAND holding the lock DIR.lock, saying so while\n"
-	"it waits for another run.\n"
+	"it waits for another run; with --state, after recovering (and saying)\n"
+	"an interrupted close.\n"
 	"--publish FROM: copies the files of FROM that differ into OUTDIR.\n"
 	"Exit: 0 done (missing prices are recorded as problems), 1 refused or\n"
 	"a closed month would change, 2 usage or configuration error, 3 I/O\n"
@@ -79,8 +80,15 @@ static void on_wait(const char *path, void *ctx)
 		(const char *)ctx);
 }
 
-/* --lock DIR -- COMMAND: the lock stays with COMMAND (exec, inherited) */
-static int run_locked(const char *dir, char **cmd)
+static void print_notes(const struct strbuf *notes);
+
+/*
+ * --lock DIR [--state STATE] -- COMMAND: the lock stays with COMMAND
+ * (exec, inherited). With --state, an interrupted close is recovered first
+ * and said (every run passes here, so the next run after a crash says
+ * whether the month was closed), and a damaged STATE stops the run.
+ */
+static int run_locked(const char *dir, const char *statedir, char **cmd)
 {
 	struct lock l = LOCK_INIT;
 	struct strbuf sb = STRBUF_INIT;
@@ -90,6 +98,16 @@ static int run_locked(const char *dir, char **cmd)
 	if (lock_take(&l, sb.buf, LOCK_INHERIT, on_wait, (void *)dir, &e))
 		die(3, "%s", e.msg);
 	strbuf_release(&sb);
+	if (statedir) {
+		struct state st = STATE_INIT;
+		int r = state_open(&st, statedir, 0, NULL, NULL, &sb, &e);
+
+		print_notes(&sb);
+		if (r)
+			die(3, "%s", e.msg);
+		state_release(&st);
+		strbuf_release(&sb);
+	}
 	fflush(NULL);
 	execvp(cmd[0], cmd);
 	die(3, "%s: cannot run:", cmd[0]);
@@ -274,7 +292,7 @@ int main(int argc, char **argv)
 	if (lockdir) {
 		if (optind >= argc || month || outdir || closing || publish)
 			usage();
-		return run_locked(lockdir, argv + optind);
+		return run_locked(lockdir, statedir, argv + optind);
 	}
 	if (publish) {
 		size_t copied;
