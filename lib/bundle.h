@@ -25,7 +25,8 @@
  * Reproducible bytes: entries in that fixed order, each dated the 1st of
  * the month after MONTH at 00:00 (zip dates are local time: bundle_write
  * sets TZ=UTC so the bytes do not depend on the machine's zone), with
- * Unix permissions rw-r--r--, deflated.
+ * Unix permissions rw-r--r--, deflated at zlib's level 1 (the workbook,
+ * a zip itself, stored).
  */
 #include <stddef.h>
 #include "error.h"

@@ -392,16 +392,21 @@ static int read_invoices(struct wb *b)
 	json_t *j, *inv, *v;
 	size_t i;
 
-	strbuf_addf(&path, "%s/invoices.json", b->in->monthdir);
-	if (access(path.buf, F_OK) != 0) {
-		strbuf_release(&path);
-		return 0;
-	}
-	j = json_load_file(path.buf, 0, &je);
-	if (!j) {
-		error_set(b->e, "%s:%d: %s", path.buf, je.line, je.text);
-		strbuf_release(&path);
-		return -1;
+	if (b->in->invoices) {
+		j = json_incref(b->in->invoices);
+	} else {
+		strbuf_addf(&path, "%s/invoices.json", b->in->monthdir);
+		if (access(path.buf, F_OK) != 0) {
+			strbuf_release(&path);
+			return 0;
+		}
+		j = json_load_file(path.buf, 0, &je);
+		if (!j) {
+			error_set(b->e, "%s:%d: %s", path.buf, je.line,
+				  je.text);
+			strbuf_release(&path);
+			return -1;
+		}
 	}
 	/* a closed month (make close): its final numbers and when */
 	if (json_string_value(json_object_get(j, "status")) &&

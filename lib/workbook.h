@@ -37,6 +37,7 @@
  * dates are the 1st of the month after MONTH, 00:00 UTC (libxlsxwriter
  * dates its zip entries 1980-01-01), so the same files give the same bytes.
  */
+#include <jansson.h>
 #include "error.h"
 #include "psafiles.h"
 #include "settings.h"
@@ -49,6 +50,9 @@ struct workbook_input {
 	/* the period's dates (struct period); 0: from invoices.json, else
 	 * the calendar of settings without config/holidays.csv */
 	int32_t invoice_date, due_date;
+	/* invoices.json as the caller loaded it (borrowed), or NULL to read
+	 * it here: a big month's tree is large, so export lends its own */
+	json_t *invoices;
 };
 
 /*

@@ -235,6 +235,7 @@ int main(int argc, char **argv)
 	wbin.psa = &plan;
 	wbin.invoice_date = period.invoice_date;
 	wbin.due_date = period.due_date;
+	wbin.invoices = invoices;
 	if (workbook_write(xlsx_path, &wbin, &e) ||
 	    psa_plan_write(&plan, outdir, &e))
 		die(3, "%s", e.msg);
