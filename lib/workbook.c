@@ -887,9 +887,9 @@ static int on_unmapped(const struct csvcols_row *r, void *vc)
 	line.n = svc ? 6 : 5;
 	if (r->raw->n > line.n) {
 		csv_row_format(&line, &sb);
-		cell_str(b, s, 8, sb.buf, NULL);
+		cell_str(b, s, 9, sb.buf, NULL);	/* last: it may run on */
 	}
-	cell_str(b, s, 9, dest[c->kind], NULL);
+	cell_str(b, s, 8, dest[c->kind], NULL);
 	strbuf_release(&sb);
 	return 0;
 }
@@ -899,7 +899,7 @@ static int sheet_unmapped(struct wb *b, struct sheet *s)
 	static const char *const h[] = {
 		"Kind", "Vendor", "Vendor account or SKU", "PSA id",
 		"PSA name", "Action or billing", "Rounding",
-		"Suggestion or vendor name", "Line to copy", "Into",
+		"Suggestion or vendor name", "Into", "Line to copy",
 	};
 	static const char *const acc[] = {
 		"vendor", "vendor_account_id", "psa_company_id",
