@@ -324,6 +324,7 @@ int main(int argc, char **argv)
 			st.payment_terms_days, &e))
 		die(2, "%s", e.msg);
 
+	invoice_run_init(&run, &period, st.tax_rate);
 	if (statedir) {
 		r = state_open(&state, statedir, closing, NULL, NULL, &notes, &e);
 		print_notes(&notes);
@@ -346,7 +347,7 @@ int main(int argc, char **argv)
 		write_final(lines_path, json_path, &fj, &fc, NULL);
 		warn("%s was closed (%s/ledger.csv:%ld, %zu invoices from %s) but its outputs were not all final yet: rewritten with the final numbers",
 		     period.month, statedir, line, n, num);
-		return 0;
+		goto done;
 	}
 
 	if ((r = prices_load(&prices, prices_path, st.currency, &e)))
@@ -356,7 +357,6 @@ int main(int argc, char **argv)
 	/* a close reads the month again but leaves its problems file alone */
 	if (problems_open(&probs, probs_path, "invoice", &e))
 		die(3, "%s", e.msg);
-	invoice_run_init(&run, &period, st.tax_rate);
 	if (invoice_read_rounded(&run, argv[optind], &names, &prices,
 				 prices_path, &probs, &e)) {
 		problems_abort(&probs);
@@ -414,9 +414,7 @@ int main(int argc, char **argv)
 		free(num);
 		free(ci);
 		free(tot);
-		invoice_run_release(&run);
-		state_release(&state);
-		return 0;
+		goto done;
 	}
 
 	if (closed) {
@@ -434,7 +432,6 @@ int main(int argc, char **argv)
 		if (problems_commit(&probs, &e))
 			die(3, "%s", e.msg);
 		write_bytes(json_path, &fj);
-		state_release(&state);
 		goto done;
 	}
 	state_release(&state);
@@ -469,6 +466,8 @@ int main(int argc, char **argv)
 		die(3, "%s", e.msg);
 
 done:
+	state_release(&state);
+	restate_release(&rs);
 	invoice_run_release(&run);
 	invoice_names_release(&names);
 	prices_release(&prices);
