@@ -389,7 +389,8 @@ static const char **gap_vendors(const struct avg *a, size_t *n)
 	while ((en = strmap_next(&a->vendors, &pos)))
 		if (((struct avg_vendor *)en->value)->gaps)
 			v[(*n)++] = en->key;
-	qsort(v, *n, sizeof(*v), cmp_str);
+	if (*n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(v, *n, sizeof(*v), cmp_str);
 	return v;
 }
 
@@ -484,7 +485,8 @@ struct avg_series **avg_sorted(const struct avg *a, size_t *n)
 	*n = 0;
 	while ((en = strmap_next(&a->series, &pos)))
 		v[(*n)++] = en->value;
-	qsort(v, *n, sizeof(*v), cmp_series);
+	if (*n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(v, *n, sizeof(*v), cmp_series);
 	return v;
 }
 

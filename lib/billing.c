@@ -196,7 +196,8 @@ void billing_write_rounded(const struct billing_groups *g, FILE *fp,
 
 	while ((en = strmap_next(&g->map, &pos)))
 		v[n++] = en->value;
-	qsort(v, n, sizeof(*v), cmp_group);
+	if (n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(v, n, sizeof(*v), cmp_group);
 	fputs("psa_company_id,psa_product_id,exact_quantity,rounding,quantity,delta\n",
 	      fp);
 	for (size_t i = 0; i < n; i++) {

@@ -147,7 +147,8 @@ static int files_of(struct list *l, const char *dir, int in_links,
 		list_add(&tmp, de->d_name, path.buf);
 	}
 	closedir(d);
-	qsort(tmp.v, tmp.n, sizeof(*tmp.v), cmp_entry);
+	if (tmp.n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(tmp.v, tmp.n, sizeof(*tmp.v), cmp_entry);
 	for (i = 0; i < tmp.n; i++) {
 		char target[4096];
 		ssize_t k;
@@ -265,7 +266,8 @@ int bundle_write(const struct bundle_input *in, struct error *e)
 	if (walk(&out, in->monthdir, "", zipname.buf, e))
 		goto done;
 	list_add(&out, "summary.json", NULL);
-	qsort(out.v, out.n, sizeof(*out.v), cmp_entry);
+	if (out.n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(out.v, out.n, sizeof(*out.v), cmp_entry);
 	strbuf_addf(&path, "%s/in", in->monthdir);
 	if (files_of(&inputs, path.buf, 1, e))
 		goto done;

@@ -929,7 +929,7 @@ static void write_series(struct ex *x, FILE *fp)
 	size_t k;
 	int i;
 
-	if (x->nall)
+	if (x->nall > 1)	/* qsort(NULL, 0) is undefined */
 		qsort(x->all, x->nall, sizeof(*x->all), by_key);
 	for (k = 0; k < x->nall; k++) {
 		const struct series *s = x->all[k];

@@ -45,7 +45,7 @@ static int load_rows(struct cal_extra *x, const struct csv_table *t,
 		XGROW(x->days, alloc, n + 1);
 		x->days[n++] = day;
 	}
-	if (n)
+	if (n > 1)	/* qsort(NULL, 0) is undefined */
 		qsort(x->days, n, sizeof(*x->days), cmp_day);
 	x->n = 0;
 	for (i = 0; i < n; i++)

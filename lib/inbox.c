@@ -173,7 +173,8 @@ int inbox_scan(struct inbox *in, const char *dir, struct error *e)
 	}
 	closedir(d);
 	strbuf_release(&path);
-	qsort(in->e, in->n, sizeof(*in->e), by_name);
+	if (in->n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(in->e, in->n, sizeof(*in->e), by_name);
 	settle(in);
 	return 0;
 }

@@ -245,7 +245,7 @@ void invoice_run_finish(struct invoice_run *r)
 {
 	size_t i = 0, alloc = 0;
 
-	if (r->nlines)
+	if (r->nlines > 1)	/* qsort(NULL, 0) is undefined */
 		qsort(r->lines, r->nlines, sizeof(*r->lines), line_order);
 	while (i < r->nlines) {
 		const struct invoice_line *l = &r->lines[i];

@@ -99,7 +99,8 @@ static char **tokens_of(const char *s, size_t *n)
 	}
 	if (!*n)
 		return v;
-	qsort(v, *n, sizeof(*v), cmp_cstr);
+	if (*n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(v, *n, sizeof(*v), cmp_cstr);
 	for (size_t i = 0; i < *n; i++) {
 		if (k && !strcmp(v[k - 1], v[i])) {
 			free(v[i]);
@@ -814,7 +815,8 @@ static struct acct **accts_with(struct run *r, enum acct_status st, size_t *n)
 		if (a->usage && a->status == st)
 			v[(*n)++] = a;
 	}
-	qsort(v, *n, sizeof(*v), cmp_acct);
+	if (*n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(v, *n, sizeof(*v), cmp_acct);
 	return v;
 }
 
@@ -873,7 +875,8 @@ static void write_outputs(struct run *r, const struct map_outputs *o,
 	n = 0;
 	while ((en = strmap_next(&r->missing, &pos)))
 		miss[n++] = en->value;
-	qsort(miss, n, sizeof(*miss), cmp_missing);
+	if (n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(miss, n, sizeof(*miss), cmp_missing);
 	for (size_t i = 0; i < n; i++) {
 		const char *f[] = { miss[i]->vendor, miss[i]->sku, "",
 				    miss[i]->sku, "average", "",
@@ -893,7 +896,8 @@ static void write_outputs(struct run *r, const struct map_outputs *o,
 		if (r->s[i].svc && (r->s[i].acct->status == ACCT_CONFIG ||
 				    r->s[i].acct->status == ACCT_AUTO))
 			mapped[nm++] = &r->s[i];
-	qsort(mapped, nm, sizeof(*mapped), cmp_mapped);
+	if (nm > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(mapped, nm, sizeof(*mapped), cmp_mapped);
 	fputs("vendor,account_id,account_name,sku,psa_company_id,psa_company_name,"
 	      "psa_product_id,psa_product_name,billing,rounding,days_in_month,"
 	      "quantity_days,exact_quantity,match\n", o->mapped);

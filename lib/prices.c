@@ -129,7 +129,8 @@ static int load_rows(struct prices *p, const struct csv_table *t,
 		while ((en = strmap_next(&p->map, &pos))) {
 			struct price_list *pl = en->value;
 
-			qsort(pl->v, pl->n, sizeof(*pl->v), by_from);
+			if (pl->n > 1)	/* qsort(NULL, 0) is undefined */
+				qsort(pl->v, pl->n, sizeof(*pl->v), by_from);
 		}
 	}
 	ret = 0;

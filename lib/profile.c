@@ -321,7 +321,8 @@ int profiles_load(struct profiles *ps, const char *dir, struct error *e)
 		free(names);
 		return error_set(e, "%s: no source profiles (*.json)", dir);
 	}
-	qsort(names, n, sizeof(*names), by_name);
+	if (n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(names, n, sizeof(*names), by_name);
 	ps->p = xcalloc(n, sizeof(*ps->p));
 	for (i = 0; i < n && !ret; i++) {
 		struct strbuf path = STRBUF_INIT;

@@ -264,7 +264,8 @@ static int units_files(struct build *b, const char *monthdir,
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n; i++) {
 		struct strbuf path = STRBUF_INIT;
 		json_error_t je;
@@ -437,7 +438,8 @@ static void settle(struct build *b)
 			 xstrdup("no PSA contract units file in the inbox: "
 				 "nothing to compare with, " REVIEW_FILE
 				 " lists the billed quantities"));
-	qsort(p->lines, p->n, sizeof(*p->lines), cmp_stake);
+	if (p->n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(p->lines, p->n, sizeof(*p->lines), cmp_stake);
 }
 
 static int read_month(struct build *b, struct strbuf *path,
@@ -585,7 +587,8 @@ int psa_plan_write(const struct psa_plan *p, const char *monthdir,
 		if (p->have_units ? p->lines[i].placed :
 				    p->lines[i].has_vendor && p->lines[i].billed)
 			v[n++] = &p->lines[i];
-	qsort(v, n, sizeof(*v), cmp_ids);
+	if (n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(v, n, sizeof(*v), cmp_ids);
 	date_format(eff, p->effective);
 	if (!p->have_units)
 		fputs("psa_company_id,psa_company_name,psa_product_id,"

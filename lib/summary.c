@@ -97,7 +97,8 @@ int extract_docs_load(struct extract_docs *d, const char *monthdir,
 		return ret;
 	}
 	if (d->n)
-		qsort(d->v, d->n, sizeof(*d->v), doc_order);
+		if (d->n > 1)	/* qsort(NULL, 0) is undefined */
+			qsort(d->v, d->n, sizeof(*d->v), doc_order);
 	return 0;
 }
 
@@ -373,7 +374,8 @@ static json_t *totals(json_t *inv, const char *path, const char *month,
 		}
 	}
 	if (nt)
-		qsort(t, nt, sizeof(*t), cur_order);
+		if (nt > 1)	/* qsort(NULL, 0) is undefined */
+			qsort(t, nt, sizeof(*t), cur_order);
 	o = json_object();
 	for (k = 0; k < nt; k++) {
 		json_t *c = json_object();
@@ -401,7 +403,8 @@ static json_t *problems_json(const struct problem_tally *t)
 
 	while ((en = strmap_next(&t->by_code, &pos)))
 		keys[n++] = en->key;
-	qsort(keys, n, sizeof(*keys), str_order);
+	if (n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(keys, n, sizeof(*keys), str_order);
 	for (size_t i = 0; i < n; i++) {
 		size_t *c = strmap_get(&t->by_code, keys[i], strlen(keys[i]));
 

@@ -1046,7 +1046,8 @@ static char **extract_names(const char *monthdir, const char *suffix,
 	}
 	closedir(d);
 	if (*n)
-		qsort(v, *n, sizeof(*v), cmp_str);
+		if (*n > 1)	/* qsort(NULL, 0) is undefined */
+			qsort(v, *n, sizeof(*v), cmp_str);
 	return v;
 }
 
@@ -1450,9 +1451,11 @@ static int sheet_summary(struct wb *b, struct sheet *s)
 					 b->cs[k].cur->exp);
 		}
 	}
+	/* no invoice line, no chart (a chart without series is refused) */
+	if (b->nprod && b->ncs) {
 	chart = workbook_add_chart(b->w, LXW_CHART_BAR);
 	chart_title_set_name(chart, "Billed amount by product");
-	for (k = 0; k < b->ncs && b->nprod; k++) {
+	for (k = 0; k < b->ncs; k++) {
 		lxw_chart_series *se = chart_add_series(chart, NULL, NULL);
 
 		chart_series_set_categories(se, "Summary", first_prod, 0,
@@ -1476,6 +1479,7 @@ static int sheet_summary(struct wb *b, struct sheet *s)
 		lxw_chart_options o = { .x_offset = 10, .y_offset = 0,
 					.x_scale = 1.25, .y_scale = 1.1 };
 		worksheet_insert_chart_opt(s->ws, 2, 5, chart, &o);
+	}
 	}
 	for (k = 0; k < MAXCOL && k < 8; k++) {
 		double w = s->width[k] + 2;
@@ -1591,9 +1595,11 @@ int workbook_write(const char *path, const struct workbook_input *in,
 	    sheet_unmapped(&b, &sh[4]) || sheet_problems(&b, &sh[5]) ||
 	    sheet_rejects(&b, &sh[6]) || sheet_rounding(&b, &sh[7]))
 		goto fail;
-	qsort(b.counts, b.ncounts, sizeof(*b.counts), cmp_count);
+	if (b.ncounts > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(b.counts, b.ncounts, sizeof(*b.counts), cmp_count);
 	if (b.nprod)	/* the chart's order: most billed first */
-		qsort(b.prod, b.nprod, sizeof(*b.prod), cmp_product);
+		if (b.nprod > 1)	/* qsort(NULL, 0) is undefined */
+			qsort(b.prod, b.nprod, sizeof(*b.prod), cmp_product);
 	if (sheet_summary(&b, &sh[0]))
 		goto fail;
 	le = workbook_close(b.w);
