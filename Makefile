@@ -34,13 +34,13 @@ CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-rec
 LDFLAGS += -fsanitize=address,undefined
 endif
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Ilib $(PKG_CFLAGS)
-PKGS := jansson xlsxwriter libzip libcurl
+PKGS := jansson xlsxwriter libzip libcurl libcrypto
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
 
 # --- Debian packages: installed when missing (SPEC.md section 2) --------------
 DEBS := libcsv-dev libjansson-dev libxlsxwriter-dev libzip-dev \
-	libcurl4-openssl-dev libcmocka-dev pkg-config python3-jsonschema
+	libcurl4-openssl-dev libssl-dev libcmocka-dev pkg-config python3-jsonschema
 DEBS_MISSING = $(shell for p in $(DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || printf '%s ' $$p; done)
 
 .PHONY: deps

@@ -373,9 +373,8 @@ static json_t *totals(json_t *inv, const char *path, const char *month,
 			t[k].v[j] += x;
 		}
 	}
-	if (nt)
-		if (nt > 1)	/* qsort(NULL, 0) is undefined */
-			qsort(t, nt, sizeof(*t), cur_order);
+	if (nt > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(t, nt, sizeof(*t), cur_order);
 	o = json_object();
 	for (k = 0; k < nt; k++) {
 		json_t *c = json_object();

@@ -424,7 +424,9 @@ static int read_invoices(struct wb *b)
 
 		b->ninvoices++;
 		v = json_object_get(inv, "lines");
-		b->nlines += json_array_size(v);
+		/* export lends invoices without lines (invoicescan.h) */
+		b->nlines += v ? json_array_size(v) :
+			     (size_t)json_integer_value(json_object_get(inv, "line_count"));
 		if (!b->have_dates &&
 		    json_string_value(json_object_get(inv, "invoice_date")) &&
 		    date_parse(json_string_value(json_object_get(

@@ -32,6 +32,7 @@
 #include "settings.h"
 #include "strbuf.h"
 #include "summary.h"
+#include "invoicescan.h"
 #include "workbook.h"
 #include "banned.h"
 
@@ -178,7 +179,10 @@ int main(int argc, char **argv)
 	daily_path = path_in(outdir, "daily-average.json");
 	invoices_path = path_in(outdir, "invoices.json");
 	daily = load_json(daily_path);
-	invoices = load_json(invoices_path);
+	/* light: each invoice without its lines, so memory grows with
+	 * invoices (invoicescan.h) */
+	if (!(invoices = invoices_load_light(invoices_path, &e)))
+		die(3, "%s", e.msg);
 
 	problems_path = path_in(outdir, "problems.csv");
 	if (outfile_open(&problems_out, problems_path, &e))
