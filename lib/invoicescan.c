@@ -16,12 +16,19 @@ struct scan {
 	int err;
 };
 
+/* what summary.c and workbook.c read of an invoice */
+static const char *const kept[] = {
+	"invoice_number", "psa_company_id", "currency", "invoice_date",
+	"due_date", "subtotal", "tax", "total",
+};
+
 static int add_invoice(struct scan *s, const char *path, struct error *e)
 {
 	json_error_t je;
 	json_t *inv = json_loadb(s->elem.buf, s->elem.len,
 				 JSON_REJECT_DUPLICATES, &je);
-	json_t *lines;
+	json_t *lines, *light;
+	size_t k;
 
 	if (!inv || !json_is_object(inv)) {
 		json_decref(inv);
@@ -29,10 +36,17 @@ static int add_invoice(struct scan *s, const char *path, struct error *e)
 				 inv ? "not an object" : je.text);
 	}
 	lines = json_object_get(inv, "lines");	/* borrowed */
-	json_object_set_new(inv, "line_count",
+	light = json_object();
+	for (k = 0; k < sizeof(kept) / sizeof(*kept); k++) {
+		json_t *v = json_object_get(inv, kept[k]);	/* borrowed */
+
+		if (v)	/* json_object_set increments v's count */
+			json_object_set(light, kept[k], v);
+	}
+	json_object_set_new(light, "line_count",
 			    json_integer((json_int_t)json_array_size(lines)));
-	json_object_del(inv, "lines");
-	json_array_append_new(s->arr, inv);	/* steals inv */
+	json_decref(inv);
+	json_array_append_new(s->arr, light);	/* steals light */
 	strbuf_reset(&s->elem);
 	return 0;
 }
