@@ -17,7 +17,9 @@
  * export is the one stage that sees the whole month's list of extract
  * files (with no inbox file no extract runs at all).
  */
+#include <errno.h>
 #include <getopt.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +39,7 @@
 #include "banned.h"
 
 static const char usage_text[] =
-	"usage: bin/export --month YYYY-MM [--config DIR] OUTDIR\n"
+	"usage: bin/export --month YYYY-MM [--config DIR] [--no-workbook] OUTDIR\n"
 	"       bin/export --status --month YYYY-MM OUTDIR\n"
 	"\n"
 	"Gathers the problems of every stage of the month in OUTDIR into\n"
@@ -46,6 +48,8 @@ static const char usage_text[] =
 	"the archive OUTDIR/tally-YYYY-MM.zip. Reads\n"
 	"DIR/settings.json and DIR/holidays.csv for the invoice date (DIR\n"
 	"defaults to config).\n"
+	"--no-workbook leaves the workbook out (and removes an old one): for\n"
+	"months too big for a spreadsheet, and for make bench to time it.\n"
 	"With --status, prints the month's summary from OUTDIR/summary.json.\n"
 	"Exit: 0 done, 1 (--status) the month has blocking problems, 2 usage or\n"
 	"configuration error, 3 I/O error.\n";
@@ -109,6 +113,7 @@ int main(int argc, char **argv)
 		{ "month", required_argument, NULL, 'm' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "status", no_argument, NULL, 's' },
+		{ "no-workbook", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -118,7 +123,7 @@ int main(int argc, char **argv)
 		"round.problems.csv", "invoice.problems.csv",
 	};
 	const char *month = NULL, *config = "config", *outdir;
-	int c, r, want_status = 0;
+	int c, r, want_status = 0, no_workbook = 0;
 	char *settings_path, *holidays_path, *daily_path, *invoices_path;
 	char *problems_path, *summary_path;
 	struct settings st;
@@ -144,6 +149,7 @@ int main(int argc, char **argv)
 		case 'm': month = optarg; break;
 		case 'c': config = optarg; break;
 		case 's': want_status = 1; break;
+		case 'W': no_workbook = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		default: usage();
 		}
@@ -240,8 +246,13 @@ int main(int argc, char **argv)
 	wbin.invoice_date = period.invoice_date;
 	wbin.due_date = period.due_date;
 	wbin.invoices = invoices;
-	if (workbook_write(xlsx_path, &wbin, &e) ||
-	    psa_plan_write(&plan, outdir, &e))
+	if (no_workbook) {
+		if (unlink(xlsx_path) != 0 && errno != ENOENT)
+			die(3, "%s: cannot remove:", xlsx_path);
+	} else if (workbook_write(xlsx_path, &wbin, &e)) {
+		die(3, "%s", e.msg);
+	}
+	if (psa_plan_write(&plan, outdir, &e))
 		die(3, "%s", e.msg);
 	mem = open_memstream(&summary_text, &summary_len);
 	if (!mem || summary_write(summary, mem) || fclose(mem) != 0)
