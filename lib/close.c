@@ -16,17 +16,10 @@
 #include "outfile.h"
 #include "sha256.h"
 #include "xalloc.h"
+#include "strbuf.h"
 #include "banned.h"
 
 static const char hint[] = "restore STATE from a backup; tally never renumbers";
-
-static char *path_join(const char *a, const char *b)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	strbuf_addf(&sb, "%s/%s", a, b);
-	return strbuf_detach(&sb);
-}
 
 static char *month_dir(const struct state *s, const char *month, int tmp)
 {

@@ -6,6 +6,7 @@
 #include "mapping.h"
 #include "outfile.h"
 #include "xalloc.h"
+#include "strbuf.h"
 #include "banned.h"
 
 /* --- names and tokens ------------------------------------------------------ */
@@ -281,18 +282,6 @@ const struct map_index *mapping_name_matches(const struct mapping *m,
 
 /* --- configuration ---------------------------------------------------------- */
 
-static char *join(const char *dir, const char *name)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t n = strlen(dir);
-
-	strbuf_addstr(&sb, dir);
-	if (n && dir[n - 1] != '/')
-		strbuf_addch(&sb, '/');
-	strbuf_addstr(&sb, name);
-	return strbuf_detach(&sb);
-}
-
 /*
  * Load path into t and find the columns named in cols; a missing file is
  * an empty table. Returns 0 or -1 with e.
@@ -552,9 +541,9 @@ int mapping_load(struct mapping *m, const char *dir, const struct settings *s,
 		 struct error *e)
 {
 	memset(m, 0, sizeof(*m));
-	m->accounts_path = join(dir, "accounts.csv");
-	m->services_path = join(dir, "services.csv");
-	m->companies_path = join(dir, "psa-companies.csv");
+	m->accounts_path = path_join(dir, "accounts.csv");
+	m->services_path = path_join(dir, "services.csv");
+	m->companies_path = path_join(dir, "psa-companies.csv");
 	m->company_sugg = suggest_new();
 	m->product_sugg = suggest_new();
 	if (load_accounts(m, e) || load_services(m, s, e) ||

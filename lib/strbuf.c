@@ -88,3 +88,15 @@ void strbuf_reset(struct strbuf *sb)
 	if (sb->alloc)
 		sb->buf[0] = '\0';
 }
+
+char *path_join(const char *dir, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = strlen(dir);
+
+	strbuf_addstr(&sb, dir);
+	if (n && dir[n - 1] != '/')
+		strbuf_addch(&sb, '/');
+	strbuf_addstr(&sb, name);
+	return strbuf_detach(&sb);
+}

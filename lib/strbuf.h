@@ -22,4 +22,6 @@ void strbuf_addch(struct strbuf *sb, int c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_reset(struct strbuf *sb);
+/* "dir/name" (one '/' between them), a new string for the caller to free */
+char *path_join(const char *dir, const char *name);
 #endif

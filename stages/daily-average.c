@@ -43,22 +43,10 @@ static int cmp_input(const void *x, const void *y)
 	return c ? c : strcmp(a->path, b->path);
 }
 
-static char *join(const char *dir, const char *name)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t n = strlen(dir);
-
-	strbuf_addstr(&sb, dir);
-	if (n && dir[n - 1] != '/')
-		strbuf_addch(&sb, '/');
-	strbuf_addstr(&sb, name);
-	return strbuf_detach(&sb);
-}
-
 static void open_out(struct outfile *o, const char *dir, const char *name)
 {
 	struct error e;
-	char *path = join(dir, name);
+	char *path = path_join(dir, name);
 
 	if (outfile_open(o, path, &e))
 		die(3, "%s", e.msg);
@@ -116,7 +104,7 @@ int main(int argc, char **argv)
 		die(2, "bad month (\"%s\"): expected YYYY-MM from 2000-01 to 2099-12",
 		    month);
 	settings_init(&settings);
-	path = join(config, "settings.json");
+	path = path_join(config, "settings.json");
 	if (settings_load(&settings, path, &e))
 		die(2, "%s", e.msg);
 	free(path);
@@ -128,7 +116,7 @@ int main(int argc, char **argv)
 	}
 	qsort(in, nin, sizeof(*in), cmp_input);
 
-	path = join(outdir, "daily-average.problems.csv");
+	path = path_join(outdir, "daily-average.problems.csv");
 	if (problems_open(&probs, path, "daily-average", &e))
 		die(3, "%s", e.msg);
 	free(path);

@@ -59,14 +59,6 @@ static void usage(void)
 	die(2, "usage: bin/export [--status] --month YYYY-MM [--config DIR] OUTDIR");
 }
 
-static char *path_in(const char *dir, const char *name)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	strbuf_addf(&sb, "%s/%s", dir, name);
-	return strbuf_detach(&sb);
-}
-
 /* a JSON input of the month; missing or malformed is an I/O error */
 static json_t *load_json(const char *path)
 {
@@ -81,8 +73,8 @@ static json_t *load_json(const char *path)
 static int status(const char *month, const char *outdir)
 {
 	struct strbuf out = STRBUF_INIT, last = STRBUF_INIT;
-	char *path = path_in(outdir, "summary.json");
-	char *probs = path_in(outdir, "problems.csv");
+	char *path = path_join(outdir, "summary.json");
+	char *probs = path_join(outdir, "problems.csv");
 	json_t *root = load_json(path);
 	json_t *m = json_object_get(root, "month");	/* borrowed */
 	struct error e;
@@ -168,8 +160,8 @@ int main(int argc, char **argv)
 		return status(month, outdir);
 
 	/* configuration: the invoice date of the month */
-	settings_path = path_in(config, "settings.json");
-	holidays_path = path_in(config, "holidays.csv");
+	settings_path = path_join(config, "settings.json");
+	holidays_path = path_join(config, "holidays.csv");
 	settings_init(&st);
 	if (settings_load(&st, settings_path, &e))
 		die(2, "%s", e.msg);
@@ -182,15 +174,15 @@ int main(int argc, char **argv)
 	/* gather: every input of the month must be there (exit 3 naming it) */
 	if (extract_docs_load(&docs, outdir, &e))
 		die(3, "%s", e.msg);
-	daily_path = path_in(outdir, "daily-average.json");
-	invoices_path = path_in(outdir, "invoices.json");
+	daily_path = path_join(outdir, "daily-average.json");
+	invoices_path = path_join(outdir, "invoices.json");
 	daily = load_json(daily_path);
 	/* light: each invoice without its lines, so memory grows with
 	 * invoices (invoicescan.h) */
 	if (!(invoices = invoices_load_light(invoices_path, &e)))
 		die(3, "%s", e.msg);
 
-	problems_path = path_in(outdir, "problems.csv");
+	problems_path = path_join(outdir, "problems.csv");
 	if (outfile_open(&problems_out, problems_path, &e))
 		die(3, "%s", e.msg);
 	problem_tally_init(&tally, problems_out.fp);
@@ -198,7 +190,7 @@ int main(int argc, char **argv)
 		if (problem_tally_copy(&tally, docs.v[i].problems_path, &e))
 			goto io_error;
 	for (i = 0; i < sizeof(stage_problems) / sizeof(*stage_problems); i++) {
-		char *p = path_in(outdir, stage_problems[i]);
+		char *p = path_join(outdir, stage_problems[i]);
 		int bad = problem_tally_copy(&tally, p, &e);
 
 		free(p);
@@ -234,7 +226,7 @@ int main(int argc, char **argv)
 		struct strbuf name = STRBUF_INIT;
 
 		strbuf_addf(&name, "reconciliation-%s.xlsx", period.month);
-		xlsx_path = path_in(outdir, name.buf);
+		xlsx_path = path_join(outdir, name.buf);
 		strbuf_release(&name);
 	}
 	memset(&wbin, 0, sizeof(wbin));
@@ -269,7 +261,7 @@ int main(int argc, char **argv)
 		die(3, "%s", e.msg);
 
 	/* summary.json last: make's target */
-	summary_path = path_in(outdir, "summary.json");
+	summary_path = path_join(outdir, "summary.json");
 	if (outfile_open(&summary_out, summary_path, &e))
 		die(3, "%s", e.msg);
 	if (fwrite(summary_text, 1, summary_len, summary_out.fp) != summary_len) {

@@ -65,14 +65,6 @@ static void usage(void)
 	die(2, "usage: bin/invoice --month YYYY-MM [--config DIR] -o OUTDIR ROUNDED MAPPED");
 }
 
-static char *path_in(const char *dir, const char *name)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	strbuf_addf(&sb, "%s/%s", dir, name);
-	return strbuf_detach(&sb);
-}
-
 
 static void on_wait(const char *path, void *ctx)
 {
@@ -307,14 +299,14 @@ int main(int argc, char **argv)
 	    (closing && (!statedir || !closed_at || !*closed_at)))
 		usage();
 
-	settings_path = path_in(config, "settings.json");
-	prices_path = path_in(config, "prices.csv");
-	holidays_path = path_in(config, "holidays.csv");
-	lines_path = path_in(outdir, "invoice-lines.csv");
-	probs_path = path_in(outdir, "invoice.problems.csv");
-	json_path = path_in(outdir, "invoices.json");
+	settings_path = path_join(config, "settings.json");
+	prices_path = path_join(config, "prices.csv");
+	holidays_path = path_join(config, "holidays.csv");
+	lines_path = path_join(outdir, "invoice-lines.csv");
+	probs_path = path_join(outdir, "invoice.problems.csv");
+	json_path = path_join(outdir, "invoices.json");
 	restate_path = restatement ? xstrdup(restatement) :
-		path_in(outdir, "restatement.csv");
+		path_join(outdir, "restatement.csv");
 	settings_init(&st);
 	if (settings_load(&st, settings_path, &e))
 		die(2, "%s", e.msg);

@@ -30,18 +30,6 @@ static void usage(void)
 	exit(2);
 }
 
-static char *join(const char *dir, const char *name)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t n = strlen(dir);
-
-	strbuf_addstr(&sb, dir);
-	if (n && dir[n - 1] != '/')
-		strbuf_addch(&sb, '/');
-	strbuf_addstr(&sb, name);
-	return strbuf_detach(&sb);
-}
-
 enum { O_MAPPED, O_ACCOUNTS, O_SERVICES, O_AUTO, O_N };
 static const char *const out_names[O_N] = {
 	"mapped.csv", "unmapped-accounts.csv", "unmapped-services.csv",
@@ -89,19 +77,19 @@ int main(int argc, char **argv)
 		die(2, "bad month (\"%s\"): expected YYYY-MM from 2000-01 to 2099-12",
 		    month);
 	settings_init(&settings);
-	path = join(config, "settings.json");
+	path = path_join(config, "settings.json");
 	if (settings_load(&settings, path, &e))
 		die(2, "%s", e.msg);
 	free(path);
 	if (mapping_load(&mapping, config, &settings, &e))
 		die(2, "%s", e.msg);
 
-	path = join(outdir, "map.problems.csv");
+	path = path_join(outdir, "map.problems.csv");
 	if (problems_open(&probs, path, "map", &e))
 		die(3, "%s", e.msg);
 	free(path);
 	for (int k = 0; k < O_N; k++) {
-		path = join(outdir, out_names[k]);
+		path = path_join(outdir, out_names[k]);
 		if (outfile_open(&out[k], path, &e)) {
 			while (k--)
 				outfile_abort(&out[k]);

@@ -28,18 +28,6 @@ static void usage(void)
 	exit(2);
 }
 
-static char *join(const char *dir, const char *name)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t n = strlen(dir);
-
-	strbuf_addstr(&sb, dir);
-	if (n && dir[n - 1] != '/')
-		strbuf_addch(&sb, '/');
-	strbuf_addstr(&sb, name);
-	return strbuf_detach(&sb);
-}
-
 int main(int argc, char **argv)
 {
 	const char *month = NULL, *outdir = NULL, *input = NULL;
@@ -81,11 +69,11 @@ int main(int argc, char **argv)
 	if (billing_groups_read(&g, input, &e))
 		die(3, "%s", e.msg);
 
-	path = join(outdir, "round.problems.csv");
+	path = path_join(outdir, "round.problems.csv");
 	if (problems_open(&probs, path, "round", &e))
 		die(3, "%s", e.msg);
 	free(path);
-	path = join(outdir, "rounded.csv");
+	path = path_join(outdir, "rounded.csv");
 	if (outfile_open(&out, path, &e)) {
 		problems_abort(&probs);
 		die(3, "%s", e.msg);
