@@ -4,6 +4,7 @@
 #include "csvread.h"
 #include "strbuf.h"
 #include "xalloc.h"
+#include "csvcols.h"
 #include "banned.h"
 
 int billing_parse(const char *s, enum billing *out)
@@ -92,36 +93,20 @@ static const char *const gcols[G_N] = {
 struct greader {
 	struct billing_groups *g;
 	const char *path;
-	int col[G_N];
-	int header;
 	struct error *e;
 };
 
-static int group_row(const struct csv_row *row, void *vr)
+static int group_row(const struct csvcols_row *row, void *vr)
 {
 	struct greader *r = vr;
 	struct strbuf key = STRBUF_INIT;
 	struct billing_group *b;
-	const char *f[G_N];
+	const char *const *f = row->f;
 	enum rounding mode;
 	int64_t q;
 	char dim[8];
 	void **slot;
 
-	if (row->n == 0)
-		return 0;
-	if (!r->header) {
-		r->header = 1;
-		for (int i = 0; i < G_N; i++)
-			if ((r->col[i] = csv_find(row, gcols[i])) < 0) {
-				error_set(r->e, "%s:%ld: not a mapped.csv file: no column \"%s\"",
-					  r->path, row->line, gcols[i]);
-				return -1;
-			}
-		return 0;
-	}
-	for (int i = 0; i < G_N; i++)
-		f[i] = (size_t)r->col[i] < row->n ? row->f[r->col[i]] : "";
 	if (rounding_parse(f[G_ROUNDING], &mode)) {
 		error_set(r->e, "%s:%ld: bad rounding (\"%s\")", r->path,
 			  row->line, f[G_ROUNDING]);
@@ -175,7 +160,7 @@ int billing_groups_read(struct billing_groups *g, const char *path,
 	r.g = g;
 	r.path = path;
 	r.e = e;
-	return csv_read(path, group_row, &r, e) ? -1 : 0;
+	return csvcols_read(path, gcols, G_N, 0, group_row, &r, e) ? -1 : 0;
 }
 
 static int cmp_group(const void *x, const void *y)

@@ -7,6 +7,7 @@
 #include "outfile.h"
 #include "xalloc.h"
 #include "strbuf.h"
+#include "csvcols.h"
 #include "banned.h"
 
 /* --- names and tokens ------------------------------------------------------ */
@@ -625,8 +626,6 @@ struct run {
 	const char *path;
 	int dim;
 	struct error *e;
-	int header;
-	int col[7];
 	struct series *s;
 	size_t ns, salloc;
 	struct strmap accts;	/* "vendor\0id" -> acct */
@@ -639,30 +638,16 @@ static const char *const run_cols[R_N] = {
 	"licence_days", "max_daily",
 };
 
-static int run_row(const struct csv_row *row, void *vr)
+static int run_row(const struct csvcols_row *row, void *vr)
 {
 	struct run *r = vr;
 	struct strbuf k = STRBUF_INIT;
-	const char *f[R_N];
+	const char *const *f = row->f;
 	struct series *s;
 	int64_t ld, max = 0;
 	char dim[8];
 	void **slot;
 
-	if (row->n == 0)
-		return 0;
-	if (!r->header) {
-		r->header = 1;
-		for (int i = 0; i < R_N; i++)
-			if ((r->col[i] = csv_find(row, run_cols[i])) < 0) {
-				error_set(r->e, "%s:%ld: not a daily-average.csv file: no column \"%s\"",
-					  r->path, row->line, run_cols[i]);
-				return -1;
-			}
-		return 0;
-	}
-	for (int i = 0; i < R_N; i++)
-		f[i] = (size_t)r->col[i] < row->n ? row->f[r->col[i]] : "";
 	snprintf(dim, sizeof(dim), "%d", r->dim);
 	if (strcmp(f[R_DIM], dim)) {
 		error_set(r->e, "%s:%ld: days_in_month is not the month's %s (\"%s\")",
@@ -929,7 +914,7 @@ int mapping_run(const struct mapping *m, const char *input, int dim,
 	r.path = input;
 	r.dim = dim;
 	r.e = e;
-	if (csv_read(input, run_row, &r, e))
+	if (csvcols_read(input, run_cols, R_N, 0, run_row, &r, e))
 		goto out;
 	while ((en = strmap_next(&r.accts, &pos)))
 		if (((struct acct *)en->value)->usage)
