@@ -101,26 +101,6 @@ static int remove_tree(const char *path, struct error *e)
 	return 0;
 }
 
-static int read_file(const char *path, struct strbuf *sb, struct error *e)
-{
-	FILE *fp = fopen(path, "rb");
-	char buf[65536];
-	size_t got;
-
-	if (!fp)
-		return error_set(e, "%s: cannot open: %s", path, strerror(errno));
-	while ((got = fread(buf, 1, sizeof(buf), fp)) > 0)
-		strbuf_add(sb, buf, got);
-	if (ferror(fp)) {
-		int saved = errno;
-
-		fclose(fp);
-		return error_set(e, "%s: cannot read: %s", path, strerror(saved));
-	}
-	fclose(fp);
-	return 0;
-}
-
 static int write_file(const char *path, const char *data, size_t len,
 		      struct error *e)
 {
@@ -161,7 +141,7 @@ static int frozen_check(const struct state *s, const struct ledger *l,
 			  dir, ledger_path, hint);
 		goto out;
 	}
-	if (read_file(pj, json, e) || read_file(pc, csv, e))
+	if (strbuf_read_file(json, pj, 0, e) || strbuf_read_file(csv, pc, 0, e))
 		goto out;
 	frozen_hash(json, csv, hex);
 	if (strcmp(hex, l->row[first].frozen_sha256) != 0) {

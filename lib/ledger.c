@@ -184,33 +184,6 @@ static int split_line(const char *s, size_t n, struct strbuf *sb,
 	}
 }
 
-static int read_all(const char *path, struct strbuf *sb, int *missing,
-		    struct error *e)
-{
-	FILE *fp = fopen(path, "rb");
-	char buf[65536];
-	size_t got;
-
-	*missing = 0;
-	if (!fp) {
-		if (errno == ENOENT) {
-			*missing = 1;
-			return 0;
-		}
-		return error_set(e, "%s: cannot open: %s", path, strerror(errno));
-	}
-	while ((got = fread(buf, 1, sizeof(buf), fp)) > 0)
-		strbuf_add(sb, buf, got);
-	if (ferror(fp)) {
-		int saved = errno;
-
-		fclose(fp);
-		return error_set(e, "%s: cannot read: %s", path, strerror(saved));
-	}
-	fclose(fp);
-	return 0;
-}
-
 static int check_row(struct ledger *l, const char *path, long line,
 		     const char *f, const size_t *off, struct error *e)
 {
@@ -293,7 +266,7 @@ int ledger_load(struct ledger *l, const char *path, struct error *e)
 	long line = 0;
 	int missing, ended = 0, ret = -1;
 
-	if (read_all(path, &file, &missing, e))
+	if ((missing = strbuf_read_file(&file, path, 1, e)) < 0)
 		goto out;
 	if (missing) {
 		ret = 0;

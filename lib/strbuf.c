@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include "error.h"
 #include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -99,4 +101,28 @@ char *path_join(const char *dir, const char *name)
 		strbuf_addch(&sb, '/');
 	strbuf_addstr(&sb, name);
 	return strbuf_detach(&sb);
+}
+
+int strbuf_read_file(struct strbuf *sb, const char *path, int missing_ok,
+		     struct error *e)
+{
+	FILE *fp = fopen(path, "rb");
+	char buf[65536];
+	size_t got;
+
+	if (!fp) {
+		if (missing_ok && errno == ENOENT)
+			return 1;
+		return error_set(e, "%s: cannot open: %s", path, strerror(errno));
+	}
+	while ((got = fread(buf, 1, sizeof(buf), fp)) > 0)
+		strbuf_add(sb, buf, got);
+	if (ferror(fp)) {
+		int saved = errno;
+
+		fclose(fp);
+		return error_set(e, "%s: cannot read: %s", path, strerror(saved));
+	}
+	fclose(fp);
+	return 0;
 }

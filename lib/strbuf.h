@@ -22,6 +22,13 @@ void strbuf_addch(struct strbuf *sb, int c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_reset(struct strbuf *sb);
+/*
+ * Append the whole file at path to sb. Returns 0, 1 when the file does
+ * not exist and missing_ok is set, or -1 with e naming the file.
+ */
+struct error;
+int strbuf_read_file(struct strbuf *sb, const char *path, int missing_ok,
+		     struct error *e);
 /* "dir/name" (one '/' between them), a new string for the caller to free */
 char *path_join(const char *dir, const char *name);
 #endif
