@@ -166,7 +166,7 @@ endif
 demo: all
 	@$(MAKE) --no-print-directory invoice MONTH=2026-10 INBOX=fixtures/demo/inbox \
 		CONFIG=fixtures/demo/config OUT=out/demo STATE=out/demo/state
-	@echo "demo: outputs in out/demo/2026-10/"
+	@echo "demo: workbook out/demo/2026-10/reconciliation-2026-10.xlsx, every output in out/demo/2026-10/"
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,bin/tests/%,$(UNIT_SRC))
