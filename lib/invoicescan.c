@@ -1,6 +1,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <jansson.h>
+#include "date.h"
+#include "decimal.h"
 #include "invoicescan.h"
 #include "strbuf.h"
 #include "banned.h"
@@ -8,7 +11,7 @@
 struct scan {
 	struct strbuf head;	/* the document without the array elements */
 	struct strbuf elem;	/* the element being read */
-	json_t *arr;		/* light invoices so far */
+	struct invoice_digest *d;	/* what the invoices add up to */
 	int depth, in_str, esc;
 	int key_invoices;	/* the last key at depth 1 was "invoices" */
 	int in_array;		/* inside the invoices array (depth 2) */
@@ -16,42 +19,87 @@ struct scan {
 	int err;
 };
 
-/* what summary.c and workbook.c read of an invoice */
-static const char *const kept[] = {
-	"invoice_number", "psa_company_id", "currency", "invoice_date",
-	"due_date", "subtotal", "tax", "total",
-};
+static int bad_key(struct error *e, const char *path, const char *key)
+{
+	return error_set(e, "%s: missing or malformed key (\"%s\")", path, key);
+}
+
+/* an invoice's money text in minor units of cur */
+static int money_of(json_t *inv, const char *key, const struct currency *cur,
+		    int64_t *v)
+{
+	const char *t = json_string_value(json_object_get(inv, key));
+
+	return !t || dec_parse(t, strlen(t), cur->exp, v, NULL) ? -1 : 0;
+}
 
 static int add_invoice(struct scan *s, const char *path, struct error *e)
 {
+	static const char *const money_keys[] = { "subtotal", "tax", "total" };
+	struct invoice_digest *d = s->d;
 	json_error_t je;
 	json_t *inv = json_loadb(s->elem.buf, s->elem.len,
 				 JSON_REJECT_DUPLICATES, &je);
-	json_t *lines, *light;
+	const struct currency *cur;
+	struct invoice_total *t;
+	int64_t v[3];
 	size_t k;
+	int32_t day;
 
 	if (!inv || !json_is_object(inv)) {
 		json_decref(inv);
 		return error_set(e, "%s: an invoice: %s", path,
 				 inv ? "not an object" : je.text);
 	}
-	lines = json_object_get(inv, "lines");	/* borrowed */
-	light = json_object();
-	for (k = 0; k < sizeof(kept) / sizeof(*kept); k++) {
-		json_t *v = json_object_get(inv, kept[k]);	/* borrowed */
-
-		if (v)	/* json_object_set increments v's count */
-			json_object_set(light, kept[k], v);
+	cur = currency_find(json_string_value(json_object_get(inv, "currency")) ?
+			    json_string_value(json_object_get(inv, "currency")) : "");
+	if (!cur) {
+		json_decref(inv);
+		return bad_key(e, path, "invoices[].currency");
 	}
-	json_object_set_new(light, "line_count",
-			    json_integer((json_int_t)json_array_size(lines)));
+	for (k = 0; k < 3; k++)
+		if (money_of(inv, money_keys[k], cur, &v[k])) {
+			char key[32];
+
+			json_decref(inv);
+			snprintf(key, sizeof(key), "invoices[].%s", money_keys[k]);
+			return bad_key(e, path, key);
+		}
+	for (k = 0; k < d->ncur && d->cur[k].cur != cur; k++)
+		;
+	if (k == d->ncur) {
+		if (d->ncur == DIGEST_MAXCUR) {
+			json_decref(inv);
+			return error_set(e, "%s: more than %d currencies", path,
+					 DIGEST_MAXCUR);
+		}
+		memset(&d->cur[k], 0, sizeof(d->cur[k]));
+		d->cur[d->ncur++].cur = cur;
+	}
+	t = &d->cur[k];
+	t->invoices++;
+	t->subtotal += v[0];
+	t->tax += v[1];
+	t->total += v[2];
+	d->ninvoices++;
+	d->nlines += json_array_size(json_object_get(inv, "lines"));
+	if (!d->have_dates &&
+	    json_string_value(json_object_get(inv, "invoice_date")) &&
+	    !date_parse(json_string_value(json_object_get(inv, "invoice_date")), &day)) {
+		d->invoice_date = day;
+		d->due_date = day;
+		if (json_string_value(json_object_get(inv, "due_date")))
+			date_parse(json_string_value(json_object_get(inv, "due_date")),
+				   &d->due_date);
+		d->have_dates = 1;
+	}
 	json_decref(inv);
-	json_array_append_new(s->arr, light);	/* steals light */
 	strbuf_reset(&s->elem);
 	return 0;
 }
 
-json_t *invoices_load_light(const char *path, struct error *e)
+int invoice_digest_load(struct invoice_digest *d, const char *path,
+			struct error *e)
 {
 	struct scan s;
 	char buf[1 << 16];
@@ -60,15 +108,14 @@ json_t *invoices_load_light(const char *path, struct error *e)
 	json_t *doc = NULL;
 	json_error_t je;
 
-	if (!fp) {
-		error_set(e, "%s: cannot open: %s", path, strerror(errno));
-		return NULL;
-	}
+	memset(d, 0, sizeof(*d));
+	if (!fp)
+		return error_set(e, "%s: cannot open: %s", path, strerror(errno));
 	memset(&s, 0, sizeof(s));
+	s.d = d;
 	strbuf_init(&s.head);
 	strbuf_init(&s.elem);
 	strbuf_init(&s.key);
-	s.arr = json_array();
 	while (!s.err && (n = fread(buf, 1, sizeof(buf), fp)) > 0) {
 		for (i = 0; i < n && !s.err; i++) {
 			char c = buf[i];
@@ -139,21 +186,30 @@ json_t *invoices_load_light(const char *path, struct error *e)
 	if (!s.err) {
 		doc = json_loadb(s.head.buf, s.head.len, JSON_REJECT_DUPLICATES,
 				 &je);
-		if (!doc)
+		if (!doc) {
 			error_set(e, "%s:%d: %s", path, je.line, je.text);
-		else if (!json_is_array(json_object_get(doc, "invoices"))) {
-			error_set(e, "%s: no \"invoices\" array", path);
-			json_decref(doc);
-			doc = NULL;
+			s.err = 1;
+		} else if (!json_is_array(json_object_get(doc, "invoices"))) {
+			bad_key(e, path, "invoices");
+			s.err = 1;
+		} else if (!json_string_value(json_object_get(doc, "month")) ||
+			   strlen(json_string_value(json_object_get(doc, "month"))) != 7) {
+			bad_key(e, path, "month");
+			s.err = 1;
 		} else {
-			/* steals s.arr; the empty array of the head goes */
-			json_object_set_new(doc, "invoices", s.arr);
-			s.arr = NULL;
+			const char *st = json_string_value(json_object_get(doc, "status"));
+			const char *at = json_string_value(json_object_get(doc, "closed_at"));
+
+			memcpy(d->month, json_string_value(json_object_get(doc, "month")), 8);
+			d->closed = st && !strcmp(st, "final");
+			if (d->closed)
+				snprintf(d->closed_at, sizeof(d->closed_at), "%s",
+					 at ? at : "");
 		}
 	}
-	json_decref(s.arr);
+	json_decref(doc);
 	strbuf_release(&s.head);
 	strbuf_release(&s.elem);
 	strbuf_release(&s.key);
-	return doc;
+	return s.err ? -1 : 0;
 }

@@ -1,20 +1,39 @@
 #ifndef INVOICESCAN_H
 #define INVOICESCAN_H
 /*
- * invoices.json read one invoice at a time, for export: the benchmark
- * month's file is 27 MB, and jansson's tree of it takes some 130 MB.
- *
- * invoices_load_light returns the document (a new reference, the
- * caller's) with each invoice cut down to invoice_number,
- * psa_company_id, currency, invoice_date, due_date, subtotal, tax, total
- * and "line_count" (the number of its lines), so memory grows with
- * invoices, not invoice lines. The scan only splits the
- * top-level "invoices" array into its elements (strings and nesting are
- * followed as JSON has them); jansson parses each element and the rest.
- * NULL with e naming the file on an I/O or JSON error.
+ * What export's summary and workbook need of invoices.json, read one
+ * invoice at a time: the benchmark month's file is 27 MB, and jansson's
+ * tree of it takes some 130 MB. The scan only splits the top-level
+ * "invoices" array into its elements (strings and nesting followed as
+ * JSON has them); jansson parses each element and the rest, and the
+ * element is dropped once added up. Memory: one invoice.
  */
-#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
 #include "error.h"
+#include "money.h"
 
-json_t *invoices_load_light(const char *path, struct error *e);
+#define DIGEST_MAXCUR 16
+
+struct invoice_digest {
+	char month[8];			/* "YYYY-MM" */
+	int closed;			/* "status": "final" (make close) */
+	char closed_at[64];		/* its "closed_at", or "" */
+	size_t ninvoices, nlines;
+	int have_dates;			/* the first invoice's dates: */
+	int32_t invoice_date, due_date;
+	struct invoice_total {
+		const struct currency *cur;
+		size_t invoices;
+		int64_t subtotal, tax, total;	/* minor units */
+	} cur[DIGEST_MAXCUR];		/* in order of first appearance */
+	size_t ncur;
+};
+
+/*
+ * Add up invoices.json at path into d. Returns 0, or -1 with e naming
+ * the file and the key that is missing or malformed.
+ */
+int invoice_digest_load(struct invoice_digest *d, const char *path,
+			struct error *e);
 #endif

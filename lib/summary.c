@@ -305,84 +305,33 @@ static json_t *file_entry(const struct extract_doc *x, json_int_t *sum,
 	return o;
 }
 
-struct cur_total {
-	const struct currency *cur;
-	int64_t v[3];		/* subtotal, tax, total in minor units */
-};
-
 static int cur_order(const void *a, const void *b)
 {
-	const struct cur_total *x = a, *y = b;
+	const struct invoice_total *x = a, *y = b;
 
 	return strcmp(x->cur->code, y->cur->code);
 }
 
-static const char *const money_keys[] = { "subtotal", "tax", "total" };
-
-static json_t *totals(json_t *inv, const char *path, const char *month,
-		      size_t *ninv, struct error *e)
+/* totals per currency, by currency code: {"USD": {"subtotal", "tax", "total"}} */
+static json_t *totals(const struct invoice_digest *inv)
 {
-	struct cur_total t[64];
-	size_t nt = 0, i, k;
-	json_t *arr = json_object_get(inv, "invoices");	/* borrowed */
-	json_t *m = json_object_get(inv, "month");	/* borrowed */
-	json_t *o;
+	struct invoice_total t[DIGEST_MAXCUR];
+	size_t k, nt = inv->ncur;
+	json_t *o = json_object();
 
-	if (!json_is_string(m) || strcmp(json_string_value(m), month)) {
-		error_set(e, "%s: not the invoices of %s (\"%s\")", path, month,
-			  json_is_string(m) ? json_string_value(m) : "");
-		return NULL;
-	}
-	if (!json_is_array(arr)) {
-		bad_key(e, path, "invoices");
-		return NULL;
-	}
-	*ninv = json_array_size(arr);
-	for (i = 0; i < *ninv; i++) {
-		json_t *one = json_array_get(arr, i);	/* borrowed */
-		json_t *c = json_object_get(one, "currency");
-		const struct currency *cur = json_is_string(c) ?
-			currency_find(json_string_value(c)) : NULL;
-
-		if (!cur) {
-			bad_key(e, path, "invoices[].currency");
-			return NULL;
-		}
-		for (k = 0; k < nt && t[k].cur != cur; k++)
-			;
-		if (k == nt) {
-			if (nt == sizeof(t) / sizeof(*t)) {
-				error_set(e, "%s: too many currencies", path);
-				return NULL;
-			}
-			memset(&t[nt], 0, sizeof(t[nt]));
-			t[nt++].cur = cur;
-		}
-		for (size_t j = 0; j < 3; j++) {
-			json_t *v = json_object_get(one, money_keys[j]);
-			const char *s = json_is_string(v) ? json_string_value(v) : NULL;
-			int64_t x;
-
-			if (!s || dec_parse(s, strlen(s), cur->exp, &x, NULL)) {
-				char key[32];
-
-				snprintf(key, sizeof(key), "invoices[].%s", money_keys[j]);
-				bad_key(e, path, key);
-				return NULL;
-			}
-			t[k].v[j] += x;
-		}
-	}
+	memcpy(t, inv->cur, nt * sizeof(*t));
 	if (nt > 1)	/* qsort(NULL, 0) is undefined */
 		qsort(t, nt, sizeof(*t), cur_order);
-	o = json_object();
 	for (k = 0; k < nt; k++) {
 		json_t *c = json_object();
 		char buf[48];
 
-		for (size_t j = 0; j < 3; j++)
-			json_object_set_new(c, money_keys[j],
-					    json_string(money_format(buf, t[k].v[j], t[k].cur)));
+		json_object_set_new(c, "subtotal",
+				    json_string(money_format(buf, t[k].subtotal, t[k].cur)));
+		json_object_set_new(c, "tax",
+				    json_string(money_format(buf, t[k].tax, t[k].cur)));
+		json_object_set_new(c, "total",
+				    json_string(money_format(buf, t[k].total, t[k].cur)));
 		json_object_set_new(o, t[k].cur->code, c);	/* steals c */
 	}
 	return o;
@@ -417,7 +366,8 @@ static json_t *problems_json(const struct problem_tally *t)
 }
 
 json_t *summary_build(const struct period *p, const struct extract_docs *d,
-		      json_t *da, const char *daily_path, json_t *inv,
+		      json_t *da, const char *daily_path,
+		      const struct invoice_digest *inv,
 		      const char *invoices_path, const struct problem_tally *t,
 		      struct error *e)
 {
@@ -441,8 +391,13 @@ json_t *summary_build(const struct period *p, const struct extract_docs *d,
 			goto fail;
 		json_array_append_new(files, f);	/* steals f */
 	}
-	if (!(tot = totals(inv, invoices_path, p->month, &ninv, e)))
+	if (strcmp(inv->month, p->month)) {
+		error_set(e, "%s: not the invoices of %s (\"%s\")", invoices_path,
+			  p->month, inv->month);
 		goto fail;
+	}
+	ninv = inv->ninvoices;
+	tot = totals(inv);
 	for (i = 0; i < NROWK; i++)
 		json_object_set_new(rows, row_keys[i], json_integer(sum[i]));
 	json_object_set_new(period, "start", json_string(date_format(buf, p->start)));
@@ -453,12 +408,9 @@ json_t *summary_build(const struct period *p, const struct extract_docs *d,
 	json_object_set_new(root, "invoice_date",
 			    json_string(date_format(buf, p->invoice_date)));
 	/* "closed" with closed_at once make close froze the month (close.h) */
-	if (json_string_value(json_object_get(inv, "status")) &&
-	    !strcmp(json_string_value(json_object_get(inv, "status")), "final")) {
+	if (inv->closed) {
 		json_object_set_new(root, "status", json_string("closed"));
-		json_object_set_new(root, "closed_at", json_string(
-			json_string_value(json_object_get(inv, "closed_at")) ?
-			json_string_value(json_object_get(inv, "closed_at")) : ""));
+		json_object_set_new(root, "closed_at", json_string(inv->closed_at));
 	} else {
 		json_object_set_new(root, "status", json_string("draft"));
 	}

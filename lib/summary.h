@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "error.h"
+#include "invoicescan.h"
 #include "invoice.h"
 #include "problems.h"
 #include "strbuf.h"
@@ -79,12 +80,13 @@ void problem_tally_release(struct problem_tally *t);
 
 /*
  * Build summary.json's tree (a new reference, the caller's) from the
- * period, the extract files, daily-average.json (da) and invoices.json
- * (inv) as loaded, and the problems. Returns NULL with e naming what is
+ * period, the extract files, daily-average.json (da), what invoices.json
+ * adds up to (inv, invoicescan.h), and the problems. Returns NULL with e naming what is
  * missing or malformed (daily_path and invoices_path name the files).
  */
 json_t *summary_build(const struct period *p, const struct extract_docs *d,
-		      json_t *da, const char *daily_path, json_t *inv,
+		      json_t *da, const char *daily_path,
+		      const struct invoice_digest *inv,
 		      const char *invoices_path, const struct problem_tally *t,
 		      struct error *e);
 

@@ -374,82 +374,49 @@ static int cur_index(struct wb *b, const struct currency *cur)
 	return c ? (int)(c - b->cs) : -1;
 }
 
-static int money_get(json_t *o, const char *key, const struct currency *cur,
-		     int64_t *out)
-{
-	json_t *v = json_object_get(o, key);
-	const char *s = json_string_value(v);
-
-	*out = 0;
-	return s ? dec_parse(s, strlen(s), cur->exp, out, NULL) : 0;
-}
-
 /* invoices.json: invoice and due dates, totals per currency */
 static int read_invoices(struct wb *b)
 {
-	struct strbuf path = STRBUF_INIT;
-	json_error_t je;
-	json_t *j, *inv, *v;
+	struct invoice_digest own;
+	const struct invoice_digest *d = b->in->invoices;
 	size_t i;
 
-	if (b->in->invoices) {
-		j = json_incref(b->in->invoices);
-	} else {
+	if (!d) {
+		struct strbuf path = STRBUF_INIT;
+		int bad;
+
 		strbuf_addf(&path, "%s/invoices.json", b->in->monthdir);
 		if (access(path.buf, F_OK) != 0) {
 			strbuf_release(&path);
 			return 0;
 		}
-		j = json_load_file(path.buf, 0, &je);
-		if (!j) {
-			error_set(b->e, "%s:%d: %s", path.buf, je.line,
-				  je.text);
-			strbuf_release(&path);
+		bad = invoice_digest_load(&own, path.buf, b->e);
+		strbuf_release(&path);
+		if (bad)
 			return -1;
-		}
+		d = &own;
 	}
 	/* a closed month (make close): its final numbers and when */
-	if (json_string_value(json_object_get(j, "status")) &&
-	    !strcmp(json_string_value(json_object_get(j, "status")), "final"))
+	if (d->closed)
 		snprintf(b->closed_at, sizeof(b->closed_at), "%s",
-			 json_string_value(json_object_get(j, "closed_at")) ?
-			 json_string_value(json_object_get(j, "closed_at")) : "?");
-	json_array_foreach(json_object_get(j, "invoices"), i, inv) {
-		const struct currency *cur = currency_find(
-			json_string_value(json_object_get(inv, "currency")) ?
-			json_string_value(json_object_get(inv, "currency")) : "");
-		struct cursum *c;
-		int64_t sub, tax, tot;
-		int32_t d;
-
-		b->ninvoices++;
-		v = json_object_get(inv, "lines");
-		/* export lends invoices without lines (invoicescan.h) */
-		b->nlines += v ? json_array_size(v) :
-			     (size_t)json_integer_value(json_object_get(inv, "line_count"));
-		if (!b->have_dates &&
-		    json_string_value(json_object_get(inv, "invoice_date")) &&
-		    date_parse(json_string_value(json_object_get(
-				       inv, "invoice_date")), &d) == 0) {
-			b->invoice_date = d;
-			if (json_string_value(json_object_get(inv, "due_date")) &&
-			    date_parse(json_string_value(json_object_get(
-					       inv, "due_date")), &d) == 0)
-				b->due_date = d;
-			b->have_dates = 1;
-		}
-		if (!cur || !(c = cursum_get(b, cur)))
-			continue;
-		money_get(inv, "subtotal", cur, &sub);
-		money_get(inv, "tax", cur, &tax);
-		money_get(inv, "total", cur, &tot);
-		c->invoices++;
-		c->subtotal += sub;
-		c->tax += tax;
-		c->total += tot;
+			 *d->closed_at ? d->closed_at : "?");
+	b->ninvoices = d->ninvoices;
+	b->nlines = d->nlines;
+	if (d->have_dates) {
+		b->invoice_date = d->invoice_date;
+		b->due_date = d->due_date;
+		b->have_dates = 1;
 	}
-	json_decref(j);
-	strbuf_release(&path);
+	for (i = 0; i < d->ncur; i++) {
+		struct cursum *c = cursum_get(b, d->cur[i].cur);
+
+		if (!c)
+			continue;
+		c->invoices += d->cur[i].invoices;
+		c->subtotal += d->cur[i].subtotal;
+		c->tax += d->cur[i].tax;
+		c->total += d->cur[i].total;
+	}
 	return 0;
 }
 

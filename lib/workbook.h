@@ -39,6 +39,7 @@
  */
 #include <jansson.h>
 #include "error.h"
+#include "invoicescan.h"
 #include "psafiles.h"
 #include "settings.h"
 
@@ -50,9 +51,9 @@ struct workbook_input {
 	/* the period's dates (struct period); 0: from invoices.json, else
 	 * the calendar of settings without config/holidays.csv */
 	int32_t invoice_date, due_date;
-	/* invoices.json as the caller loaded it (borrowed), or NULL to read
-	 * it here: a big month's tree is large, so export lends its own */
-	json_t *invoices;
+	/* what invoices.json adds up to, as the caller read it (borrowed),
+	 * or NULL to read it here */
+	const struct invoice_digest *invoices;
 };
 
 /*

@@ -130,7 +130,8 @@ int main(int argc, char **argv)
 	char *xlsx_path, *summary_text = NULL;
 	size_t summary_len = 0;
 	FILE *mem;
-	json_t *daily, *invoices, *summary;
+	json_t *daily, *summary;
+	struct invoice_digest invoices;
 	struct error e;
 	size_t i;
 
@@ -177,9 +178,8 @@ int main(int argc, char **argv)
 	daily_path = path_join(outdir, "daily-average.json");
 	invoices_path = path_join(outdir, "invoices.json");
 	daily = load_json(daily_path);
-	/* light: each invoice without its lines, so memory grows with
-	 * invoices (invoicescan.h) */
-	if (!(invoices = invoices_load_light(invoices_path, &e)))
+	/* added up one invoice at a time (invoicescan.h) */
+	if (invoice_digest_load(&invoices, invoices_path, &e))
 		die(3, "%s", e.msg);
 
 	problems_path = path_join(outdir, "problems.csv");
@@ -212,7 +212,7 @@ int main(int argc, char **argv)
 		problem_tally_add(&tally, SEV_WARNING, plan.warn[i].code,
 				  plan.warn[i].file, plan.warn[i].line,
 				  plan.warn[i].message);
-	summary = summary_build(&period, &docs, daily, daily_path, invoices,
+	summary = summary_build(&period, &docs, daily, daily_path, &invoices,
 				invoices_path, &tally, &e);
 	if (!summary)
 		goto io_error;
@@ -237,7 +237,7 @@ int main(int argc, char **argv)
 	wbin.psa = &plan;
 	wbin.invoice_date = period.invoice_date;
 	wbin.due_date = period.due_date;
-	wbin.invoices = invoices;
+	wbin.invoices = &invoices;
 	if (no_workbook) {
 		if (unlink(xlsx_path) != 0 && errno != ENOENT)
 			die(3, "%s: cannot remove:", xlsx_path);
@@ -276,7 +276,6 @@ int main(int argc, char **argv)
 	free(summary_text);
 	free(xlsx_path);
 	json_decref(daily);
-	json_decref(invoices);
 	problem_tally_release(&tally);
 	extract_docs_release(&docs);
 	holidays_release(&extra);
