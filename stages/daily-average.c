@@ -14,6 +14,7 @@
 #include "settings.h"
 #include "strbuf.h"
 #include "xalloc.h"
+#include "stageargs.h"
 #include "banned.h"
 
 static const char usage_text[] =
@@ -70,36 +71,25 @@ int main(int argc, char **argv)
 	struct input *in;
 	struct avg_series **v;
 	struct error e;
+	struct stage_args args;
 	struct avg a;
 	size_t nin = 0, n;
 	int y, m, i;
 	char *path;
 
 	eprintf_init("daily-average");
-	for (i = 1; i < argc; i++) {
-		const char *s = argv[i];
-
-		if (!strcmp(s, "--help")) {
-			fputs(usage_text, stdout);
-			return 0;
-		} else if (!strcmp(s, "--month") && i + 1 < argc) {
-			month = argv[++i];
-		} else if (!strcmp(s, "--config") && i + 1 < argc) {
-			config = argv[++i];
-		} else if (!strcmp(s, "-o") && i + 1 < argc) {
-			outdir = argv[++i];
-		} else if (!strcmp(s, "--")) {
-			i++;
-			break;
-		} else if (s[0] == '-' && s[1]) {
-			warn("unknown option (\"%s\")", s);
-			usage();
-		} else {
-			break;
-		}
-	}
-	if (!month || !config || !outdir)
+	switch (stage_args_parse(&args, argc, argv, 1, &e)) {
+	case 1:
+		fputs(usage_text, stdout);
+		return 0;
+	case -1:
+		if (*e.msg)
+			warn("%s", e.msg);
 		usage();
+	}
+	month = args.month;
+	config = args.config;
+	outdir = args.outdir;
 	if (month_parse(month, &y, &m))
 		die(2, "bad month (\"%s\"): expected YYYY-MM from 2000-01 to 2099-12",
 		    month);
@@ -109,10 +99,10 @@ int main(int argc, char **argv)
 		die(2, "%s", e.msg);
 	free(path);
 
-	in = xcalloc((size_t)(argc - i) + 1, sizeof(*in));
-	for (; i < argc; i++) {
-		in[nin].path = argv[i];
-		in[nin++].name = avg_source_name(argv[i]);
+	in = xcalloc((size_t)args.ninputs + 1, sizeof(*in));
+	for (i = 0; i < args.ninputs; i++) {
+		in[nin].path = args.inputs[i];
+		in[nin++].name = avg_source_name(args.inputs[i]);
 	}
 	qsort(in, nin, sizeof(*in), cmp_input);
 
@@ -147,5 +137,6 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < nin; k++)
 		free(in[k].name);
 	free(in);
+	stage_args_release(&args);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include "outfile.h"
 #include "problems.h"
 #include "strbuf.h"
+#include "stageargs.h"
 #include "banned.h"
 
 static const char usage_text[] =
@@ -35,32 +36,28 @@ int main(int argc, char **argv)
 	struct problems probs;
 	struct outfile out;
 	struct error e;
+	struct stage_args args;
 	char *path;
-	int y, m, i;
+	int y, m;
 
 	eprintf_init("round");
-	for (i = 1; i < argc; i++) {
-		const char *s = argv[i];
-
-		if (!strcmp(s, "--help")) {
-			fputs(usage_text, stdout);
-			return 0;
-		} else if (!strcmp(s, "--month") && i + 1 < argc) {
-			month = argv[++i];
-		} else if (!strcmp(s, "-o") && i + 1 < argc) {
-			outdir = argv[++i];
-		} else if (s[0] == '-' && s[1]) {
-			warn("unknown option (\"%s\")", s);
-			usage();
-		} else if (!input) {
-			input = s;
-		} else {
-			warn("more than one input (\"%s\")", s);
-			usage();
-		}
-	}
-	if (!month || !outdir || !input)
+	switch (stage_args_parse(&args, argc, argv, 0, &e)) {
+	case 1:
+		fputs(usage_text, stdout);
+		return 0;
+	case -1:
+		if (*e.msg)
+			warn("%s", e.msg);
 		usage();
+	}
+	if (args.ninputs != 1) {
+		if (args.ninputs > 1)
+			warn("more than one input (\"%s\")", args.inputs[1]);
+		usage();
+	}
+	month = args.month;
+	outdir = args.outdir;
+	input = args.inputs[0];
 	if (month_parse(month, &y, &m))
 		die(2, "bad month (\"%s\"): expected YYYY-MM from 2000-01 to 2099-12",
 		    month);
@@ -87,5 +84,6 @@ int main(int argc, char **argv)
 	if (outfile_commit(&out, &e))
 		die(3, "%s", e.msg);
 	billing_groups_release(&g);
+	stage_args_release(&args);
 	return 0;
 }
