@@ -1,45 +1,58 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "date.h"
+#include "eprintf.h"
 #include "stageargs.h"
 #include "xalloc.h"
 #include "banned.h"
 
-int stage_args_parse(struct stage_args *a, int argc, char **argv,
-		     int want_config, struct error *e)
+static void bad_line(const char *usage)
+{
+	fputs(usage, stderr);
+	exit(2);
+}
+
+void stage_args_get(struct stage_args *a, int argc, char **argv,
+		    unsigned flags, const char *usage)
 {
 	int i, options = 1;
 
 	memset(a, 0, sizeof(*a));
 	a->inputs = xcalloc((size_t)argc + 1, sizeof(*a->inputs));
-	e->msg[0] = '\0';
 	for (i = 1; i < argc; i++) {
 		const char *s = argv[i];
 
 		if (options && !strcmp(s, "--help")) {
-			stage_args_release(a);
-			return 1;
+			fputs(usage, stdout);
+			exit(0);
 		}
-		if (options && !strcmp(s, "--month") && i + 1 < argc)
+		if (options && !strcmp(s, "--month") && i + 1 < argc) {
 			a->month = argv[++i];
-		else if (options && want_config && !strcmp(s, "--config") &&
-			 i + 1 < argc)
+		} else if (options && (flags & STAGE_CONFIG) &&
+			   !strcmp(s, "--config") && i + 1 < argc) {
 			a->config = argv[++i];
-		else if (options && !strcmp(s, "-o") && i + 1 < argc)
+		} else if (options && !strcmp(s, "-o") && i + 1 < argc) {
 			a->outdir = argv[++i];
-		else if (options && !strcmp(s, "--"))
+		} else if (options && !strcmp(s, "--")) {
 			options = 0;
-		else if (options && s[0] == '-' && s[1]) {
-			stage_args_release(a);
-			return error_set(e, "unknown option (\"%s\")", s);
-		}
-		else
+		} else if (options && s[0] == '-' && s[1]) {
+			warn("unknown option (\"%s\")", s);
+			bad_line(usage);
+		} else {
+			if ((flags & STAGE_ONE_INPUT) && a->ninputs == 1) {
+				warn("more than one input (\"%s\")", s);
+				bad_line(usage);
+			}
 			a->inputs[a->ninputs++] = s;
+		}
 	}
-	if (!a->month || !a->outdir || (want_config && !a->config)) {
-		stage_args_release(a);
-		return -1;
-	}
-	return 0;
+	if (!a->month || !a->outdir || ((flags & STAGE_CONFIG) && !a->config) ||
+	    ((flags & STAGE_ONE_INPUT) && a->ninputs != 1))
+		bad_line(usage);
+	if (month_parse(a->month, &a->y, &a->m))
+		die(2, "bad month (\"%s\"): expected YYYY-MM from 2000-01 to 2099-12",
+		    a->month);
 }
 
 void stage_args_release(struct stage_args *a)

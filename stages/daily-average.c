@@ -25,12 +25,6 @@ static const char usage_text[] =
 	"daily-average.json and daily-average.problems.csv. Reads DIR/settings.json\n"
 	"(gap_days). PSA contract units files are skipped.\n";
 
-static void usage(void)
-{
-	fputs(usage_text, stderr);
-	exit(2);
-}
-
 struct input {
 	const char *path;
 	char *name;
@@ -64,7 +58,7 @@ static void commit(struct outfile *o)
 
 int main(int argc, char **argv)
 {
-	const char *month = NULL, *config = NULL, *outdir = NULL;
+	const char *config = NULL, *outdir = NULL;
 	struct settings settings;
 	struct problems probs;
 	struct outfile avg_out, daily_out, json_out;
@@ -78,21 +72,11 @@ int main(int argc, char **argv)
 	char *path;
 
 	eprintf_init("daily-average");
-	switch (stage_args_parse(&args, argc, argv, 1, &e)) {
-	case 1:
-		fputs(usage_text, stdout);
-		return 0;
-	case -1:
-		if (*e.msg)
-			warn("%s", e.msg);
-		usage();
-	}
-	month = args.month;
+	stage_args_get(&args, argc, argv, STAGE_CONFIG, usage_text);
 	config = args.config;
 	outdir = args.outdir;
-	if (month_parse(month, &y, &m))
-		die(2, "bad month (\"%s\"): expected YYYY-MM from 2000-01 to 2099-12",
-		    month);
+	y = args.y;
+	m = args.m;
 	settings_init(&settings);
 	path = path_join(config, "settings.json");
 	if (settings_load(&settings, path, &e))

@@ -25,12 +25,6 @@ static const char usage_text[] =
 	"DIR/settings.json: OUTDIR/mapped.csv, unmapped-accounts.csv,\n"
 	"unmapped-services.csv, auto-matched.csv and map.problems.csv.\n";
 
-static void usage(void)
-{
-	fputs(usage_text, stderr);
-	exit(2);
-}
-
 enum { O_MAPPED, O_ACCOUNTS, O_SERVICES, O_AUTO, O_N };
 static const char *const out_names[O_N] = {
 	"mapped.csv", "unmapped-accounts.csv", "unmapped-services.csv",
@@ -39,7 +33,7 @@ static const char *const out_names[O_N] = {
 
 int main(int argc, char **argv)
 {
-	const char *month = NULL, *config = NULL, *outdir = NULL, *input = NULL;
+	const char *config = NULL, *outdir = NULL, *input = NULL;
 	struct settings settings;
 	struct mapping mapping;
 	struct problems probs;
@@ -51,27 +45,12 @@ int main(int argc, char **argv)
 	int y, m;
 
 	eprintf_init("map");
-	switch (stage_args_parse(&args, argc, argv, 1, &e)) {
-	case 1:
-		fputs(usage_text, stdout);
-		return 0;
-	case -1:
-		if (*e.msg)
-			warn("%s", e.msg);
-		usage();
-	}
-	if (args.ninputs != 1) {
-		if (args.ninputs > 1)
-			warn("more than one input (\"%s\")", args.inputs[1]);
-		usage();
-	}
-	month = args.month;
+	stage_args_get(&args, argc, argv, STAGE_CONFIG | STAGE_ONE_INPUT, usage_text);
 	config = args.config;
 	outdir = args.outdir;
 	input = args.inputs[0];
-	if (month_parse(month, &y, &m))
-		die(2, "bad month (\"%s\"): expected YYYY-MM from 2000-01 to 2099-12",
-		    month);
+	y = args.y;
+	m = args.m;
 	settings_init(&settings);
 	path = path_join(config, "settings.json");
 	if (settings_load(&settings, path, &e))

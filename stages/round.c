@@ -23,15 +23,9 @@ static const char usage_text[] =
 	"sum once by the product's rounding: OUTDIR/rounded.csv and\n"
 	"round.problems.csv (quantities rounded to 0).\n";
 
-static void usage(void)
-{
-	fputs(usage_text, stderr);
-	exit(2);
-}
-
 int main(int argc, char **argv)
 {
-	const char *month = NULL, *outdir = NULL, *input = NULL;
+	const char *outdir = NULL, *input = NULL;
 	struct billing_groups g;
 	struct problems probs;
 	struct outfile out;
@@ -41,26 +35,11 @@ int main(int argc, char **argv)
 	int y, m;
 
 	eprintf_init("round");
-	switch (stage_args_parse(&args, argc, argv, 0, &e)) {
-	case 1:
-		fputs(usage_text, stdout);
-		return 0;
-	case -1:
-		if (*e.msg)
-			warn("%s", e.msg);
-		usage();
-	}
-	if (args.ninputs != 1) {
-		if (args.ninputs > 1)
-			warn("more than one input (\"%s\")", args.inputs[1]);
-		usage();
-	}
-	month = args.month;
+	stage_args_get(&args, argc, argv, STAGE_ONE_INPUT, usage_text);
 	outdir = args.outdir;
 	input = args.inputs[0];
-	if (month_parse(month, &y, &m))
-		die(2, "bad month (\"%s\"): expected YYYY-MM from 2000-01 to 2099-12",
-		    month);
+	y = args.y;
+	m = args.m;
 
 	billing_groups_init(&g, days_in_month(y, m));
 	if (billing_groups_read(&g, input, &e))
