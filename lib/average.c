@@ -17,6 +17,7 @@ void avg_init(struct avg *a, int year, int month)
 	a->year = year;
 	a->month = month;
 	a->dim = days_in_month(year, month);
+	strbuf_init(&a->key);
 }
 
 static void series_free(struct avg_series *s)
@@ -40,6 +41,7 @@ void avg_release(struct avg *a)
 	for (size_t i = 0; i < a->nfiles; i++)
 		free(a->files[i]);
 	free(a->files);
+	strbuf_release(&a->key);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -94,14 +96,12 @@ struct avg_series *avg_series_get(struct avg *a, const char *vendor,
 				  enum avg_kind kind, uint32_t file,
 				  uint32_t line, struct problems *p)
 {
-	struct strbuf k = STRBUF_INIT;
 	struct avg_series *s;
 	void **slot;
 	int created;
 
-	key_of(&k, vendor, account_id, sku);
-	slot = strmap_slot(&a->series, k.buf, k.len, &created);
-	strbuf_release(&k);
+	key_of(&a->key, vendor, account_id, sku);
+	slot = strmap_slot(&a->series, a->key.buf, a->key.len, &created);
 	if (created) {
 		s = xcalloc(1, sizeof(*s));
 		s->vendor = xstrdup(vendor);

@@ -28,6 +28,7 @@
 #include "error.h"
 #include "problems.h"
 #include "settings.h"
+#include "strbuf.h"
 #include "strmap.h"
 
 #define AVG_DAYS 31
@@ -56,6 +57,7 @@ struct avg {
 	size_t nfiles, falloc;
 	long duplicates, conflicts;
 	struct strmap vendors;	/* vendor -> struct avg_vendor */
+	struct strbuf key;	/* avg_series_get's, kept between calls */
 };
 
 /* days of the month a vendor has rows on, and its gap days (bit d-1) */
