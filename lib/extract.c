@@ -243,16 +243,10 @@ static void blocking(struct ex *x, const char *code, long line,
 {
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	strbuf_grow(&sb, (size_t)(n > 0 ? n : 0));
-	va_start(ap, fmt);
-	vsnprintf(sb.buf, sb.alloc, fmt, ap);
-	va_end(ap);
-	sb.len = (size_t)(n > 0 ? n : 0);
 	problem_add(&x->pr, SEV_BLOCKING, code, x->o->name, line, "%s", sb.buf);
 	if (!x->r->first_blocking) {
 		x->r->first_blocking = strbuf_detach(&sb);

@@ -26,16 +26,10 @@ void problem_add(struct problems *p, enum severity sev, const char *code,
 	struct strbuf msg = STRBUF_INIT;
 	char num[24];
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	strbuf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	strbuf_grow(&msg, (size_t)(n > 0 ? n : 0));
-	va_start(ap, fmt);
-	vsnprintf(msg.buf, msg.alloc, fmt, ap);
-	va_end(ap);
-	msg.len = (size_t)(n > 0 ? n : 0);
 	snprintf(num, sizeof(num), "%ld", line);
 	{
 		const char *f[] = { severity_name(sev), p->stage, code,

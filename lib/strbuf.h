@@ -1,5 +1,6 @@
 #ifndef STRBUF_H
 #define STRBUF_H
+#include <stdarg.h>
 #include <stddef.h>
 /*
  * A growable NUL-terminated byte buffer (git's strbuf, cut down).
@@ -21,6 +22,7 @@ void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, int c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 void strbuf_reset(struct strbuf *sb);
 /*
  * Append the whole file at path to sb. Returns 0, 1 when the file does

@@ -231,15 +231,10 @@ static void test_manifest(void **state)
 
 static char *slurp(const char *path, size_t *n)
 {
-	FILE *fp = fopen(path, "rb");
 	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	size_t k;
+	struct error e;
 
-	assert_non_null(fp);
-	while ((k = fread(buf, 1, sizeof(buf), fp)) > 0)
-		strbuf_add(&sb, buf, k);
-	fclose(fp);
+	assert_int_equal(strbuf_read_file(&sb, path, 0, &e), 0);
 	*n = sb.len;
 	return strbuf_detach(&sb);
 }

@@ -63,14 +63,9 @@ static void put(const char *name, const char *text)
 
 static void slurp(const char *name, struct strbuf *sb)
 {
-	FILE *fp = fopen(path(name), "rb");
-	char buf[4096];
-	size_t n;
+	struct error e;
 
-	assert_non_null(fp);
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		strbuf_add(sb, buf, n);
-	fclose(fp);
+	assert_int_equal(strbuf_read_file(sb, path(name), 0, &e), 0);
 }
 
 /* open STATE (dir/state), failing the test on error; notes into *notes */

@@ -23,16 +23,13 @@
 
 static char *slurp(const char *path)
 {
-	FILE *fp = fopen(path, "rb");
 	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
+	struct error e;
 
-	if (!fp)
+	if (strbuf_read_file(&sb, path, 0, &e)) {
+		strbuf_release(&sb);
 		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		strbuf_add(&sb, buf, n);
-	fclose(fp);
+	}
 	return strbuf_detach(&sb);
 }
 
