@@ -17,6 +17,7 @@
 #include "strbuf.h"
 #include "version.h"
 #include "xalloc.h"
+#include "outfile.h"
 #include "banned.h"
 
 struct entry {
@@ -253,7 +254,7 @@ int bundle_write(const struct bundle_input *in, struct error *e)
 	char *manifest = NULL;
 	json_t *j;
 	zip_t *za = NULL;
-	int zerr, fd, ret = -1;
+	int zerr, ret = -1;
 	size_t i;
 	time_t mtime = (time_t)days_from_civil(in->m == 12 ? in->y + 1 : in->y,
 					       in->m == 12 ? 1 : in->m + 1, 1) *
@@ -330,21 +331,8 @@ int bundle_write(const struct bundle_input *in, struct error *e)
 		zip_fail(za, tmp.buf, e);
 		goto done;
 	}
-	fd = open(tmp.buf, O_RDONLY);
-	if (fd < 0 || fsync(fd) != 0) {
-		error_set(e, "%s: write failed: %s", tmp.buf, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		unlink(tmp.buf);
+	if (outfile_publish(tmp.buf, path.buf, e))
 		goto done;
-	}
-	close(fd);
-	if (rename(tmp.buf, path.buf) != 0) {
-		error_set(e, "%s: cannot rename into place: %s", path.buf,
-			  strerror(errno));
-		unlink(tmp.buf);
-		goto done;
-	}
 	ret = 0;
 done:
 	free(manifest);

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,27 @@ int outfile_commit(struct outfile *o, struct error *e)
 		return -1;
 	}
 	outfile_clear(o);
+	return 0;
+}
+
+int outfile_publish(const char *tmp, const char *path, struct error *e)
+{
+	int fd = open(tmp, O_RDONLY);
+
+	if (fd < 0 || fsync(fd) != 0) {
+		error_set(e, "%s: write failed: %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	close(fd);
+	if (rename(tmp, path) != 0) {
+		error_set(e, "%s: cannot rename into place: %s", path,
+			  strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
 	return 0;
 }
 

@@ -18,6 +18,12 @@ struct outfile {
 int outfile_open(struct outfile *o, const char *path, struct error *e);
 int outfile_commit(struct outfile *o, struct error *e);
 void outfile_abort(struct outfile *o);
+/*
+ * For a file a library wrote itself at tmp (the workbook, the zip):
+ * fsync it and rename it over path. 0, or -1 with e filled and tmp
+ * removed.
+ */
+int outfile_publish(const char *tmp, const char *path, struct error *e);
 
 /*
  * CSV output, RFC 4180: fields are quoted only when they hold a comma,

@@ -23,6 +23,7 @@
 #include "version.h"
 #include "workbook.h"
 #include "xalloc.h"
+#include "outfile.h"
 #include "banned.h"
 
 #define MAXCOL 48
@@ -1523,7 +1524,7 @@ int workbook_write(const char *path, const struct workbook_input *in,
 	struct wb b;
 	struct strbuf tmp = STRBUF_INIT, title = STRBUF_INIT;
 	lxw_error le;
-	int i, fd, ret = -1;
+	int i, ret = -1;
 	int32_t next = days_from_civil(in->m == 12 ? in->y + 1 : in->y,
 				       in->m == 12 ? 1 : in->m + 1, 1);
 
@@ -1579,21 +1580,8 @@ int workbook_write(const char *path, const struct workbook_input *in,
 		unlink(tmp.buf);
 		goto out;
 	}
-	fd = open(tmp.buf, O_RDONLY);
-	if (fd < 0 || fsync(fd) != 0) {
-		error_set(e, "%s: write failed: %s", tmp.buf, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		unlink(tmp.buf);
+	if (outfile_publish(tmp.buf, path, e))
 		goto out;
-	}
-	close(fd);
-	if (rename(tmp.buf, path) != 0) {
-		error_set(e, "%s: cannot rename into place: %s", path,
-			  strerror(errno));
-		unlink(tmp.buf);
-		goto out;
-	}
 	ret = 0;
 	goto out;
 fail:
