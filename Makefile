@@ -181,10 +181,10 @@ test: all $(UNIT_BIN)
 
 bin/bench/%: tests/bench/%.c
 	@mkdir -p bin/bench
-	$(CC) -O2 -Wall -o $@ $<
+	$(CC) -O2 -Wall -o $@ $< $(LDFLAGS) $(LIBS)
 
 .PHONY: bench
-bench: all bin/bench/gen bin/bench/measure
+bench: all bin/bench/gen bin/bench/measure bin/bench/xlsxfloor
 	@bash tests/bench/run
 
 .PHONY: clean

@@ -25,6 +25,7 @@ struct entry {
 	char *path;		/* on disk, or NULL for summary.json */
 	uint64_t bytes;
 	char sha[65];
+	zip_int64_t part;	/* its index in the parts archive, or -1 */
 };
 
 struct list {
@@ -38,6 +39,7 @@ static void list_add(struct list *l, const char *name, const char *path)
 	memset(&l->v[l->n], 0, sizeof(l->v[0]));
 	l->v[l->n].name = xstrdup(name);
 	l->v[l->n].path = path ? xstrdup(path) : NULL;
+	l->v[l->n].part = -1;
 	l->n++;
 }
 
@@ -78,7 +80,7 @@ static int is_tmp(const char *name)
 
 /* every output under dir/rel, recursively */
 static int walk(struct list *l, const char *dir, const char *rel,
-		const char *zipname, struct error *e)
+		const char *zipname, const char *skip, struct error *e)
 {
 	struct strbuf path = STRBUF_INIT, r = STRBUF_INIT;
 	DIR *d;
@@ -102,7 +104,8 @@ static int walk(struct list *l, const char *dir, const char *rel,
 		strbuf_reset(&r);
 		strbuf_addf(&r, "%s%s%s", rel, *rel ? "/" : "", n);
 		if (!strcmp(r.buf, zipname) || !strcmp(r.buf, "inbox.mk") ||
-		    !strcmp(r.buf, "in") || !strcmp(r.buf, "summary.json"))
+		    !strcmp(r.buf, "in") || !strcmp(r.buf, "summary.json") ||
+		    (skip && !strcmp(r.buf, skip)))
 			continue;
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", dir, r.buf);
@@ -111,7 +114,7 @@ static int walk(struct list *l, const char *dir, const char *rel,
 			break;
 		}
 		if (S_ISDIR(st.st_mode))
-			ret = walk(l, dir, r.buf, zipname, e);
+			ret = walk(l, dir, r.buf, zipname, skip, e);
 		else if (S_ISREG(st.st_mode))
 			list_add(l, r.buf, path.buf);
 	}
@@ -170,26 +173,28 @@ static int files_of(struct list *l, const char *dir, int in_links,
 	return 0;
 }
 
+static int hash_entry(struct entry *en, const struct bundle_input *in,
+		      struct error *e)
+{
+	struct sha256 c;
+
+	if (en->path)
+		return sha256_file(en->path, en->sha, &en->bytes, e);
+	sha256_init(&c);
+	sha256_update(&c, in->summary, in->summary_len);
+	en->bytes = in->summary_len;
+	sha256_final_hex(&c, en->sha);
+	return 0;
+}
+
 static int hash_all(struct list *l, const struct bundle_input *in,
 		    struct error *e)
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++) {
-		struct entry *en = &l->v[i];
-
-		if (en->path) {
-			if (sha256_file(en->path, en->sha, &en->bytes, e))
-				return -1;
-		} else {
-			struct sha256 c;
-
-			sha256_init(&c);
-			sha256_update(&c, in->summary, in->summary_len);
-			en->bytes = in->summary_len;
-			sha256_final_hex(&c, en->sha);
-		}
-	}
+	for (i = 0; i < l->n; i++)
+		if (hash_entry(&l->v[i], in, e))
+			return -1;
 	return 0;
 }
 
@@ -218,8 +223,25 @@ static int zip_fail(zip_t *za, const char *path, struct error *e)
 	return -1;
 }
 
+static zip_t *zip_create(const char *path, struct error *e)
+{
+	zip_error_t ze;
+	zip_t *za;
+	int zerr;
+
+	unlink(path);
+	za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	if (!za) {
+		zip_error_init_with_code(&ze, zerr);
+		error_set(e, "%s: cannot create: %s", path,
+			  zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+	}
+	return za;
+}
+
 static int add_entry(zip_t *za, const char *name, zip_source_t *src,
-		     time_t mtime)
+		     time_t mtime, zip_int64_t *idxp)
 {
 	size_t n = strlen(name);
 	/* a workbook is a zip already: stored, not deflated again; the
@@ -235,6 +257,8 @@ static int add_entry(zip_t *za, const char *name, zip_source_t *src,
 		zip_source_free(src);
 		return -1;
 	}
+	if (idxp)
+		*idxp = idx;
 	if (zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) ||
 	    zip_set_file_compression(za, (zip_uint64_t)idx,
 				     store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 1) ||
@@ -245,15 +269,65 @@ static int add_entry(zip_t *za, const char *name, zip_source_t *src,
 	return 0;
 }
 
+static zip_source_t *source_of(zip_t *za, const struct entry *en,
+			       const struct bundle_input *in)
+{
+	if (en->path)
+		return zip_source_file(za, en->path, 0, -1);
+	return zip_source_buffer(za, in->summary, in->summary_len, 0);
+}
+
+/* step 1: every output in l deflated into a new archive at path */
+static int write_parts(struct list *l, const struct bundle_input *in,
+		       const char *path, time_t mtime, struct error *e)
+{
+	zip_t *za = zip_create(path, e);
+	size_t i;
+
+	if (!za)
+		return -1;
+	for (i = 0; i < l->n; i++)
+		if (add_entry(za, l->v[i].name, source_of(za, &l->v[i], in),
+			      mtime, &l->v[i].part))
+			return zip_fail(za, path, e);
+	if (zip_close(za) != 0)
+		return zip_fail(za, path, e);
+	return 0;
+}
+
+static char *manifest_text(const struct bundle_input *in, const char *month,
+			   const struct list *inputs,
+			   const struct list *config, const struct list *out)
+{
+	json_t *j = json_object();
+	char *s, *manifest;
+	size_t n;
+
+	json_object_set_new(j, "tally_version", json_string(TALLY_VERSION));
+	json_object_set_new(j, "month", json_string(month));
+	json_object_set_new(j, "psa", json_string(psa_name(in->psa)));
+	json_object_set_new(j, "inputs", list_json(inputs));
+	json_object_set_new(j, "config", list_json(config));
+	json_object_set_new(j, "outputs", list_json(out));
+	s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	n = strlen(s);
+	manifest = xmalloc(n + 2);
+	memcpy(manifest, s, n);
+	manifest[n] = '\n';
+	manifest[n + 1] = '\0';
+	free(s);
+	return manifest;
+}
+
 int bundle_write(const struct bundle_input *in, struct error *e)
 {
 	struct list out = { 0 }, inputs = { 0 }, config = { 0 };
 	struct strbuf zipname = STRBUF_INIT, path = STRBUF_INIT,
-		      tmp = STRBUF_INIT;
+		      tmp = STRBUF_INIT, parts = STRBUF_INIT;
 	char month[8];
 	char *manifest = NULL;
-	json_t *j;
-	zip_t *za = NULL;
+	zip_t *za = NULL, *pz = NULL;
 	int zerr, ret = -1;
 	size_t i;
 	time_t mtime = (time_t)days_from_civil(in->m == 12 ? in->y + 1 : in->y,
@@ -264,65 +338,61 @@ int bundle_write(const struct bundle_input *in, struct error *e)
 	tzset();
 	snprintf(month, sizeof(month), "%04d-%02d", in->y, in->m);
 	strbuf_addf(&zipname, "tally-%s.zip", month);
-	if (walk(&out, in->monthdir, "", zipname.buf, e))
+	strbuf_addf(&path, "%s/%s", in->monthdir, zipname.buf);
+	strbuf_addf(&tmp, "%s.tmp%ld", path.buf, (long)getpid());
+	strbuf_addf(&parts, "%s/tally-%s.parts.tmp%ld", in->monthdir, month,
+		    (long)getpid());
+	if (walk(&out, in->monthdir, "", zipname.buf, in->workbook, e))
 		goto done;
 	list_add(&out, "summary.json", NULL);
-	if (out.n > 1)	/* qsort(NULL, 0) is undefined */
-		qsort(out.v, out.n, sizeof(*out.v), cmp_entry);
+	if (hash_all(&out, in, e) || write_parts(&out, in, parts.buf, mtime, e))
+		goto done;
+	if (in->workbook) {
+		struct strbuf wb = STRBUF_INIT;
+
+		if (in->wait(in->wait_arg, e))
+			goto done;
+		strbuf_addf(&wb, "%s/%s", in->monthdir, in->workbook);
+		list_add(&out, in->workbook, wb.buf);
+		strbuf_release(&wb);
+		if (hash_entry(&out.v[out.n - 1], in, e))
+			goto done;
+	}
+	qsort(out.v, out.n, sizeof(*out.v), cmp_entry);	/* n >= 1 */
+
+	/* step 2: the inputs' and config's hashes, the manifest, the archive */
+	strbuf_reset(&path);
 	strbuf_addf(&path, "%s/in", in->monthdir);
 	if (files_of(&inputs, path.buf, 1, e))
 		goto done;
 	if (in->configdir && files_of(&config, in->configdir, 0, e))
 		goto done;
-	if (hash_all(&out, in, e) || hash_all(&inputs, in, e) ||
-	    hash_all(&config, in, e))
+	if (hash_all(&inputs, in, e) || hash_all(&config, in, e))
 		goto done;
+	manifest = manifest_text(in, month, &inputs, &config, &out);
 
-	j = json_object();
-	json_object_set_new(j, "tally_version", json_string(TALLY_VERSION));
-	json_object_set_new(j, "month", json_string(month));
-	json_object_set_new(j, "psa", json_string(psa_name(in->psa)));
-	json_object_set_new(j, "inputs", list_json(&inputs));
-	json_object_set_new(j, "config", list_json(&config));
-	json_object_set_new(j, "outputs", list_json(&out));
-	{
-		char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		size_t n = strlen(s);
-
-		manifest = xmalloc(n + 2);
-		memcpy(manifest, s, n);
-		manifest[n] = '\n';
-		manifest[n + 1] = '\0';
-		free(s);
-	}
-	json_decref(j);
-
-	strbuf_reset(&path);
-	strbuf_addf(&path, "%s/%s", in->monthdir, zipname.buf);
-	strbuf_addf(&tmp, "%s.tmp%ld", path.buf, (long)getpid());
-	unlink(tmp.buf);
-	za = zip_open(tmp.buf, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
-	if (!za) {
-		zip_error_t ze;
-
-		zip_error_init_with_code(&ze, zerr);
-		error_set(e, "%s: cannot create: %s", tmp.buf,
-			  zip_error_strerror(&ze));
-		zip_error_fini(&ze);
+	pz = zip_open(parts.buf, ZIP_RDONLY, &zerr);
+	if (!pz) {
+		error_set(e, "%s: cannot read back", parts.buf);
 		goto done;
 	}
+	if (!(za = zip_create(tmp.buf, e)))
+		goto done;
 	if (add_entry(za, "manifest.json",
 		      zip_source_buffer(za, manifest, strlen(manifest), 0),
-		      mtime)) {
+		      mtime, NULL)) {
 		zip_fail(za, tmp.buf, e);
 		goto done;
 	}
 	for (i = 0; i < out.n; i++) {
-		zip_source_t *src = out.v[i].path ?
-			zip_source_file(za, out.v[i].path, 0, -1) :
-			zip_source_buffer(za, in->summary, in->summary_len, 0);
+		const struct entry *en = &out.v[i];
+		/* deflated in step 1: its bytes copied as they are */
+		zip_source_t *src = en->part >= 0 ?
+			zip_source_zip(za, pz, (zip_uint64_t)en->part,
+				       ZIP_FL_COMPRESSED, 0, -1) :
+			source_of(za, en, in);
 
-		if (add_entry(za, out.v[i].name, src, mtime)) {
+		if (add_entry(za, en->name, src, mtime, NULL)) {
 			zip_fail(za, tmp.buf, e);
 			goto done;
 		}
@@ -331,10 +401,15 @@ int bundle_write(const struct bundle_input *in, struct error *e)
 		zip_fail(za, tmp.buf, e);
 		goto done;
 	}
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/%s", in->monthdir, zipname.buf);
 	if (outfile_publish(tmp.buf, path.buf, e))
 		goto done;
 	ret = 0;
 done:
+	if (pz)
+		zip_discard(pz);
+	unlink(parts.buf);
 	free(manifest);
 	list_release(&out);
 	list_release(&inputs);
@@ -342,5 +417,6 @@ done:
 	strbuf_release(&zipname);
 	strbuf_release(&path);
 	strbuf_release(&tmp);
+	strbuf_release(&parts);
 	return ret;
 }

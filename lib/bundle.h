@@ -22,6 +22,11 @@
  * order of their links); config every regular file of the config folder
  * (byte order); outputs the archive's other entries, in its order.
  *
+ * Written in two steps, so that another process may write the workbook
+ * meanwhile: every other output is deflated into a temporary archive
+ * first; then, the workbook there, the archive is written whole, copying
+ * those entries' compressed bytes as they are.
+ *
  * Reproducible bytes: entries in that fixed order, each dated the 1st of
  * the month after MONTH at 00:00 (zip dates are local time: bundle_write
  * sets TZ=UTC so the bytes do not depend on the machine's zone), with
@@ -39,6 +44,16 @@ struct bundle_input {
 	enum psa psa;
 	const char *summary;	/* summary.json's text, as committed */
 	size_t summary_len;
+	/*
+	 * The workbook's name under monthdir when another process writes it
+	 * while the archive's other entries are deflated: after them,
+	 * bundle_write calls wait(wait_arg, e), which returns 0 once the
+	 * workbook is there (or -1 with e filled), and adds it. NULL: the
+	 * folder holds all there is.
+	 */
+	const char *workbook;
+	int (*wait)(void *wait_arg, struct error *e);
+	void *wait_arg;
 };
 
 /*

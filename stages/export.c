@@ -13,12 +13,21 @@
  *     "tally: N blocking problems in M, see OUTDIR/problems.csv", and the
  *     exit is 1.
  *
+ * The workbook is written by a child process while this one writes the
+ * PSA files and deflates the archive's other entries (lib/bundle.h): on
+ * a big month the two take seconds each, and a machine has two cores.
+ * If this process fails first, it stops the child and removes its
+ * temporary file; if the child fails, it has said why, and export stops
+ * before the archive with exit 3.
+ *
  * A month without any inbox file gets a blocking no-input problem here:
  * export is the one stage that sees the whole month's list of extract
  * files (with no inbox file no extract runs at all).
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -60,6 +69,67 @@ static void usage(void)
 }
 
 /* a JSON input of the month; missing or malformed is an I/O error */
+/* the child writing the workbook: pid 0 when there is none (any more) */
+static struct {
+	pid_t pid;
+	const char *path;
+} wbchild;
+
+/* at exit of the parent, if the child is still there */
+static void wbchild_stop(void)
+{
+	char tmp[4096];
+
+	if (wbchild.pid <= 0)
+		return;
+	kill(wbchild.pid, SIGTERM);
+	while (waitpid(wbchild.pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	snprintf(tmp, sizeof(tmp), "%s.tmp%ld", wbchild.path,
+		 (long)wbchild.pid);
+	unlink(tmp);
+	wbchild.pid = 0;
+}
+
+static void wbchild_start(const char *path, const struct workbook_input *in)
+{
+	struct error e;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		die(3, "cannot start the process writing the workbook:");
+	if (pid == 0) {
+		if (workbook_write(path, in, &e)) {
+			warn("%s", e.msg);
+			_exit(3);
+		}
+		_exit(0);
+	}
+	wbchild.pid = pid;
+	wbchild.path = path;
+	atexit(wbchild_stop);
+}
+
+/* bundle_input.wait: the workbook is written, or the child said why not */
+static int wbchild_wait(void *arg, struct error *e)
+{
+	int status;
+	pid_t pid = wbchild.pid;
+
+	(void)arg;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return error_set(e, "%s: cannot wait for its writer: %s",
+					 wbchild.path, strerror(errno));
+	wbchild.pid = 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	return error_set(e, "%s: not written, so neither is the archive",
+			 wbchild.path);
+}
+
 static json_t *load_json(const char *path)
 {
 	json_error_t je;
@@ -127,7 +197,7 @@ int main(int argc, char **argv)
 	struct psa_plan plan;
 	struct workbook_input wbin;
 	struct bundle_input bin;
-	char *xlsx_path, *summary_text = NULL;
+	char *xlsx_path, *xlsx_name, *summary_text = NULL;
 	size_t summary_len = 0;
 	FILE *mem;
 	json_t *daily, *summary;
@@ -227,7 +297,7 @@ int main(int argc, char **argv)
 
 		strbuf_addf(&name, "reconciliation-%s.xlsx", period.month);
 		xlsx_path = path_join(outdir, name.buf);
-		strbuf_release(&name);
+		xlsx_name = strbuf_detach(&name);
 	}
 	memset(&wbin, 0, sizeof(wbin));
 	wbin.monthdir = outdir;
@@ -241,8 +311,8 @@ int main(int argc, char **argv)
 	if (no_workbook) {
 		if (unlink(xlsx_path) != 0 && errno != ENOENT)
 			die(3, "%s: cannot remove:", xlsx_path);
-	} else if (workbook_write(xlsx_path, &wbin, &e)) {
-		die(3, "%s", e.msg);
+	} else {
+		wbchild_start(xlsx_path, &wbin);
 	}
 	if (psa_plan_write(&plan, outdir, &e))
 		die(3, "%s", e.msg);
@@ -257,6 +327,10 @@ int main(int argc, char **argv)
 	bin.psa = st.psa;
 	bin.summary = summary_text;
 	bin.summary_len = summary_len;
+	if (!no_workbook) {
+		bin.workbook = xlsx_name;
+		bin.wait = wbchild_wait;
+	}
 	if (bundle_write(&bin, &e))
 		die(3, "%s", e.msg);
 
@@ -275,6 +349,7 @@ int main(int argc, char **argv)
 	psa_plan_release(&plan);
 	free(summary_text);
 	free(xlsx_path);
+	free(xlsx_name);
 	json_decref(daily);
 	problem_tally_release(&tally);
 	extract_docs_release(&docs);
