@@ -171,7 +171,7 @@ demo: all
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,bin/tests/%,$(UNIT_SRC))
 
-bin/tests/%: tests/unit/%.c lib/libtally.a $(LIB_HDR) | bin/.deps
+bin/tests/%: tests/unit/%.c lib/libtally.a $(LIB_HDR) $(wildcard tests/unit/*.h) | bin/.deps
 	@mkdir -p bin/tests
 	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libtally.a $(LDFLAGS) $(LIBS) -lcmocka
 

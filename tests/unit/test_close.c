@@ -18,22 +18,8 @@
 #include "close.h"
 #include "banned.h"
 
-static char dir[64];
-
-static int setup(void **state)
-{
-	snprintf(dir, sizeof(dir), "/tmp/test_close.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
-}
+#define SCRATCH_NAME "test_close"
+#include "scratch.h"
 
 static const char *path(const char *name)
 {
@@ -41,7 +27,7 @@ static const char *path(const char *name)
 	static int k;
 
 	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", scratch_dir, name);
 	return buf[k];
 }
 
@@ -412,19 +398,19 @@ static void test_publish(void **state)
 
 static int setup_env(void **state)
 {
-	setup(state);
-	setenv("TEST_DIR", dir, 1);
+	scratch_setup(state);
+	setenv("TEST_DIR", scratch_dir, 1);
 	return 0;
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_numbers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_crash, setup_env, teardown),
-		cmocka_unit_test_setup_teardown(test_damage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_numbers, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_crash, setup_env, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_damage, scratch_setup, scratch_teardown),
 		cmocka_unit_test(test_restate),
-		cmocka_unit_test_setup_teardown(test_publish, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_publish, scratch_setup, scratch_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,28 +33,14 @@ static const char ref_ledger[] =
 	ZEROS ",2f753c9435f69acfe2414434849b8ab9af0645c04c5f8dc6f4f99d8649f20bbf\n"
 	"#end,1,,,,,,,16f0278d4b0d042bc915c9c47ce56476c78a90c77838bee34758d018f709089d\n";
 
-static char dir[64];
-
-static int setup(void **state)
-{
-	snprintf(dir, sizeof(dir), "/tmp/test_ledger.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
-}
+#define SCRATCH_NAME "test_ledger"
+#include "scratch.h"
 
 static char *path(const char *name)
 {
 	static char buf[128];
 
-	snprintf(buf, sizeof(buf), "%s/%s", dir, name);
+	snprintf(buf, sizeof(buf), "%s/%s", scratch_dir, name);
 	return buf;
 }
 
@@ -113,7 +99,7 @@ static void expect_error(const char *text, size_t n, const char *want)
 	struct error e;
 	char full[256];
 
-	snprintf(full, sizeof(full), "%s/ledger.csv:%s", dir, want);
+	snprintf(full, sizeof(full), "%s/ledger.csv:%s", scratch_dir, want);
 	if (load_text(text, n, &l, &e) == 0)
 		fail_msg("loaded, expected error \"%s\"", want);
 	if (strncmp(e.msg, full, strlen(full)) != 0)
@@ -378,13 +364,13 @@ static void test_lock(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_reference, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_edits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cuts, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_semantics, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_numbers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reference, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_round_trip, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_edits, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_cuts, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_semantics, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_numbers, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_lock, scratch_setup, scratch_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
