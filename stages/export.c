@@ -68,7 +68,6 @@ static void usage(void)
 	die(2, "usage: bin/export [--status] --month YYYY-MM [--config DIR] OUTDIR");
 }
 
-/* a JSON input of the month; missing or malformed is an I/O error */
 /* the child writing the workbook: pid 0 when there is none (any more) */
 static struct {
 	pid_t pid;
@@ -130,6 +129,7 @@ static int wbchild_wait(void *arg, struct error *e)
 			 wbchild.path);
 }
 
+/* a JSON input of the month; missing or malformed is an I/O error */
 static json_t *load_json(const char *path)
 {
 	json_error_t je;
