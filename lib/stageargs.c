@@ -3,7 +3,11 @@
 #include <string.h>
 #include "date.h"
 #include "eprintf.h"
+#include "holidays.h"
+#include "invoice.h"
+#include "settings.h"
 #include "stageargs.h"
+#include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -60,4 +64,32 @@ void stage_args_release(struct stage_args *a)
 	free(a->inputs);
 	a->inputs = NULL;
 	a->ninputs = 0;
+}
+
+void stage_settings(struct settings *s, const char *config)
+{
+	char *path = path_join(config, "settings.json");
+	struct error e;
+
+	settings_init(s);
+	if (settings_load(s, path, &e))
+		die(2, "%s", e.msg);
+	free(path);
+}
+
+void stage_period(struct period *p, struct settings *s,
+		  struct cal_extra *extra, const char *config,
+		  const char *month)
+{
+	char *path = path_join(config, "holidays.csv");
+	struct error e;
+	int r;
+
+	stage_settings(s, config);
+	if ((r = holidays_load(extra, path, &e)))
+		die(r == HOLIDAYS_EIO ? 3 : 2, "%s", e.msg);
+	free(path);
+	if (period_init(p, month, s->calendar, extra, s->payment_terms_days,
+			&e))
+		die(2, "%s", e.msg);
 }

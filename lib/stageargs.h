@@ -24,4 +24,21 @@ struct stage_args {
 void stage_args_get(struct stage_args *a, int argc, char **argv,
 		    unsigned flags, const char *usage);
 void stage_args_release(struct stage_args *a);
+
+/*
+ * The configuration every stage reads the same way, ending the process
+ * like die() on an error: exit 2 for a bad file (naming the file, line or
+ * key), 3 when it cannot be read.
+ *   stage_settings: settings_init, then CONFIG/settings.json into s.
+ *   stage_period: stage_settings, CONFIG/holidays.csv into extra (the
+ *   caller's, holidays_release it) and the month's period: its invoice
+ *   and due dates.
+ */
+struct settings;
+struct cal_extra;
+struct period;
+void stage_settings(struct settings *s, const char *config);
+void stage_period(struct period *p, struct settings *s,
+		  struct cal_extra *extra, const char *config,
+		  const char *month);
 #endif

@@ -77,11 +77,7 @@ int main(int argc, char **argv)
 	outdir = args.outdir;
 	y = args.y;
 	m = args.m;
-	settings_init(&settings);
-	path = path_join(config, "settings.json");
-	if (settings_load(&settings, path, &e))
-		die(2, "%s", e.msg);
-	free(path);
+	stage_settings(&settings, config);
 
 	in = xcalloc((size_t)args.ninputs + 1, sizeof(*in));
 	for (i = 0; i < args.ninputs; i++) {

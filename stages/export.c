@@ -41,6 +41,7 @@
 #include "outfile.h"
 #include "psafiles.h"
 #include "settings.h"
+#include "stageargs.h"
 #include "strbuf.h"
 #include "summary.h"
 #include "invoicescan.h"
@@ -185,8 +186,8 @@ int main(int argc, char **argv)
 		"round.problems.csv", "invoice.problems.csv",
 	};
 	const char *month = NULL, *config = "config", *outdir;
-	int c, r, want_status = 0, no_workbook = 0;
-	char *settings_path, *holidays_path, *daily_path, *invoices_path;
+	int c, want_status = 0, no_workbook = 0;
+	char *daily_path, *invoices_path;
 	char *problems_path, *summary_path;
 	struct settings st;
 	struct cal_extra extra;
@@ -231,16 +232,7 @@ int main(int argc, char **argv)
 		return status(month, outdir);
 
 	/* configuration: the invoice date of the month */
-	settings_path = path_join(config, "settings.json");
-	holidays_path = path_join(config, "holidays.csv");
-	settings_init(&st);
-	if (settings_load(&st, settings_path, &e))
-		die(2, "%s", e.msg);
-	if ((r = holidays_load(&extra, holidays_path, &e)))
-		die(r == HOLIDAYS_EIO ? 3 : 2, "%s", e.msg);
-	if (period_init(&period, month, st.calendar, &extra,
-			st.payment_terms_days, &e))
-		die(2, "%s", e.msg);
+	stage_period(&period, &st, &extra, config, month);
 
 	/* gather: every input of the month must be there (exit 3 naming it) */
 	if (extract_docs_load(&docs, outdir, &e))
@@ -354,8 +346,6 @@ int main(int argc, char **argv)
 	problem_tally_release(&tally);
 	extract_docs_release(&docs);
 	holidays_release(&extra);
-	free(settings_path);
-	free(holidays_path);
 	free(daily_path);
 	free(invoices_path);
 	free(problems_path);

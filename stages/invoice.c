@@ -24,6 +24,7 @@
 #include "prices.h"
 #include "problems.h"
 #include "settings.h"
+#include "stageargs.h"
 #include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -248,7 +249,7 @@ int main(int argc, char **argv)
 	const char *month = NULL, *config = "config", *outdir = NULL;
 	const char *statedir = NULL, *restatement = NULL, *closed_at = NULL;
 	const char *lockdir = NULL, *publish = NULL;
-	char *settings_path, *prices_path, *holidays_path;
+	char *prices_path;
 	char *lines_path, *probs_path, *json_path, *restate_path;
 	struct invoice_names names = INVOICE_NAMES_INIT;
 	struct prices prices = PRICES_INIT;
@@ -299,22 +300,13 @@ int main(int argc, char **argv)
 	    (closing && (!statedir || !closed_at || !*closed_at)))
 		usage();
 
-	settings_path = path_join(config, "settings.json");
 	prices_path = path_join(config, "prices.csv");
-	holidays_path = path_join(config, "holidays.csv");
 	lines_path = path_join(outdir, "invoice-lines.csv");
 	probs_path = path_join(outdir, "invoice.problems.csv");
 	json_path = path_join(outdir, "invoices.json");
 	restate_path = restatement ? xstrdup(restatement) :
 		path_join(outdir, "restatement.csv");
-	settings_init(&st);
-	if (settings_load(&st, settings_path, &e))
-		die(2, "%s", e.msg);
-	if ((r = holidays_load(&extra, holidays_path, &e)))
-		die(r == HOLIDAYS_EIO ? 3 : 2, "%s", e.msg);
-	if (period_init(&period, month, st.calendar, &extra,
-			st.payment_terms_days, &e))
-		die(2, "%s", e.msg);
+	stage_period(&period, &st, &extra, config, month);
 
 	invoice_run_init(&run, &period, st.tax_rate);
 	if (statedir) {
@@ -467,9 +459,7 @@ done:
 	strbuf_release(&notes);
 	strbuf_release(&fj);
 	strbuf_release(&fc);
-	free(settings_path);
 	free(prices_path);
-	free(holidays_path);
 	free(lines_path);
 	free(probs_path);
 	free(json_path);

@@ -51,11 +51,7 @@ int main(int argc, char **argv)
 	input = args.inputs[0];
 	y = args.y;
 	m = args.m;
-	settings_init(&settings);
-	path = path_join(config, "settings.json");
-	if (settings_load(&settings, path, &e))
-		die(2, "%s", e.msg);
-	free(path);
+	stage_settings(&settings, config);
 	if (mapping_load(&mapping, config, &settings, &e))
 		die(2, "%s", e.msg);
 
