@@ -1,9 +1,16 @@
 # tally: a month of vendor licence-usage exports in, PSA-ready invoices out.
 # `make demo` and `make test` are all a new machine needs; see README.md.
+#
+# Every file a step writes is a target of that step, so a deleted output is
+# made again. Inputs are judged by content: the stamps under OUT/M/.tally/
+# change only when an inbox or config file's content, or its presence,
+# changes (bin/tally inbox), so an older copy put in place or a removed
+# file redoes exactly what reads it. No target is intermediate (each is
+# named), so make never deletes one: they stay as the month's audit trail.
 
+.DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .SUFFIXES:
-.SECONDARY:
 MAKEFLAGS += --no-builtin-rules
 SHELL := /bin/bash
 
@@ -11,16 +18,41 @@ INBOX  ?= inbox
 CONFIG ?= config
 OUT    ?= out
 STATE  ?= state
+
+# `make -n`: print what a run would do; create, write or lock nothing
+DRY_RUN := $(findstring n,$(firstword -$(MAKEFLAGS)))
+
+# --- what the user passes reaches programs as data ---------------------------
+# MONTH must be exactly YYYY-MM from 2000-01 to 2099-12, and the folders
+# (and CLOSED_AT) may hold no blank and no character that make or a shell
+# would read as code. Both are checked on the unexpanded text ($(value)),
+# before anything runs, and refused as usage errors naming the variable.
+ifeq ($(origin MONTH),undefined)
 # the calendar month before today (only make reads the clock; stages never do)
-MONTH  ?= $(shell date -d "$$(date +%Y-%m-01) -1 month" +%Y-%m)
-# the month's outputs; a closed month (frozen in STATE/closed/) reruns its
-# pipeline in a scratch folder, copied into place only when the invoices
-# come out as frozen (README.md, "Closing a month")
-MONTH_DIR := $(OUT)/$(MONTH)
-CLOSED := $(wildcard $(STATE)/closed/$(MONTH)/invoices.json)
-M := $(if $(CLOSED),$(OUT)/.rerun/$(MONTH),$(MONTH_DIR))
-# when make close gives the month its numbers (the one clock read of a close)
-CLOSED_AT ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+MONTH := $(shell date -d "$$(date +%Y-%m-01) -1 month" +%Y-%m)
+endif
+digits := 0 1 2 3 4 5 6 7 8 9
+_shape = $(if $2,$(call _shape,$(subst $(firstword $2),d,$1),$(wordlist 2,10,$2)),$1)
+MONTH_TEXT := $(value MONTH)
+ifeq ($(and $(filter dddd-dd,$(call _shape,$(MONTH_TEXT),$(digits))),$(filter 20%,$(MONTH_TEXT)),\
+	$(filter 01 02 03 04 05 06 07 08 09 10 11 12,$(lastword $(subst -, ,$(MONTH_TEXT))))),)
+$(file >>/dev/stderr,tally: bad MONTH ("$(MONTH_TEXT)"): expected YYYY-MM from 2000-01 to 2099-12)
+$(error usage error)
+endif
+empty :=
+space := $(empty) $(empty)
+hash := \#
+dollar := $$
+code_chars := ' " ` \ ; & | < > ( ) $(hash) $(dollar)
+path_chars := $(code_chars) * ? [ ] { } ! ~ % = :
+is_bad = $(or $(findstring $(space),$(value $1)),$(strip \
+	$(foreach c,$2,$(findstring $c,$(value $1)))))
+bad_var = $(file >>/dev/stderr,tally: $1 ("$(value $1)") holds a blank or a character that make or a shell would read: $2)$(error usage error)
+$(foreach v,INBOX CONFIG OUT STATE,$(if $(call is_bad,$v,$(path_chars)),\
+	$(call bad_var,$v,use a folder without one (a link to it will do))))
+ifneq ($(origin CLOSED_AT),undefined)
+$(if $(call is_bad,CLOSED_AT,$(code_chars)),$(call bad_var,CLOSED_AT,give a time such as 2026-11-05T09:12:00Z))
+endif
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -33,12 +65,12 @@ ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Ilib $(PKG_CFLAGS)
 PKGS := jansson xlsxwriter libzip libcurl libcrypto
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARNINGS) $(CFLAGS) -Ilib -Istages/common $(PKG_CFLAGS)
+LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -pthread
 
-# --- Debian packages: installed when missing (SPEC.md section 2) --------------
+# --- Debian packages: installed when missing (README.md) --------------------
 DEBS := libcsv-dev libjansson-dev libxlsxwriter-dev libzip-dev \
 	libcurl4-openssl-dev libssl-dev libcmocka-dev pkg-config python3-jsonschema
 DEBS_MISSING = $(shell for p in $(DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || printf '%s ' $$p; done)
@@ -53,54 +85,85 @@ deps:
 	fi
 	@mkdir -p bin && touch bin/.deps
 
-# --- build: one library, one pattern rule per stage ---------------------------
-LIB_SRC := $(wildcard lib/*.c)
-LIB_OBJ := $(LIB_SRC:.c=.o)
-LIB_HDR := $(wildcard lib/*.h)
-STAGES := extract daily-average map round invoice export
-BINS := $(addprefix bin/,$(STAGES))
+# --- build: one library, one link rule for every program ---------------------
+# lib/ is the library; stages/common/ the runtime every program links
+# (main, messages, options); stages/<name>.c is bin/<name>.
+LIB_OBJ := $(patsubst %.c,%.o,$(wildcard lib/*.c))
+COMMON_OBJ := $(patsubst %.c,%.o,$(wildcard stages/common/*.c))
+HDR := $(wildcard lib/*.h stages/common/*.h)
+PROGRAMS := $(patsubst stages/%.c,%,$(wildcard stages/*.c))
+BINS := $(addprefix bin/,$(PROGRAMS))
 
 .PHONY: all
 all: $(BINS)
+# the runtime's objects are kept (a pattern rule's prerequisites would not be)
+.SECONDARY: $(COMMON_OBJ)
 
 bin/.deps:
 	@$(MAKE) --no-print-directory deps
 
-lib/%.o: lib/%.c $(LIB_HDR) | bin/.deps
+# the flags a build used: changing them (SANITIZE=1, DEVELOPER=1) rebuilds
+FLAGS := bin/.build-flags
+export TALLY_BUILD_FLAGS := $(CC) $(ALL_CFLAGS) $(LDFLAGS) $(LIBS)
+ifneq ($(file <$(FLAGS)),$(TALLY_BUILD_FLAGS))
+$(FLAGS): FORCE
+endif
+$(FLAGS): | bin/.deps
+	@printf '%s\n' "$$TALLY_BUILD_FLAGS" >$@
+
+%.o: %.c $(HDR) $(FLAGS)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 lib/libtally.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
-bin/%: stages/%.c lib/libtally.a $(LIB_HDR) | bin/.deps
-	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libtally.a $(LDFLAGS) $(LIBS)
+bin/%: stages/%.c $(COMMON_OBJ) lib/libtally.a $(HDR) $(FLAGS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(COMMON_OBJ) lib/libtally.a $(LDFLAGS) $(LIBS)
 
-# --- the month: SPEC.md section 3 ----------------------------------------------
-MONTH_OK = $(shell printf '%s' '$(MONTH)' | grep -Ex '20[0-9]{2}-(0[1-9]|1[0-2])')
-ifneq ($(filter invoice close month-invoice month-close,$(MAKECMDGOALS)),)
-ifeq ($(MONTH_OK),)
-$(shell printf 'tally: bad MONTH ("%s"): expected YYYY-MM from 2000-01 to 2099-12\n' '$(MONTH)' >&2)
-$(error usage error)
-endif
-endif
+.PHONY: FORCE
+FORCE:
 
-cfg = $(wildcard $(CONFIG)/$(1))
+# --- the month: extract, daily-average, map, round, invoice, export ----------
+# A closed month (frozen in STATE/closed/) reruns its pipeline in a scratch
+# folder; bin/tally publish puts it in place only when its invoices come
+# out as frozen (README.md, "Closing a month").
+MONTH_DIR := $(OUT)/$(MONTH)
+CLOSED := $(wildcard $(STATE)/closed/$(MONTH)/invoices.json)
+M := $(if $(CLOSED),$(OUT)/.rerun/$(MONTH),$(MONTH_DIR))
+T := $(M)/.tally
+# when make close gives the month its numbers (the one clock read of a close)
+CLOSED_AT ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 # a stage's command; `make bench` sets RUN to a wrapper that measures it
 run = $(if $(RUN),$(RUN) $(1) )bin/$(1)
+cfg = $(T)/config/$(1)
 
-# extract: one rule per inbox file, written by bin/extract --make-rules into
-# $(M)/inbox.mk (names with spaces or parentheses become safe names, linked
-# from $(M)/in/). It defines EXTRACTS, the extract outputs in name order.
-# Read inside the run's lock only (month-invoice, and make close's check).
-ifneq ($(filter month-invoice $(M)/%,$(MAKECMDGOALS)),)
-$(M)/inbox.mk: $(INBOX) bin/extract
-	@mkdir -p $(M)/extract $(M)/in
-	bin/extract --make-rules --month $(MONTH) --inbox $(INBOX) --dir $(M) >$@.tmp && mv $@.tmp $@
--include $(M)/inbox.mk
+# The inbox and config as make sees them, read inside the run's lock: the
+# safe name of each inbox file, and (with -n) the stamps that would change.
+# (A closed month's close needs none: it is refused, or rewrites outputs.)
+ifneq ($(filter month-invoice $(if $(CLOSED),,month-close) $(M)/%,$(MAKECMDGOALS)),)
+INBOX_WORDS := $(shell bin/tally inbox $(if $(DRY_RUN),--dry-run) --inbox $(INBOX) --config $(CONFIG) $(M))
+ifneq ($(.SHELLSTATUS),0)
+$(error tally inbox failed, see above)
+endif
+STEMS := $(patsubst %.csv,%,$(filter-out stale:%,$(INBOX_WORDS)))
+STALE := $(patsubst stale:%,%,$(filter stale:%,$(INBOX_WORDS)))
+# the PSA files export wrote last: outputs too, so a deleted one is remade
+PSA_FILES := $(addprefix $(M)/,$(file <$(T)/psa.list))
+endif
+EXTRACT_OUT = $(foreach s,$(STEMS),$(foreach x,.csv .json .rejects.csv .problems.csv,$(M)/extract/$s$x))
+EXTRACTS = $(STEMS:%=$(M)/extract/%.csv)
+
+# a dry run writes no stamp: those that would change are out of date
+ifneq ($(STALE),)
+$(STALE): FORCE ;
 endif
 
+$(M)/extract/%.csv $(M)/extract/%.json $(M)/extract/%.rejects.csv $(M)/extract/%.problems.csv: \
+		$(T)/in/%.csv bin/extract $(wildcard schemas/sources/*.json)
+	$(call run,extract) --month $(MONTH) -o $(M)/extract/$*.csv $(M)/in/$*.csv
+
 $(M)/daily-average.csv $(M)/daily.csv $(M)/daily-average.json $(M)/daily-average.problems.csv &: \
-		$(EXTRACTS) $(M)/inbox.mk bin/daily-average $(call cfg,settings.json)
+		$(EXTRACT_OUT) $(T)/inbox.list bin/daily-average $(call cfg,settings.json)
 	$(call run,daily-average) --month $(MONTH) --config $(CONFIG) -o $(M) $(EXTRACTS)
 
 $(M)/mapped.csv $(M)/unmapped-accounts.csv $(M)/unmapped-services.csv $(M)/auto-matched.csv $(M)/map.problems.csv &: \
@@ -111,54 +174,58 @@ $(M)/mapped.csv $(M)/unmapped-accounts.csv $(M)/unmapped-services.csv $(M)/auto-
 $(M)/rounded.csv $(M)/round.problems.csv &: $(M)/mapped.csv bin/round
 	$(call run,round) --month $(MONTH) -o $(M) $(M)/mapped.csv
 
-# --state: a closed month gives its frozen invoices, or fails with the
-# changes in $(MONTH_DIR)/restatement.csv and writes nothing else
-$(M)/invoices.json $(M)/invoice-lines.csv $(M)/invoice.problems.csv &: \
+# a closed month's rerun takes its final numbers from the frozen invoices
+$(M)/invoice-lines.csv $(M)/invoice.problems.csv $(M)/invoices.json &: \
 		$(M)/rounded.csv $(M)/mapped.csv bin/invoice $(call cfg,settings.json) \
 		$(call cfg,prices.csv) $(call cfg,holidays.csv) $(CLOSED)
-	$(call run,invoice) --month $(MONTH) --config $(CONFIG) --state $(STATE) \
-		--restatement $(MONTH_DIR)/restatement.csv -o $(M) $(M)/rounded.csv $(M)/mapped.csv
+	$(call run,invoice) --month $(MONTH) --config $(CONFIG) $(if $(CLOSED),--numbers $(CLOSED)) \
+		-o $(M) $(M)/rounded.csv $(M)/mapped.csv
 
-$(M)/summary.json $(M)/problems.csv &: \
-		$(M)/invoices.json $(M)/round.problems.csv $(M)/map.problems.csv \
-		$(M)/daily-average.problems.csv $(M)/daily-average.json $(EXTRACTS) bin/export $(call cfg,settings.json)
+EXPORT_OUT = $(M)/summary.json $(M)/problems.csv $(M)/reconciliation-$(MONTH).xlsx \
+	$(M)/tally-$(MONTH).zip $(T)/psa.list $(PSA_FILES)
+$(EXPORT_OUT) &: $(M)/invoices.json $(M)/invoice-lines.csv $(M)/invoice.problems.csv \
+		$(M)/rounded.csv $(M)/round.problems.csv $(M)/mapped.csv $(M)/map.problems.csv \
+		$(M)/unmapped-accounts.csv $(M)/unmapped-services.csv $(M)/auto-matched.csv \
+		$(M)/daily-average.csv $(M)/daily.csv $(M)/daily-average.json \
+		$(M)/daily-average.problems.csv $(EXTRACT_OUT) $(T)/inbox.list \
+		bin/export $(T)/config.list
 	$(call run,export) --month $(MONTH) --config $(CONFIG) $(M)
 
-# The whole run holds the lock $(OUT)/$(MONTH).lock (bin/invoice --lock),
-# so two runs on one month go one after the other; before it starts, an
-# interrupted close is finished or rolled back, and said.
-.PHONY: invoice month-invoice
-invoice: bin/invoice
-	@mkdir -p $(OUT)
-	@bin/invoice --lock $(MONTH_DIR) --state $(STATE) -- $(MAKE) --no-print-directory month-invoice MONTH=$(MONTH)
+# The whole run holds the lock OUT/MONTH.lock (bin/tally lock), so two runs
+# on one month go one after the other; before it starts, what a killed run
+# left is swept and an interrupted close is finished or rolled back.
+LOCK = $(if $(DRY_RUN),,bin/tally lock --state $(STATE) $(if $(CLOSED),--sweep $(M)) $(MONTH_DIR) --)
 
-month-invoice: $(M)/summary.json
+.PHONY: invoice month-invoice
+invoice: all
+	@mkdir -p $(OUT)
+	@$(LOCK) $(MAKE) --no-print-directory month-invoice MONTH=$(MONTH)
+
+month-invoice: $(EXPORT_OUT)
 ifneq ($(CLOSED),)
-	@if bin/export --status --month $(MONTH) $(M) >/dev/null 2>&1; then \
-	  bin/invoice --publish $(M) -o $(MONTH_DIR); \
-	else bin/export --status --month $(MONTH) $(M); exit 1; fi
+	@bin/tally publish --month $(MONTH) --state $(STATE) $(M) $(MONTH_DIR)
 endif
-	@bin/export --status --month $(MONTH) $(MONTH_DIR)
+	@bin/tally status --month $(MONTH) $(MONTH_DIR)
 
 # close: only a month whose outputs are up to date with inbox and config and
 # free of blocking problems; then final numbers (STATE/ledger.csv), frozen
 # copies (STATE/closed/M/), the month's outputs rewritten with them.
 .PHONY: close month-close
-close: bin/invoice bin/export
+close: all
 	@mkdir -p $(OUT)
-	@bin/invoice --lock $(MONTH_DIR) --state $(STATE) -- $(MAKE) --no-print-directory month-close MONTH=$(MONTH) CLOSED_AT='$(CLOSED_AT)'
+	@$(LOCK) $(MAKE) --no-print-directory month-close MONTH=$(MONTH) CLOSED_AT='$(CLOSED_AT)'
 
 month-close:
 ifeq ($(CLOSED),)
 	@[ -f $(M)/summary.json ] || \
 	{ echo "tally: cannot close $(MONTH): it was never run: run make invoice MONTH=$(MONTH), check it, then close" >&2; exit 1; }
-	@$(MAKE) --no-print-directory -q $(M)/summary.json MONTH=$(MONTH) || \
+	@$(MAKE) --no-print-directory -q $(EXPORT_OUT) MONTH=$(MONTH) || \
 	{ echo "tally: cannot close $(MONTH): its outputs are not up to date with $(INBOX) and $(CONFIG): run make invoice MONTH=$(MONTH), check it, then close" >&2; exit 1; }
-	@bin/export --status --month $(MONTH) $(M) >/dev/null || \
+	@bin/tally status --month $(MONTH) $(M) >/dev/null || \
 	{ echo "tally: cannot close $(MONTH) with blocking problems: fix them, run make invoice MONTH=$(MONTH), then close" >&2; exit 1; }
 endif
-	bin/invoice --close --state $(STATE) --closed-at '$(CLOSED_AT)' --month $(MONTH) --config $(CONFIG) \
-		-o $(MONTH_DIR) $(MONTH_DIR)/rounded.csv $(MONTH_DIR)/mapped.csv
+	bin/tally close --state $(STATE) --closed-at '$(CLOSED_AT)' --month $(MONTH) \
+		--config $(CONFIG) $(MONTH_DIR)
 	$(call run,export) --month $(MONTH) --config $(CONFIG) $(MONTH_DIR)
 
 # --- demo, tests, benchmark ----------------------------------------------------
@@ -168,16 +235,33 @@ demo: all
 		CONFIG=fixtures/demo/config OUT=out/demo STATE=out/demo/state
 	@echo "demo: workbook out/demo/2026-10/reconciliation-2026-10.xlsx, every output in out/demo/2026-10/"
 
-UNIT_SRC := $(wildcard tests/unit/test_*.c)
-UNIT_BIN := $(patsubst tests/unit/%.c,bin/tests/%,$(UNIT_SRC))
+UNIT_BIN := $(patsubst tests/unit/%.c,bin/tests/%,$(wildcard tests/unit/test_*.c))
 
-bin/tests/%: tests/unit/%.c lib/libtally.a $(LIB_HDR) $(wildcard tests/unit/*.h) | bin/.deps
+bin/tests/%: tests/unit/%.c lib/libtally.a $(HDR) $(wildcard tests/unit/*.h) $(FLAGS)
 	@mkdir -p bin/tests
 	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libtally.a $(LDFLAGS) $(LIBS) -lcmocka
 
-.PHONY: test
+# Every unit program and golden case is a target of its own, so they run in
+# parallel (one job per core unless make -j says otherwise); tests/summary
+# prints the failures and, last, "N passed, N failed".
+# CASES='10*' runs only the golden cases whose names match.
+TEST_OUT := out/test
+CASES ?= *
+CASE_NAMES = $(shell cd tests/cases && for c in */cmd; do c=$${c%/cmd}; case $$c in ($(CASES)) echo $$c;; esac; done)
+TEST_RESULTS = $(UNIT_BIN:bin/tests/%=$(TEST_OUT)/unit/%) $(CASE_NAMES:%=$(TEST_OUT)/case/%)
+TEST_JOBS := $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(shell nproc))
+
+.PHONY: test test-results
 test: all $(UNIT_BIN)
-	@CASES='$(CASES)' LC_ALL=C bash tests/run $(UNIT_BIN)
+	@rm -rf $(TEST_OUT) && mkdir -p $(TEST_OUT)/unit $(TEST_OUT)/case
+	@$(MAKE) --no-print-directory -k $(TEST_JOBS) test-results
+	@bash tests/summary $(TEST_RESULTS)
+
+test-results: $(TEST_RESULTS)
+$(TEST_OUT)/unit/%: FORCE
+	@bash tests/run-unit bin/tests/$* $@
+$(TEST_OUT)/case/%: FORCE
+	@bash tests/run-case $* $@
 
 bin/bench/%: tests/bench/%.c
 	@mkdir -p bin/bench
@@ -189,4 +273,4 @@ bench: all bin/bench/gen bin/bench/measure bin/bench/xlsxfloor
 
 .PHONY: clean
 clean:
-	rm -rf bin lib/*.o lib/libtally.a out
+	rm -rf bin lib/*.o lib/libtally.a stages/common/*.o out

@@ -6,9 +6,11 @@
 #include "csvread.h"
 #include "date.h"
 #include "decimal.h"
+#include "duplicate.h"
 #include "outfile.h"
 #include "strbuf.h"
 #include "xalloc.h"
+#include "csvwrite.h"
 #include "banned.h"
 
 void avg_init(struct avg *a, int year, int month)
@@ -85,6 +87,19 @@ static void key_of(struct strbuf *k, const char *vendor,
 	strbuf_addstr(k, sku);
 }
 
+static void conflict(struct avg *a, struct problems *p, const char *vendor,
+		     const char *account_id, const char *sku, const char *when,
+		     const struct dup_place *got, const struct dup_place *used)
+{
+	struct strbuf msg = STRBUF_INIT;
+
+	a->conflicts++;
+	dup_conflict_message(&msg, vendor, account_id, sku, when, got, used);
+	problem_add(p, SEV_BLOCKING, "conflict", got->file, got->line, "%s",
+		    msg.buf);
+	strbuf_release(&msg);
+}
+
 static const char *kind_name(enum avg_kind k)
 {
 	return k == AVG_DAILY ? "daily" : "monthly";
@@ -116,14 +131,13 @@ struct avg_series *avg_series_get(struct avg *a, const char *vendor,
 	}
 	s = *slot;
 	if (s->kind != kind) {
-		a->conflicts++;
-		problem_add(p, SEV_BLOCKING, "conflict", a->files[file], line,
-			    "%s account %s sku %s is %s in %s:%lu and %s in %s:%lu; using %s",
-			    vendor, account_id, sku, kind_name(kind),
-			    a->files[file], (unsigned long)line,
-			    kind_name(s->kind), a->files[s->first_file],
-			    (unsigned long)s->first_line,
-			    a->files[s->first_file]);
+		struct dup_place got = { a->files[file], (long)line,
+					 kind_name(kind) };
+		struct dup_place used = { a->files[s->first_file],
+					  (long)s->first_line,
+					  kind_name(s->kind) };
+
+		conflict(a, p, vendor, account_id, sku, NULL, &got, &used);
 		return NULL;
 	}
 	return s;
@@ -133,7 +147,8 @@ void avg_add_day(struct avg *a, struct avg_series *s, int day, int64_t count,
 		 uint32_t file, uint32_t line, struct problems *p)
 {
 	uint32_t bit = 1u << (day - 1);
-	char v1[48], v2[48], date[11];
+	char v1[48], v2[48], date[11], when[16];
+	struct dup_place got, used;
 
 	if (!(s->has & bit)) {
 		s->has |= bit;
@@ -146,35 +161,22 @@ void avg_add_day(struct avg *a, struct avg_series *s, int day, int64_t count,
 		a->duplicates++;
 		return;
 	}
-	a->conflicts++;
 	date_format(date, days_from_civil(a->year, a->month, day));
-	problem_add(p, SEV_BLOCKING, "conflict", a->files[file], line,
-		    "%s account %s sku %s on %s: %s:%lu has %s, %s:%lu has %s; using %s",
-		    s->vendor, s->account_id, s->sku, date, a->files[file],
-		    (unsigned long)line, qty_format(v1, count),
-		    a->files[s->file[day - 1]],
-		    (unsigned long)s->line[day - 1],
-		    qty_format(v2, s->day[day - 1]),
-		    a->files[s->file[day - 1]]);
-}
-
-static void monthly_text(char *buf, size_t n, int64_t ld, int has_max,
-			 int64_t max)
-{
-	char a[48], b[48];
-
-	if (has_max)
-		snprintf(buf, n, "%s licence-days (max %s)", qty_format(a, ld),
-			 qty_format(b, max));
-	else
-		snprintf(buf, n, "%s licence-days", qty_format(a, ld));
+	snprintf(when, sizeof(when), "on %s", date);
+	got = (struct dup_place){ a->files[file], (long)line,
+				  qty_format(v1, count) };
+	used = (struct dup_place){ a->files[s->file[day - 1]],
+				   (long)s->line[day - 1],
+				   qty_format(v2, s->day[day - 1]) };
+	conflict(a, p, s->vendor, s->account_id, s->sku, when, &got, &used);
 }
 
 void avg_add_monthly(struct avg *a, struct avg_series *s, int64_t licence_days,
 		     int has_max, int64_t max_daily, uint32_t file,
 		     uint32_t line, struct problems *p)
 {
-	char t1[128], t2[128];
+	struct strbuf t1 = STRBUF_INIT, t2 = STRBUF_INIT;
+	struct dup_place got, used;
 
 	if (!s->has) {
 		s->has = 1;
@@ -190,14 +192,15 @@ void avg_add_monthly(struct avg *a, struct avg_series *s, int64_t licence_days,
 		a->duplicates++;
 		return;
 	}
-	a->conflicts++;
-	monthly_text(t1, sizeof(t1), licence_days, has_max, max_daily);
-	monthly_text(t2, sizeof(t2), s->licence_days, s->has_max, s->max_daily);
-	problem_add(p, SEV_BLOCKING, "conflict", a->files[file], line,
-		    "%s account %s sku %s for the month: %s:%lu has %s, %s:%lu has %s; using %s",
-		    s->vendor, s->account_id, s->sku, a->files[file],
-		    (unsigned long)line, t1, a->files[s->first_file],
-		    (unsigned long)s->first_line, t2, a->files[s->first_file]);
+	dup_monthly_value(&t1, licence_days, has_max, max_daily);
+	dup_monthly_value(&t2, s->licence_days, s->has_max, s->max_daily);
+	got = (struct dup_place){ a->files[file], (long)line, t1.buf };
+	used = (struct dup_place){ a->files[s->first_file],
+				   (long)s->first_line, t2.buf };
+	conflict(a, p, s->vendor, s->account_id, s->sku, "for the month",
+		 &got, &used);
+	strbuf_release(&t1);
+	strbuf_release(&t2);
 }
 
 /* --- reading an extract file ------------------------------------------- */
@@ -238,7 +241,7 @@ static long parse_line(const char *s)
 static int bad_field(struct reader *r, long line, const char *col,
 		     const char *value)
 {
-	error_set(r->e, "%s:%ld: bad %s in an extract file (\"%s\")", r->path,
+	error_set(r->e, ERR_IO, "%s:%ld: bad %s in an extract file (\"%s\")", r->path,
 		  line, col, value);
 	return -1;
 }
@@ -255,7 +258,7 @@ static int read_header(struct reader *r, const struct csv_row *row)
 	}
 	for (int i = 0; i < C_NFIXED; i++)
 		if ((r->col[i] = csv_find(row, fixed_cols[i])) < 0) {
-			error_set(r->e, "%s:%ld: not an extract file: no column \"%s\"",
+			error_set(r->e, ERR_IO, "%s:%ld: not an extract file: no column \"%s\"",
 				  r->path, row->line, fixed_cols[i]);
 			return -1;
 		}
@@ -265,7 +268,7 @@ static int read_header(struct reader *r, const struct csv_row *row)
 		name[0] = 'l';
 		r->lcol[d - 1] = csv_find(row, name);
 		if (d <= r->a->dim && (r->dcol[d - 1] < 0 || r->lcol[d - 1] < 0)) {
-			error_set(r->e, "%s:%ld: not an extract file: no column \"d%02d\" or \"l%02d\"",
+			error_set(r->e, ERR_IO, "%s:%ld: not an extract file: no column \"d%02d\" or \"l%02d\"",
 				  r->path, row->line, d, d);
 			return -1;
 		}

@@ -5,6 +5,7 @@
 #include "strbuf.h"
 #include "xalloc.h"
 #include "csvcols.h"
+#include "csvwrite.h"
 #include "banned.h"
 
 int billing_parse(const char *s, enum billing *out)
@@ -108,18 +109,18 @@ static int group_row(const struct csvcols_row *row, void *vr)
 	void **slot;
 
 	if (rounding_parse(f[G_ROUNDING], &mode)) {
-		error_set(r->e, "%s:%ld: bad rounding (\"%s\")", r->path,
+		error_set(r->e, ERR_IO, "%s:%ld: bad rounding (\"%s\")", r->path,
 			  row->line, f[G_ROUNDING]);
 		return -1;
 	}
 	snprintf(dim, sizeof(dim), "%d", r->g->dim);
 	if (strcmp(f[G_DIM], dim)) {
-		error_set(r->e, "%s:%ld: days_in_month is not the month's %s (\"%s\")",
+		error_set(r->e, ERR_IO, "%s:%ld: days_in_month is not the month's %s (\"%s\")",
 			  r->path, row->line, dim, f[G_DIM]);
 		return -1;
 	}
 	if (qty_parse(f[G_QDAYS], &q, NULL) || q < 0) {
-		error_set(r->e, "%s:%ld: bad quantity_days (\"%s\")", r->path,
+		error_set(r->e, ERR_IO, "%s:%ld: bad quantity_days (\"%s\")", r->path,
 			  row->line, f[G_QDAYS]);
 		return -1;
 	}
@@ -138,13 +139,13 @@ static int group_row(const struct csvcols_row *row, void *vr)
 	}
 	b = *slot;
 	if (b->rounding != mode) {
-		error_set(r->e, "%s:%ld: rounding differs from line %ld of company %s product %s (\"%s\")",
+		error_set(r->e, ERR_IO, "%s:%ld: rounding differs from line %ld of company %s product %s (\"%s\")",
 			  r->path, row->line, b->line, b->company_id,
 			  b->product_id, f[G_ROUNDING]);
 		return -1;
 	}
 	if (__builtin_add_overflow(b->quantity_days, q, &b->quantity_days)) {
-		error_set(r->e, "%s:%ld: quantity_days too large (\"%s\")",
+		error_set(r->e, ERR_IO, "%s:%ld: quantity_days too large (\"%s\")",
 			  r->path, row->line, f[G_QDAYS]);
 		return -1;
 	}

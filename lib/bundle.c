@@ -18,6 +18,8 @@
 #include "version.h"
 #include "xalloc.h"
 #include "outfile.h"
+#include "period.h"
+#include "tempfile.h"
 #include "banned.h"
 
 struct entry {
@@ -91,7 +93,7 @@ static int walk(struct list *l, const char *dir, const char *rel,
 	strbuf_addf(&path, "%s%s%s", dir, *rel ? "/" : "", rel);
 	d = opendir(path.buf);
 	if (!d) {
-		ret = error_set(e, "%s: cannot read: %s", path.buf,
+		ret = error_set(e, ERR_IO, "%s: cannot read: %s", path.buf,
 				strerror(errno));
 		strbuf_release(&path);
 		return ret;
@@ -110,7 +112,7 @@ static int walk(struct list *l, const char *dir, const char *rel,
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", dir, r.buf);
 		if (lstat(path.buf, &st) != 0) {
-			ret = error_set(e, "%s: %s", path.buf, strerror(errno));
+			ret = error_set(e, ERR_IO, "%s: %s", path.buf, strerror(errno));
 			break;
 		}
 		if (S_ISDIR(st.st_mode))
@@ -139,7 +141,7 @@ static int files_of(struct list *l, const char *dir, int in_links,
 	if (!d) {
 		if (errno == ENOENT)
 			return 0;
-		return error_set(e, "%s: cannot read: %s", dir, strerror(errno));
+		return error_set(e, ERR_IO, "%s: cannot read: %s", dir, strerror(errno));
 	}
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
@@ -217,7 +219,7 @@ static json_t *list_json(const struct list *l)
 
 static int zip_fail(zip_t *za, const char *path, struct error *e)
 {
-	error_set(e, "%s: %s", path, zip_strerror(za));
+	error_set(e, ERR_IO, "%s: %s", path, zip_strerror(za));
 	zip_discard(za);
 	unlink(path);
 	return -1;
@@ -233,7 +235,7 @@ static zip_t *zip_create(const char *path, struct error *e)
 	za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
 	if (!za) {
 		zip_error_init_with_code(&ze, zerr);
-		error_set(e, "%s: cannot create: %s", path,
+		error_set(e, ERR_IO, "%s: cannot create: %s", path,
 			  zip_error_strerror(&ze));
 		zip_error_fini(&ze);
 	}
@@ -328,20 +330,20 @@ int bundle_write(const struct bundle_input *in, struct error *e)
 	char month[8];
 	char *manifest = NULL;
 	zip_t *za = NULL, *pz = NULL;
+	struct tempfile *ttmp, *tparts;
 	int zerr, ret = -1;
 	size_t i;
-	time_t mtime = (time_t)days_from_civil(in->m == 12 ? in->y + 1 : in->y,
-					       in->m == 12 ? 1 : in->m + 1, 1) *
-		       86400;
+	time_t mtime = (time_t)period_next_first(in->y, in->m) * 86400;
 
 	setenv("TZ", "UTC", 1);
 	tzset();
 	snprintf(month, sizeof(month), "%04d-%02d", in->y, in->m);
+	strbuf_addf(&path, "%s/tally-%s.zip", in->monthdir, month);
+	ttmp = outfile_temp_name(path.buf, &tmp);
+	strbuf_addf(&zipname, "%s/tally-%s.parts", in->monthdir, month);
+	tparts = outfile_temp_name(zipname.buf, &parts);
+	strbuf_reset(&zipname);
 	strbuf_addf(&zipname, "tally-%s.zip", month);
-	strbuf_addf(&path, "%s/%s", in->monthdir, zipname.buf);
-	strbuf_addf(&tmp, "%s.tmp%ld", path.buf, (long)getpid());
-	strbuf_addf(&parts, "%s/tally-%s.parts.tmp%ld", in->monthdir, month,
-		    (long)getpid());
 	if (walk(&out, in->monthdir, "", zipname.buf, in->workbook, e))
 		goto done;
 	list_add(&out, "summary.json", NULL);
@@ -373,7 +375,7 @@ int bundle_write(const struct bundle_input *in, struct error *e)
 
 	pz = zip_open(parts.buf, ZIP_RDONLY, &zerr);
 	if (!pz) {
-		error_set(e, "%s: cannot read back", parts.buf);
+		error_set(e, ERR_IO, "%s: cannot read back", parts.buf);
 		goto done;
 	}
 	if (!(za = zip_create(tmp.buf, e)))
@@ -403,13 +405,15 @@ int bundle_write(const struct bundle_input *in, struct error *e)
 	}
 	strbuf_reset(&path);
 	strbuf_addf(&path, "%s/%s", in->monthdir, zipname.buf);
-	if (outfile_publish(tmp.buf, path.buf, e))
+	if (outfile_publish(ttmp, tmp.buf, path.buf, e))
 		goto done;
 	ret = 0;
 done:
 	if (pz)
 		zip_discard(pz);
-	unlink(parts.buf);
+	tempfile_remove(tparts);
+	if (ret)
+		tempfile_remove(ttmp);
 	free(manifest);
 	list_release(&out);
 	list_release(&inputs);

@@ -1,9 +1,9 @@
 #ifndef CLOSE_H
 #define CLOSE_H
 /*
- * Closing a month (SPEC.md section 5, "Invoices"; section 8): the STATE
- * folder, its crash-safe close, the checks of closed months, and the
- * restatement of a closed month whose inputs now say something else.
+ * Closing a month (README.md, "Closing a month"): the STATE folder, its
+ * crash-safe close and the checks of closed months. What a rerun of a
+ * closed month is compared with is in restate.h.
  *
  *   STATE/tally.lock                     the lock of every run on STATE
  *   STATE/ledger.csv                     the numbers (ledger.h)
@@ -108,83 +108,4 @@ int state_close_month(struct state *s, const char *month,
 		      size_t n, const struct strbuf *json,
 		      const struct strbuf *csv, close_point_fn point,
 		      void *ctx, struct error *e);
-
-/*
- * Copy every regular file under from into to (same relative paths,
- * folders made as needed), atomically each, skipping symbolic links,
- * inbox.mk and temporary files, and writing only files whose bytes
- * differ; then remove to/restatement.csv. *copied counts the files
- * written. Returns 0, or -1 with e.
- */
-int close_publish(const char *from, const char *to, size_t *copied,
-		  struct error *e);
-
-/* --- the invoices of a run, as frozen ------------------------------------------ */
-
-struct invoice_run;
-/*
- * The bytes invoice_write_json and invoice_write_lines give for r, into
- * json and csv (appended). Returns 0, or -1 with e.
- */
-int close_render(const struct invoice_run *r, struct strbuf *json,
-		 struct strbuf *csv, struct error *e);
-/*
- * Give each invoice of r the number of the invoice of the frozen
- * invoices.json text with the same psa_company_id and currency; the
- * others keep their draft numbers. Returns the number of invoices that
- * found one, or -1 with e when frozen is not an invoices.json.
- */
-long close_renumber(struct invoice_run *r, const char *frozen, size_t len,
-		    struct error *e);
-
-struct restatement;
-/*
- * A rerun of closed month: give r the frozen numbers, status "final" and
- * the frozen closed_at, render it into json and csv, and compare with the
- * frozen files. Returns 0 when they are the same bytes (json and csv are
- * then the month's final outputs), 1 when not (rs gets the differences),
- * or -1 with e.
- */
-int close_compare(const struct state *s, const char *month,
-		  struct invoice_run *r, struct strbuf *json,
-		  struct strbuf *csv, struct restatement *rs,
-		  struct error *e);
-
-/* --- restatements: what a rerun of a closed month would change ----------- */
-
-struct restate_row {
-	char *number;		/* the final number; "" for a new invoice */
-	char *company_id, *currency;
-	char *product_id;	/* "" for a change of the invoice itself */
-	char *change;		/* changed, added, removed, invoice */
-	char *old_quantity, *new_quantity, *old_amount, *new_amount;
-	char *detail;		/* other fields: "unit_price 3.75 -> 4.00" */
-};
-struct restatement {
-	struct restate_row *row;
-	size_t n, alloc;
-};
-#define RESTATEMENT_INIT { NULL, 0, 0 }
-#define RESTATEMENT_HEADER "invoice_number,psa_company_id,currency," \
-	"psa_product_id,change,old_quantity,new_quantity,old_amount," \
-	"new_amount,detail"
-
-/*
- * Compare two invoices.json texts (the frozen one, and the recomputed one
- * with the frozen numbers) invoice by invoice (psa_company_id, currency)
- * and line by line (psa_product_id); append a row per difference to r.
- * Invoice rows (change "invoice") name company name, date, due date or
- * tax rate changes, with the totals as amounts. When nothing is found but
- * the texts differ (or differs is set: the caller saw other bytes differ)
- * one row says so. Returns 0 (r->n == 0 when they say the same), or -1
- * with e when either text is not invoices.json.
- */
-int restate_diff(struct restatement *r, const char *old_json, size_t old_len,
-		 const char *new_json, size_t new_len, int differs,
-		 struct error *e);
-/* restatement.csv, header included */
-void restate_write_csv(const struct restatement *r, FILE *fp);
-/* one row in words: "INV-000002 1002 USD KEEPER-BUS: quantity 12 -> 13, ..." */
-void restate_describe(const struct restate_row *row, struct strbuf *out);
-void restate_release(struct restatement *r);
 #endif

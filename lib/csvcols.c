@@ -35,7 +35,7 @@ static int on_row(const struct csv_row *row, void *vc)
 
 			c->col[i] = csv_find(row, name + opt);
 			if (c->col[i] < 0 && !opt) {
-				error_set(c->e, "%s: no column %s", c->path,
+				error_set(c->e, ERR_IO, "%s: no column %s", c->path,
 					  name);
 				c->failed = 1;
 				return -1;

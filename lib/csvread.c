@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "csvread.h"
+#include "csvwrite.h"
 #include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -23,7 +24,7 @@ struct reader {
 	int stop;		/* callback's stop value */
 	int err;		/* limit hit */
 	long errline;
-	const char *errwhat;
+	int errcode;		/* ERR_FIELD_SIZE or ERR_LINE_SIZE */
 	csv_row_fn fn;
 	void *ctx;
 };
@@ -82,7 +83,7 @@ static void on_field(void *data, size_t len, void *vr)
 	if ((long)len > CSV_MAX_FIELD) {
 		r->err = 1;
 		r->errline = r->start;
-		r->errwhat = "field over 1 MiB";
+		r->errcode = ERR_FIELD_SIZE;
 		return;
 	}
 	for (i = 0; i < len; i++)
@@ -201,7 +202,7 @@ static void split_line(struct reader *r, char *s, size_t n)
 		if ((long)(e2 - b) > CSV_MAX_FIELD) {
 			r->err = 1;
 			r->errline = r->line;
-			r->errwhat = "field over 1 MiB";
+			r->errcode = ERR_FIELD_SIZE;
 			return;
 		}
 		if (r->row.n + 1 > r->alloc) {
@@ -235,10 +236,10 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 
 	fp = fopen(path, "rb");
 	if (!fp)
-		return error_set(e, "%s: cannot open: %s", path, strerror(errno));
+		return error_set(e, ERR_IO, "%s: cannot open: %s", path, strerror(errno));
 	if (csv_init(&p, CSV_REPALL_NL) != 0) {
 		fclose(fp);
-		return error_set(e, "%s: cannot start the CSV parser", path);
+		return error_set(e, ERR_IO, "%s: cannot start the CSV parser", path);
 	}
 	memset(&r, 0, sizeof(r));
 	strbuf_init(&r.arena);
@@ -285,7 +286,7 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 			if ((long)len > CSV_MAX_LINE) {
 				r.err = 1;
 				r.errline = r.line;
-				r.errwhat = "line over 16 MiB";
+				r.errcode = ERR_LINE_SIZE;
 				break;
 			}
 			if (!pending && !memchr(s, '"', len) &&
@@ -300,7 +301,7 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 				r.nl_seen = 0;
 				if (csv_parse(&p, s, full, on_field, on_record, &r) != full &&
 				    !r.err) {
-					ret = error_set(e, "%s: %s", path,
+					ret = error_set(e, ERR_IO, "%s: %s", path,
 							csv_strerror(csv_error(&p)));
 					goto out;
 				}
@@ -308,7 +309,7 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 				if (!r.err && p.entry_pos > (size_t)CSV_MAX_FIELD) {
 					r.err = 1;
 					r.errline = r.row.n ? r.start : r.line;
-					r.errwhat = "field over 1 MiB";
+					r.errcode = ERR_FIELD_SIZE;
 				}
 			}
 			pos += full;
@@ -321,7 +322,7 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 			if ((long)cap > CSV_MAX_LINE) {
 				r.err = 1;
 				r.errline = r.line;
-				r.errwhat = "line over 16 MiB";
+				r.errcode = ERR_LINE_SIZE;
 				break;
 			}
 			cap *= 2;
@@ -331,13 +332,14 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 			break;
 	}
 	if (ferror(fp)) {
-		ret = error_set(e, "%s: read error: %s", path, strerror(errno));
+		ret = error_set(e, ERR_IO, "%s: read error: %s", path, strerror(errno));
 		goto out;
 	}
 	if (!r.err && !r.stop && pending)
 		csv_fini(&p, on_field, on_record, &r);
 	if (r.err)
-		ret = error_set(e, "%s:%ld: %s", path, r.errline, r.errwhat);
+		ret = error_at(e, r.errcode, r.errline, "%s:%ld: %s", path,
+			       r.errline, csv_limit_text(r.errcode));
 	else if (r.stop)
 		ret = r.stop;
 out:
@@ -349,6 +351,11 @@ out:
 	free(r.row.len);
 	free(r.off);
 	return ret;
+}
+
+const char *csv_limit_text(int code)
+{
+	return code == ERR_LINE_SIZE ? "line over 16 MiB" : "field over 1 MiB";
 }
 
 int csv_find(const struct csv_row *row, const char *name)
@@ -363,29 +370,10 @@ int csv_find(const struct csv_row *row, const char *name)
 
 void csv_row_format(const struct csv_row *row, struct strbuf *out)
 {
-	size_t i, j;
-
-	for (i = 0; i < row->n; i++) {
-		const char *s = row->f[i];
-		int q = 0;
-
+	for (size_t i = 0; i < row->n; i++) {
 		if (i)
 			strbuf_addch(out, ',');
-		for (j = 0; j < row->len[i]; j++)
-			if (s[j] == ',' || s[j] == '"' || s[j] == '\n' ||
-			    s[j] == '\r')
-				q = 1;
-		if (!q) {
-			strbuf_add(out, s, row->len[i]);
-			continue;
-		}
-		strbuf_addch(out, '"');
-		for (j = 0; j < row->len[i]; j++) {
-			if (s[j] == '"')
-				strbuf_addch(out, '"');
-			strbuf_addch(out, s[j]);
-		}
-		strbuf_addch(out, '"');
+		csv_quote_add(out, row->f[i], row->len[i]);
 	}
 }
 
@@ -414,10 +402,15 @@ static int table_row(const struct csv_row *row, void *vt)
 	return 0;
 }
 
-int csv_table_load(struct csv_table *t, const char *path, struct error *e)
+void csv_table_init(struct csv_table *t, const char *path)
 {
 	memset(t, 0, sizeof(*t));
 	t->path = xstrdup(path);
+}
+
+int csv_table_load(struct csv_table *t, const char *path, struct error *e)
+{
+	csv_table_init(t, path);
 	if (csv_read(path, table_row, t, e) != 0) {
 		csv_table_release(t);
 		return -1;

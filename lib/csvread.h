@@ -10,8 +10,9 @@
  * callers can account for every line.
  *
  * Limits (SPEC.md section 8): a field over CSV_MAX_FIELD bytes or a
- * physical line over CSV_MAX_LINE bytes stops the read with an error that
- * names the line.
+ * physical line over CSV_MAX_LINE bytes stops the read with an error of
+ * code ERR_FIELD_SIZE or ERR_LINE_SIZE whose line is the physical line
+ * (error.h).
  */
 #define CSV_MAX_FIELD (1L << 20)
 #define CSV_MAX_LINE (16L << 20)
@@ -34,6 +35,9 @@ typedef int (*csv_row_fn)(const struct csv_row *row, void *ctx);
  * I/O error or a limit.
  */
 int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e);
+
+/* what a limit error's code means: "field over 1 MiB", "line over 16 MiB" */
+const char *csv_limit_text(int code);
 
 /* index of the field equal to name (case-sensitive), or -1 */
 int csv_find(const struct csv_row *row, const char *name);
@@ -62,6 +66,8 @@ struct csv_table {
 	size_t ncol;
 	char **head;
 };
+/* an empty table of path */
+void csv_table_init(struct csv_table *t, const char *path);
 int csv_table_load(struct csv_table *t, const char *path, struct error *e);
 /* column index of name in the header, or -1 */
 int csv_table_col(const struct csv_table *t, const char *name);

@@ -4,10 +4,17 @@
 #include "error.h"
 #include "banned.h"
 
-static const int64_t pow10tab[] = {
+static const int64_t pow10tab[DEC_POW10_MAX + 1] = {
 	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
 	1000000000, 10000000000LL, 100000000000LL, 1000000000000LL,
+	10000000000000LL, 100000000000000LL, 1000000000000000LL,
+	10000000000000000LL, 100000000000000000LL, 1000000000000000000LL,
 };
+
+int64_t dec_pow10(int n)
+{
+	return pow10tab[n];
+}
 
 int dec_parse(const char *s, size_t n, int maxdec, int64_t *out,
 	      struct error *e)
@@ -17,41 +24,48 @@ int dec_parse(const char *s, size_t n, int maxdec, int64_t *out,
 	int neg = 0;
 
 	if (n == 0)
-		return error_set(e, "empty number");
+		return error_set(e, ERR_SYNTAX, "empty number");
 	if (s[0] == '-') {
 		neg = 1;
 		i++;
 	}
 	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
 		if (whole >= DEC_MAX_UNITS / 10 + 1)
-			return error_set(e, "number too large");
+			return error_set(e, ERR_RANGE, "number too large");
 		whole = whole * 10 + (s[i] - '0');
 		intdigits++;
 	}
 	if (whole >= DEC_MAX_UNITS)
-		return error_set(e, "number too large");
+		return error_set(e, ERR_RANGE, "number too large");
 	if (i < n && s[i] == '.') {
 		i++;
 		for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
 			if ((int)fracdigits == maxdec)
-				return error_set(e, "more than %d decimals",
+				return error_set(e, ERR_DECIMALS, "more than %d decimals",
 						 maxdec);
 			frac = frac * 10 + (s[i] - '0');
 			fracdigits++;
 		}
 		if (fracdigits == 0)
-			return error_set(e, "not a number");
+			return error_set(e, ERR_SYNTAX, "not a number");
 	}
 	if (i != n || intdigits == 0)
-		return error_set(e, "not a number");
+		return error_set(e, ERR_SYNTAX, "not a number");
 	frac *= pow10tab[maxdec - (int)fracdigits];
 	/* with 5 or 6 decimals, 10^14 units no longer fit in 64 bits */
 	if (whole > (INT64_MAX - frac) / pow10tab[maxdec])
-		return error_set(e, "number too large");
+		return error_set(e, ERR_RANGE, "number too large");
 	*out = whole * pow10tab[maxdec] + frac;
 	if (neg)
 		*out = -*out;
 	return 0;
+}
+
+int dec_parse_text(const char *s, int maxdec, int64_t *out)
+{
+	if (*s == '+')
+		s++;
+	return dec_parse(s, strlen(s), maxdec, out, NULL);
 }
 
 int qty_parse(const char *s, int64_t *out, struct error *e)
@@ -134,16 +148,39 @@ char *qty_format_fixed(char *buf, int64_t q, int decimals)
 	return ratio_format(buf, q, 1, 4, decimals);
 }
 
-char *qty_format(char *buf, int64_t q)
+char *dec_format(char *buf, int64_t v, int scale_exp, int min_decimals)
 {
-	int d = 4;
-	int64_t a = q < 0 ? -q : q;
+	uint64_t a = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	uint64_t p = (uint64_t)pow10tab[scale_exp];
+	uint64_t whole = a / p, frac = a % p;
+	int d = scale_exp;
+	char tmp[48];
+	int i = (int)sizeof(tmp);
 
-	while (d > 0 && a % 10 == 0) {
-		a /= 10;
+	while (d > min_decimals && frac % 10 == 0) {
+		frac /= 10;
 		d--;
 	}
-	return ratio_format(buf, q, 1, 4, d);
+	tmp[--i] = '\0';
+	for (int k = 0; k < d; k++) {
+		tmp[--i] = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	if (d)
+		tmp[--i] = '.';
+	do {
+		tmp[--i] = (char)('0' + whole % 10);
+		whole /= 10;
+	} while (whole);
+	if (v < 0)
+		tmp[--i] = '-';
+	memcpy(buf, tmp + i, sizeof(tmp) - (size_t)i);
+	return buf;
+}
+
+char *qty_format(char *buf, int64_t q)
+{
+	return dec_format(buf, q, 4, 0);
 }
 
 static const char *const rounding_names[] = {

@@ -32,6 +32,10 @@
  */
 #define DEC_MAX_UNITS 100000000000000LL /* 10^14 */
 
+/* 10^n for n in 0..DEC_POW10_MAX: the one table of powers of ten */
+#define DEC_POW10_MAX 18
+int64_t dec_pow10(int n);
+
 enum rounding { ROUND_NEAREST, ROUND_HALF_EVEN, ROUND_UP, ROUND_DOWN, ROUND_NONE };
 
 /*
@@ -43,6 +47,12 @@ enum rounding { ROUND_NEAREST, ROUND_HALF_EVEN, ROUND_UP, ROUND_DOWN, ROUND_NONE
 struct error;
 int dec_parse(const char *s, size_t n, int maxdec, int64_t *out,
 	      struct error *e);
+/*
+ * A decimal a month file between stages holds ("12", "-0.2500", and
+ * "+0.25" as rounded.csv writes a delta): dec_parse of the NUL-terminated
+ * s after an optional '+'. 0 or -1.
+ */
+int dec_parse_text(const char *s, int maxdec, int64_t *out);
 /* dec_parse for QTY_SCALE (4 decimals) on a NUL-terminated string */
 int qty_parse(const char *s, int64_t *out, struct error *e);
 
@@ -65,6 +75,14 @@ int64_t qty_round(int64_t num, int64_t den, enum rounding mode);
  */
 char *ratio_format(char *buf, int64_t num, int64_t den, int scale_exp,
 		   int decimals);
+/*
+ * The shortest decimal text of v / 10^scale_exp (scale_exp 0..6) that
+ * shows it exactly, with at least min_decimals places, into buf (at least
+ * 48 bytes); returns buf. The one routine for "shortest decimal text":
+ * quantities dec_format(q, 4, 0) = "12", "2.5"; prices dec_format(p, 4,
+ * 2) = "3.75", "0.1234", "175.00"; rates dec_format(r, 6, 0) = "0.0825".
+ */
+char *dec_format(char *buf, int64_t v, int scale_exp, int min_decimals);
 /* a QTY value with the fewest decimals that show it exactly ("12", "2.5") */
 char *qty_format(char *buf, int64_t q);
 /* a QTY value with exactly `decimals` places (rounded ties away) */

@@ -8,6 +8,7 @@
 #include "csvread.h"
 #include "date.h"
 #include "decimal.h"
+#include "duplicate.h"
 #include "extract.h"
 #include "money.h"
 #include "outfile.h"
@@ -15,6 +16,7 @@
 #include "strbuf.h"
 #include "strmap.h"
 #include "xalloc.h"
+#include "csvwrite.h"
 #include "banned.h"
 
 #define MAXDAYS 31
@@ -312,12 +314,12 @@ static int number(struct ex *x, const char *what, const char *s, size_t n,
 		if (*q >= 0)
 			return 0;
 		snprintf(buf, sizeof(buf), "negative %s", what);
-	} else if (!strncmp(e.msg, "more than", 9)) {
+	} else if (e.code == ERR_DECIMALS) {
 		if (!strcmp(what, "quantity"))
 			snprintf(buf, sizeof(buf), "more than 4 decimals");
 		else
 			snprintf(buf, sizeof(buf), "more than 4 decimals in %s", what);
-	} else if (!strcmp(e.msg, "number too large")) {
+	} else if (e.code == ERR_RANGE) {
 		snprintf(buf, sizeof(buf), "%s too large", what);
 	} else {
 		snprintf(buf, sizeof(buf), "bad %s", what);
@@ -506,26 +508,16 @@ static void series_fill(struct ex *x, struct series *s,
 		   (!s->has_price && x->col[PF_UNIT_PRICE] >= 0);
 }
 
-static void series_name(struct strbuf *sb, const struct series *s)
-{
-	strbuf_addf(sb, "%s/%s/%s", s->vendor, s->account_id, s->sku);
-}
-
+/* a conflicting duplicate inside the file (duplicate.h) */
 static void conflict(struct ex *x, const struct series *s, const char *when,
-		     int64_t q1, long l1, int64_t q2, long l2)
+		     const char *kept, long l1, const char *got, long l2)
 {
-	char a[48], b[48];
+	struct dup_place g = { x->o->name, l2, got }, u = { x->o->name, l1, kept };
 
 	strbuf_reset(&x->msg);
-	strbuf_addstr(&x->msg, "conflicting duplicate: ");
-	series_name(&x->msg, s);
-	if (when)
-		strbuf_addf(&x->msg, " on %s", when);
-	strbuf_addf(&x->msg, ": %s at %s:%ld and %s at %s:%ld; the first is used",
-		    qty_format(a, q1), x->o->name, l1, qty_format(b, q2),
-		    x->o->name, l2);
-	blocking(x, "conflict", l2, "%s",
-		    x->msg.buf);
+	dup_conflict_message(&x->msg, s->vendor, s->account_id, s->sku, when,
+			     &g, &u);
+	blocking(x, "conflict", l2, "%s", x->msg.buf);
 }
 
 /* --- rows --------------------------------------------------------------- */
@@ -624,7 +616,14 @@ static void usage_row(struct ex *x, const struct csv_row *row)
 			   s->max == max) {
 			x->r->rows.duplicates++;
 		} else {
-			conflict(x, s, NULL, s->total, s->line, q, row->line);
+			struct strbuf k = STRBUF_INIT, g = STRBUF_INIT;
+
+			dup_monthly_value(&k, s->total, s->has_max, s->max);
+			dup_monthly_value(&g, q, mn != 0, max);
+			conflict(x, s, "for the month", k.buf, s->line, g.buf,
+				 row->line);
+			strbuf_release(&k);
+			strbuf_release(&g);
 		}
 		series_fill(x, s, row);
 		return;
@@ -650,10 +649,11 @@ static void usage_row(struct ex *x, const struct csv_row *row)
 	} else if (s->day[i].q == q) {
 		x->r->rows.duplicates++;
 	} else {
-		char when[16];
+		char when[16], date[11], a[48], b[48];
 
-		conflict(x, s, date_format(when, day), s->day[i].q, s->day[i].line, q,
-			 row->line);
+		snprintf(when, sizeof(when), "on %s", date_format(date, day));
+		conflict(x, s, when, qty_format(a, s->day[i].q), s->day[i].line,
+			 qty_format(b, q), row->line);
 	}
 	if (created || s->wants)
 		series_fill(x, s, row);
@@ -891,18 +891,11 @@ static char *digits(char *end, uint64_t v)
 	return end;
 }
 
-/* ",<q>" with qty_format's text, whole numbers the fast way */
+/* ",<q>" in qty_format's text */
 static void add_qty(struct strbuf *sb, int64_t q)
 {
 	char buf[48];
-	char *b;
 
-	if (q >= 0 && q % QTY_SCALE == 0) {
-		b = digits(buf + sizeof(buf), (uint64_t)(q / QTY_SCALE));
-		*--b = ',';
-		strbuf_add(sb, b, (size_t)(buf + sizeof(buf) - b));
-		return;
-	}
 	strbuf_addch(sb, ',');
 	strbuf_addstr(sb, qty_format(buf, q));
 }
@@ -1035,7 +1028,7 @@ static int write_json(struct ex *x, const char *path, struct error *e)
 	json_decref(root);
 	strbuf_release(&rel);
 	if (!txt)
-		return error_set(e, "%s: cannot write JSON (a name not in UTF-8?)", path);
+		return error_set(e, ERR_IO, "%s: cannot write JSON (a name not in UTF-8?)", path);
 	ret = outfile_open(&of, path, e);
 	if (ret == 0) {
 		fputs(txt, of.fp);
@@ -1176,19 +1169,6 @@ static void ex_release(struct ex *x)
 	free(x->bad_price_value);
 }
 
-/* "<path>:<line>: field over 1 MiB" from csv_read: the line, or 0 */
-static long limit_line(const char *msg, const char *path)
-{
-	long line = 0;
-	size_t n = strlen(path);
-
-	if (strncmp(msg, path, n) || msg[n] != ':')
-		return 0;
-	for (const char *c = msg + n + 1; *c >= '0' && *c <= '9'; c++)
-		line = line * 10 + (*c - '0');
-	return line;
-}
-
 int extract_file(const struct extract_opts *o, struct extract_result *r,
 		 struct error *e)
 {
@@ -1214,17 +1194,16 @@ int extract_file(const struct extract_opts *o, struct extract_result *r,
 			    "file refused: %s", o->refuse);
 	} else if (extension_ok(&x)) {
 		rc = csv_read(o->path, on_row, &x, &re);
-		if (rc < 0 && strstr(re.msg, " over ") && strstr(re.msg, "MiB")) {
+		if (rc < 0 && (re.code == ERR_FIELD_SIZE ||
+			       re.code == ERR_LINE_SIZE)) {
 			/* a size limit of csvread.h: refuse the whole file */
-			const char *what = strrchr(re.msg, ':');
-			long line = limit_line(re.msg, o->path);
-
 			if (restart_outputs(&x, stem, e))
 				goto out;
-			blocking(&x, "file-refused", line, "file refused: %s; no usage is taken from it",
-				    what ? what + 2 : re.msg);
+			blocking(&x, "file-refused", re.line,
+				 "file refused: %s; no usage is taken from it",
+				 csv_limit_text(re.code));
 		} else if (rc < 0) {
-			error_set(e, "%s", re.msg);
+			*e = re;
 			abort_outputs(&x);
 			goto out;
 		} else {

@@ -1,4 +1,3 @@
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -6,6 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "csvread.h"
+#include "fsutil.h"
+#include "sha256.h"
+#include "stamp.h"
 #include "inbox.h"
 #include "strmap.h"
 #include "xalloc.h"
@@ -132,49 +134,31 @@ void inbox_add(struct inbox *in, const char *name, const char *refuse)
 	settle(in);
 }
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(((const struct inbox_entry *)a)->name,
-		      ((const struct inbox_entry *)b)->name);
-}
-
 int inbox_scan(struct inbox *in, const char *dir, struct error *e)
 {
+	struct fs_names names = FS_NAMES_INIT;
 	struct strbuf path = STRBUF_INIT;
-	struct dirent *de;
-	DIR *d;
 
 	memset(in, 0, sizeof(*in));
-	d = opendir(dir);
-	if (!d)
-		return error_set(e, "%s: cannot open the inbox: %s", dir,
-				 strerror(errno));
-	while ((de = readdir(d))) {
+	if (fs_list(dir, NULL, 0, &names, e))
+		return -1;
+	for (size_t i = 0; i < names.n; i++) {
 		struct stat st;
 		const char *refuse = NULL;
 
-		if (de->d_name[0] == '.')
-			continue;
 		strbuf_reset(&path);
-		strbuf_addf(&path, "%s/%s", dir, de->d_name);
-		if (stat(path.buf, &st) != 0)
-			refuse = "it cannot be read (a broken link?)";
-		else if (S_ISDIR(st.st_mode))
+		strbuf_addf(&path, "%s/%s", dir, names.v[i]);
+		if (stat(path.buf, &st) == 0 && S_ISDIR(st.st_mode))
 			continue;
-		else if (!S_ISREG(st.st_mode))
-			refuse = "not a regular file";
-		if (!refuse && !inbox_name_ok(de->d_name))
-			refuse = "its name holds a control character or bytes that are not UTF-8; rename the file";
+		refuse = inbox_refusal(path.buf, names.v[i]);
 		XGROW(in->e, in->alloc, in->n + 1);
-		in->e[in->n].name = xstrdup(de->d_name);
+		in->e[in->n].name = xstrdup(names.v[i]);
 		in->e[in->n].safe = NULL;
 		in->e[in->n].refuse = refuse;
 		in->n++;
 	}
-	closedir(d);
+	fs_names_release(&names);
 	strbuf_release(&path);
-	if (in->n > 1)	/* qsort(NULL, 0) is undefined */
-		qsort(in->e, in->n, sizeof(*in->e), by_name);
 	settle(in);
 	return 0;
 }
@@ -189,17 +173,22 @@ void inbox_release(struct inbox *in)
 	memset(in, 0, sizeof(*in));
 }
 
-static int mkdir_p1(const char *path, struct error *e)
+const char *inbox_refusal(const char *path, const char *name)
 {
-	if (mkdir(path, 0777) != 0 && errno != EEXIST)
-		return error_set(e, "%s: cannot create: %s", path, strerror(errno));
-	return 0;
+	struct stat st;
+
+	if (!inbox_name_ok(name))
+		return "its name holds a control character or bytes that are not UTF-8; rename the file";
+	if (stat(path, &st) != 0)
+		return "it cannot be read (a broken link?)";
+	if (!S_ISREG(st.st_mode))
+		return "not a regular file";
+	return NULL;
 }
 
 /*
  * Link at path pointing to target, replaced atomically when different.
- * Returns 1 when the link was made or changed, 0 when it was right, -1
- * with e.
+ * Returns 0, or -1 with e.
  */
 static int link_to(const char *path, const char *target, struct error *e)
 {
@@ -215,13 +204,12 @@ static int link_to(const char *path, const char *target, struct error *e)
 	}
 	strbuf_addf(&tmp, "%s.tmp%ld", path, (long)getpid());
 	unlink(tmp.buf);
-	ret = 1;
 	if (symlink(target, tmp.buf) != 0)
-		ret = error_set(e, "%s: cannot create a link: %s", tmp.buf,
-				strerror(errno));
+		ret = error_set(e, ERR_IO, "%s: cannot create a link: %s",
+				tmp.buf, strerror(errno));
 	else if (rename(tmp.buf, path) != 0) {
-		ret = error_set(e, "%s: cannot rename into place: %s", path,
-				strerror(errno));
+		ret = error_set(e, ERR_IO, "%s: cannot rename into place: %s",
+				path, strerror(errno));
 		unlink(tmp.buf);
 	}
 	strbuf_release(&tmp);
@@ -232,169 +220,226 @@ static int link_to(const char *path, const char *target, struct error *e)
 static int prune(const char *folder, struct strmap *keep, int links,
 		 struct error *e)
 {
-	struct strbuf path = STRBUF_INIT;
-	struct dirent *de;
-	DIR *d = opendir(folder);
+	struct fs_names names = FS_NAMES_INIT;
 	int ret = 0;
 
-	if (!d)
-		return error_set(e, "%s: cannot open: %s", folder, strerror(errno));
-	while ((de = readdir(d))) {
+	if (fs_list(folder, NULL, FS_HIDDEN, &names, e))
+		return -1;
+	for (size_t i = 0; i < names.n && !ret; i++) {
+		const char *n = names.v[i];
+		char *path;
 		struct stat st;
 
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+		if (strmap_get(keep, n, strlen(n)))
 			continue;
-		if (strmap_get(keep, de->d_name, strlen(de->d_name)))
-			continue;
-		strbuf_reset(&path);
-		strbuf_addf(&path, "%s/%s", folder, de->d_name);
-		if (lstat(path.buf, &st) != 0)
-			continue;
-		if (links ? !S_ISLNK(st.st_mode) : S_ISDIR(st.st_mode))
-			continue;
-		if (unlink(path.buf) != 0 && errno != ENOENT) {
-			ret = error_set(e, "%s: cannot remove: %s", path.buf,
+		path = path_join(folder, n);
+		if (lstat(path, &st) == 0 &&
+		    (links ? S_ISLNK(st.st_mode) : !S_ISDIR(st.st_mode)) &&
+		    unlink(path) != 0 && errno != ENOENT)
+			ret = error_set(e, ERR_IO, "%s: cannot remove: %s", path,
 					strerror(errno));
-			break;
-		}
+		free(path);
 	}
-	closedir(d);
-	strbuf_release(&path);
+	fs_names_release(&names);
 	return ret;
 }
 
 static char keep_mark[1];
 
-int inbox_link(const struct inbox *in, const char *dir, const char *outdir,
-	       struct error *e)
+/* the configuration files a stage reads, each with a stamp */
+const char *const inbox_config_files[] = {
+	"settings.json", "accounts.csv", "services.csv", "psa-companies.csv",
+	"prices.csv", "holidays.csv", NULL,
+};
+
+struct sync {
+	const char *monthdir;
+	int dry_run;
+	struct strbuf *stale;
+	struct error *e;
+};
+
+/* set the stamp tdir/name to text, noting it when it changes */
+static int stamp(struct sync *y, const char *sub, const char *name,
+		 const char *text)
+{
+	struct strbuf path = STRBUF_INIT;
+	int r;
+
+	strbuf_addf(&path, "%s/" INBOX_STAMPS "%s%s", y->monthdir, sub, name);
+	r = stamp_set(path.buf, text, y->dry_run, y->e);
+	if (r > 0)
+		strbuf_addf(y->stale, " %s", path.buf);
+	strbuf_release(&path);
+	return r < 0 ? -1 : 0;
+}
+
+static int sync_entries(struct sync *y, const struct inbox *in,
+			const char *absdir)
 {
 	struct strmap links = STRMAP_INIT, outs = STRMAP_INIT;
-	struct strbuf p = STRBUF_INIT, t = STRBUF_INIT;
-	char *absdir = realpath(dir, NULL);
+	struct strbuf p = STRBUF_INIT, t = STRBUF_INIT, list = STRBUF_INIT;
+	struct strbuf shown = STRBUF_INIT;
+	const char *monthdir = y->monthdir;
 	int ret = -1;
 
-	if (!absdir) {
-		error_set(e, "%s: cannot resolve: %s", dir, strerror(errno));
-		goto out;
-	}
-	strbuf_addf(&p, "%s/in", outdir);
-	if (mkdir_p1(outdir, e) || mkdir_p1(p.buf, e))
-		goto out;
-	strbuf_reset(&p);
-	strbuf_addf(&p, "%s/extract", outdir);
-	if (mkdir_p1(p.buf, e))
-		goto out;
 	for (size_t i = 0; i < in->n; i++) {
 		const struct inbox_entry *en = &in->e[i];
 		size_t sl = strlen(en->safe) - 4;
-		int changed = 1;
+		char hex[65];
 
-		if (!en->refuse) {
-			*strmap_slot(&links, en->safe, strlen(en->safe), NULL) = keep_mark;
+		strbuf_reset(&shown);
+		inbox_name_escape(en->name, &shown);
+		strbuf_addf(&list, "%s\t%s\n", en->safe, shown.buf);
+		*strmap_slot(&links, en->safe, strlen(en->safe), NULL) = keep_mark;
+		strbuf_reset(&t);
+		strbuf_addf(&t, "%s/%s", absdir, en->name);
+		if (!y->dry_run) {
 			strbuf_reset(&p);
-			strbuf_addf(&p, "%s/in/%s", outdir, en->safe);
-			strbuf_reset(&t);
-			strbuf_addf(&t, "%s/%s", absdir, en->name);
-			changed = link_to(p.buf, t.buf, e);
-			if (changed < 0)
+			strbuf_addf(&p, "%s/in/%s", monthdir, en->safe);
+			if (link_to(p.buf, t.buf, y->e))
 				goto out;
 		}
-		/*
-		 * Outputs under this safe name made from another file (the
-		 * link now points elsewhere) are out of date whatever their
-		 * time; a refused file's are remade on every run.
-		 */
+		/* the stamp: what the file is, and how the user knows it */
+		strbuf_reset(&p);
+		if (en->refuse) {
+			strbuf_addf(&p, "refused %s\n", en->refuse);
+		} else {
+			struct strbuf cache = STRBUF_INIT;
+			int bad;
+
+			strbuf_addf(&cache, "%s/" INBOX_STAMPS "in/%s.stat",
+				    monthdir, en->safe);
+			bad = stamp_hash(t.buf, cache.buf, y->dry_run, hex, y->e);
+			strbuf_release(&cache);
+			if (bad)
+				goto out;
+			strbuf_addf(&p, "sha256 %s\n", hex);
+		}
+		strbuf_addf(&p, "name %s\n", shown.buf);
+		if (stamp(y, "in/", en->safe, p.buf))
+			goto out;
 		for (size_t k = 0; k < NSUFFIX; k++) {
 			strbuf_reset(&t);
 			strbuf_add(&t, en->safe, sl);
 			strbuf_addstr(&t, suffixes[k]);
 			*strmap_slot(&outs, t.buf, t.len, NULL) = keep_mark;
-			if (!changed)
-				continue;
-			strbuf_reset(&p);
-			strbuf_addf(&p, "%s/extract/%s", outdir, t.buf);
-			if (unlink(p.buf) != 0 && errno != ENOENT) {
-				error_set(e, "%s: cannot remove: %s", p.buf, strerror(errno));
-				goto out;
-			}
 		}
 	}
-	strbuf_reset(&p);
-	strbuf_addf(&p, "%s/in", outdir);
-	if (prune(p.buf, &links, 1, e))
+	if (stamp(y, "", "inbox.list", list.buf))
 		goto out;
-	strbuf_reset(&p);
-	strbuf_addf(&p, "%s/extract", outdir);
-	if (prune(p.buf, &outs, 0, e))
-		goto out;
+	if (!y->dry_run) {
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s/in", monthdir);
+		if (prune(p.buf, &links, 1, y->e))
+			goto out;
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s/extract", monthdir);
+		if (prune(p.buf, &outs, 0, y->e))
+			goto out;
+		/* stamps and caches of entries gone */
+		for (size_t i = 0; i < in->n; i++) {
+			strbuf_reset(&t);
+			strbuf_addf(&t, "%s.stat", in->e[i].safe);
+			*strmap_slot(&links, t.buf, t.len, NULL) = keep_mark;
+		}
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s/" INBOX_STAMPS "in", monthdir);
+		if (prune(p.buf, &links, 0, y->e))
+			goto out;
+	}
 	ret = 0;
 out:
-	free(absdir);
 	strmap_release(&links);
 	strmap_release(&outs);
 	strbuf_release(&p);
 	strbuf_release(&t);
+	strbuf_release(&list);
+	strbuf_release(&shown);
 	return ret;
 }
 
-/* s single-quoted for the shell, with $ doubled for make */
-static void put_quoted(FILE *fp, const char *s)
+/* a stamp per configuration file a stage reads, and one of the folder */
+static int sync_config(struct sync *y, const char *config)
 {
-	putc('\'', fp);
-	for (; *s; s++) {
-		if (*s == '\'')
-			fputs("'\\''", fp);
-		else if (*s == '$')
-			fputs("$$", fp);
-		else
-			putc(*s, fp);
+	struct fs_names names = FS_NAMES_INIT;
+	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT,
+		      all = STRBUF_INIT;
+	char hex[65];
+	int ret = -1;
+
+	for (size_t i = 0; inbox_config_files[i]; i++) {
+		struct stat st;
+
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", config, inbox_config_files[i]);
+		strbuf_reset(&text);
+		if (stat(path.buf, &st) != 0 && errno == ENOENT) {
+			strbuf_addstr(&text, "absent\n");
+		} else {
+			if (sha256_file(path.buf, hex, NULL, y->e))
+				goto out;
+			strbuf_addf(&text, "sha256 %s\n", hex);
+		}
+		if (stamp(y, "config/", inbox_config_files[i], text.buf))
+			goto out;
 	}
-	putc('\'', fp);
+	/* every regular file of the folder, as the archive's manifest lists them */
+	if (fs_list(config, NULL, FS_MISSING_OK, &names, y->e))
+		goto out;
+	for (size_t i = 0; i < names.n; i++) {
+		struct stat st;
+
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", config, names.v[i]);
+		if (stat(path.buf, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (sha256_file(path.buf, hex, NULL, y->e))
+			goto out;
+		strbuf_reset(&text);
+		inbox_name_escape(names.v[i], &text);
+		strbuf_addf(&all, "%s %s\n", hex, text.buf);
+	}
+	if (stamp(y, "", "config.list", all.buf))
+		goto out;
+	ret = 0;
+out:
+	fs_names_release(&names);
+	strbuf_release(&path);
+	strbuf_release(&text);
+	strbuf_release(&all);
+	return ret;
 }
 
-void inbox_rules(FILE *fp, const struct inbox *in, const char *month,
-		 const char *outdir, const char *profiles)
+int inbox_sync(const struct inbox *in, const char *dir, const char *config,
+	       const char *monthdir, int dry_run, struct strbuf *stale,
+	       struct error *e)
 {
-	const char *pdir = profiles ? profiles : "schemas/sources";
-	struct strbuf name = STRBUF_INIT;
-	size_t i, k;
+	static const char *const folders[] = {
+		"", "/in", "/extract", "/" INBOX_STAMPS, "/" INBOX_STAMPS "in",
+		"/" INBOX_STAMPS "config",
+	};
+	struct sync y = { monthdir, dry_run, stale, e };
+	struct strbuf p = STRBUF_INIT;
+	char *absdir = realpath(dir, NULL);
+	int ret = -1;
 
-	fputs("EXTRACTS :=", fp);
-	for (i = 0; i < in->n; i++)
-		fprintf(fp, " %s/extract/%s", outdir, in->e[i].safe);
-	putc('\n', fp);
-	for (i = 0; i < in->n; i++) {
-		const struct inbox_entry *en = &in->e[i];
-		int sl = (int)strlen(en->safe) - 4;
-
-		for (k = 0; k < NSUFFIX; k++)
-			fprintf(fp, "%s%s/extract/%.*s%s", k ? " " : "", outdir,
-				sl, en->safe, suffixes[k]);
-		fputs(" &:", fp);
-		if (!en->refuse)
-			fprintf(fp, " %s/in/%s", outdir, en->safe);
-		fprintf(fp, " bin/extract $(wildcard %s/*.json)\n", pdir);
-		fprintf(fp, "\t$(call run,extract) --month %s", month);
-		if (profiles) {
-			fputs(" --profiles ", fp);
-			put_quoted(fp, profiles);
-		}
-		fputs(" --name ", fp);
-		strbuf_reset(&name);
-		if (en->refuse && !inbox_name_ok(en->name))
-			inbox_name_escape(en->name, &name);
-		else
-			strbuf_addstr(&name, en->name);
-		put_quoted(fp, name.buf);
-		if (en->refuse) {
-			fputs(" --refuse ", fp);
-			put_quoted(fp, en->refuse);
-		}
-		fprintf(fp, " -o %s/extract/%s ", outdir, en->safe);
-		if (en->refuse)
-			fputs("/dev/null\n", fp);
-		else
-			fprintf(fp, "%s/in/%s\n", outdir, en->safe);
+	if (!absdir) {
+		error_set(e, ERR_IO, "%s: cannot resolve: %s", dir, strerror(errno));
+		goto out;
 	}
-	strbuf_release(&name);
+	/* a dry run writes nothing: a folder not there yet stays so */
+	for (size_t i = 0; !dry_run && i < sizeof(folders) / sizeof(*folders); i++) {
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s%s", monthdir, folders[i]);
+		if ((i == 0 ? fs_mkdirs(p.buf, e) : fs_mkdir(p.buf, e)))
+			goto out;
+	}
+	if (sync_entries(&y, in, absdir) || sync_config(&y, config))
+		goto out;
+	ret = 0;
+out:
+	free(absdir);
+	strbuf_release(&p);
+	return ret;
 }

@@ -1,9 +1,9 @@
 #ifndef INBOX_H
 #define INBOX_H
 /*
- * The inbox folder as the month's Makefile sees it (README.md "Files
- * between stages / extract"): the files it holds, their safe names, the
- * links OUT/M/in/<safe> to them and the make rules that extract each.
+ * The inbox folder as the month's Makefile sees it: the files it holds,
+ * their safe names, the links OUT/M/in/<safe> to them and the stamps that
+ * tell make what changed.
  *
  * Safe name: the inbox name with every run of bytes other than A-Z a-z
  * 0-9 . _ - turned into one "_" ("Keeper Billing Report (1).csv" becomes
@@ -13,10 +13,11 @@
  * <stem>.json, <stem>.rejects.csv and <stem>.problems.csv, is already
  * taken). Hidden files (a leading ".") and folders are not read.
  *
- * An inbox name tally cannot pass on to make and the shell (a control
+ * Only safe names reach make and the shell; the inbox name of a file is
+ * read by extract from its link. A name tally cannot pass on (a control
  * character such as a newline, or bytes that are not UTF-8) is not
- * skipped: its rule runs extract with --refuse, which records a blocking
- * file-refused problem under the name with those bytes written as \xNN.
+ * skipped: extract records a blocking file-refused problem under the name
+ * with those bytes written as \xNN.
  */
 #include <stdio.h>
 #include "error.h"
@@ -50,22 +51,37 @@ void inbox_add(struct inbox *in, const char *name, const char *refuse);
 void inbox_release(struct inbox *in);
 
 /*
- * Make outdir/in/<safe> a symlink to the absolute path of dir/<name> for
- * each readable entry, remove other links in outdir/in/ and, in
- * outdir/extract/, every file that is not an output of a current entry.
- * Outputs of an entry whose link was made or changed (the safe name now
- * stands for another file), or that is refused, are removed too, so make
- * remakes them whatever their time. Returns 0 or -1 with e.
+ * Why the inbox entry at path, named name, cannot be read, or NULL: a
+ * name with a control character or bytes that are not UTF-8, an entry
+ * that cannot be read (a broken link) or is not a regular file. The
+ * extract stage refuses such a file with this reason.
  */
-int inbox_link(const struct inbox *in, const char *dir, const char *outdir,
-	       struct error *e);
+const char *inbox_refusal(const char *path, const char *name);
+
+/* the configuration files stages read, each with its stamp; NULL-ended */
+extern const char *const inbox_config_files[];
+
+/* make's bookkeeping under OUT/M: stamps (stamp.h) and lists */
+#define INBOX_STAMPS ".tally/"
 
 /*
- * Write the make rules of README.md to fp: EXTRACTS, then one grouped
- * rule per entry whose recipe runs $(call run,extract) (bin/extract, or
- * the benchmark's measuring wrapper). profiles is the --profiles folder,
- * or NULL for the default schemas/sources.
+ * Bring monthdir (OUT/M) in line with the inbox dir and the folder config
+ * for make, the month's Makefile (README.md, "How the house is laid
+ * out"):
+ *   in/<safe>                 a link to the absolute path of each entry,
+ *                             refused ones too (extract says why)
+ *   .tally/in/<safe>          its stamp: "sha256 <hex>" or "refused
+ *                             <why>", then "name <inbox name>"
+ *   .tally/inbox.list         the entries, "<safe>\t<name>" each
+ *   .tally/config/<file>      a stamp of each of inbox_config_files: its
+ *                             SHA-256, or "absent"
+ *   .tally/config.list        every regular file of config and its hash
+ * and remove the links of in/ and the files of extract/ that belong to no
+ * entry. The path of every stamp that changes is appended to stale as
+ * " <path>". With dry_run nothing is written and stale lists the stamps
+ * that would change. Returns 0, or -1 with e.
  */
-void inbox_rules(FILE *fp, const struct inbox *in, const char *month,
-		 const char *outdir, const char *profiles);
+int inbox_sync(const struct inbox *in, const char *dir, const char *config,
+	       const char *monthdir, int dry_run, struct strbuf *stale,
+	       struct error *e);
 #endif

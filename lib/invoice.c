@@ -6,6 +6,7 @@
  *   tax 0.0825 on a subtotal of 100.05 USD = 8.254125 -> 8.25, once, not
  *   per line.
  */
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,28 +14,11 @@
 #include "date.h"
 #include "decimal.h"
 #include "invoice.h"
+#include "settings.h"
 #include "strbuf.h"
 #include "xalloc.h"
+#include "csvwrite.h"
 #include "banned.h"
-
-int period_init(struct period *p, const char *month, enum calendar cal,
-		const struct cal_extra *x, int terms, struct error *e)
-{
-	int ny, nm;
-
-	if (month_parse(month, &p->y, &p->m))
-		return error_set(e, "bad month, expected YYYY-MM from 2000-01 to 2099-12 (\"%s\")",
-				 month);
-	memcpy(p->month, month, 7);
-	p->month[7] = '\0';
-	p->start = days_from_civil(p->y, p->m, 1);
-	p->end = days_from_civil(p->y, p->m, days_in_month(p->y, p->m));
-	ny = p->m == 12 ? p->y + 1 : p->y;
-	nm = p->m == 12 ? 1 : p->m + 1;
-	p->invoice_date = cal_first_business_day(cal, days_from_civil(ny, nm, 1), x);
-	p->due_date = p->invoice_date + terms;
-	return 0;
-}
 
 /* --- mapped.csv: the names ------------------------------------------------ */
 
@@ -52,7 +36,7 @@ static int need_col(const struct csv_row *row, const char *name, int *col,
 {
 	*col = csv_find(row, name);
 	if (*col < 0)
-		return error_set(e, "%s:%ld: missing column (\"%s\")", path,
+		return error_set(e, ERR_IO, "%s:%ld: missing column (\"%s\")", path,
 				 row->line, name);
 	return 0;
 }
@@ -83,10 +67,10 @@ static int names_row(const struct csv_row *row, void *vc)
 		return 0;
 	}
 	if (!row->utf8_ok)
-		return error_set(c->e, "%s:%ld: invalid UTF-8", c->path, row->line);
+		return error_set(c->e, ERR_IO, "%s:%ld: invalid UTF-8", c->path, row->line);
 	if ((size_t)c->col_cid >= row->n || (size_t)c->col_cname >= row->n ||
 	    (size_t)c->col_pid >= row->n || (size_t)c->col_pname >= row->n)
-		return error_set(c->e, "%s:%ld: short row (%zu fields)", c->path,
+		return error_set(c->e, ERR_IO, "%s:%ld: short row (%zu fields)", c->path,
 				 row->line, row->n);
 	put_name(&c->n->company, row->f[c->col_cid], row->len[c->col_cid],
 		 row->f[c->col_cname]);
@@ -106,7 +90,7 @@ int invoice_names_load(struct invoice_names *n, const char *path,
 
 	strbuf_release(&c.key);
 	if (!ret && !c.seen_header)
-		ret = error_set(e, "%s: empty file, expected a header", path);
+		ret = error_set(e, ERR_IO, "%s: empty file, expected a header", path);
 	return ret ? -1 : 0;
 }
 
@@ -162,19 +146,19 @@ static int rounded_row(const struct csv_row *row, void *vc)
 		return 0;
 	}
 	if (row->n != c->ncol)
-		return error_set(c->e, "%s:%ld: expected %zu fields, found %zu",
+		return error_set(c->e, ERR_IO, "%s:%ld: expected %zu fields, found %zu",
 				 c->path, row->line, c->ncol, row->n);
 	if (!row->utf8_ok)
-		return error_set(c->e, "%s:%ld: invalid UTF-8", c->path, row->line);
+		return error_set(c->e, ERR_IO, "%s:%ld: invalid UTF-8", c->path, row->line);
 	cid = row->f[c->col_cid];
 	pid = row->f[c->col_pid];
 	exact = row->f[c->col_exact];
 	qtxt = row->f[c->col_qty];
 	if (qty_parse(qtxt, &qty, &qe) || qty < 0)
-		return error_set(c->e, "%s:%ld: bad quantity (\"%s\")", c->path,
+		return error_set(c->e, ERR_IO, "%s:%ld: bad quantity (\"%s\")", c->path,
 				 row->line, qtxt);
 	if (qty_parse(exact, &ex, &qe) || ex < 0)
-		return error_set(c->e, "%s:%ld: bad exact_quantity (\"%s\")",
+		return error_set(c->e, ERR_IO, "%s:%ld: bad exact_quantity (\"%s\")",
 				 c->path, row->line, exact);
 	cname = strmap_get(&c->names->company, cid, strlen(cid));
 	strbuf_reset(&c->key);
@@ -183,7 +167,7 @@ static int rounded_row(const struct csv_row *row, void *vc)
 	strbuf_addstr(&c->key, pid);
 	pname = strmap_get(&c->names->product, c->key.buf, c->key.len);
 	if (!cname || !pname)
-		return error_set(c->e, "%s:%ld: company and product not in mapped.csv (\"%s,%s\")",
+		return error_set(c->e, ERR_IO, "%s:%ld: company and product not in mapped.csv (\"%s,%s\")",
 				 c->path, row->line, cid, pid);
 	if (qty == 0)
 		return 0;	/* no line; round warned of a quantity rounded to 0 */
@@ -223,7 +207,7 @@ int invoice_read_rounded(struct invoice_run *r, const char *path,
 
 	strbuf_release(&c.key);
 	if (!ret && !c.seen_header)
-		ret = error_set(e, "%s: empty file, expected a header", path);
+		ret = error_set(e, ERR_IO, "%s: empty file, expected a header", path);
 	return ret ? -1 : 0;
 }
 
@@ -280,16 +264,41 @@ void invoice_run_finish(struct invoice_run *r)
 	}
 }
 
+int invoice_run_compute(struct invoice_run *r, const struct period *p,
+			const struct settings *s, const char *config,
+			const char *rounded, const char *mapped,
+			struct problems *probs, struct error *e)
+{
+	struct invoice_names names = INVOICE_NAMES_INIT;
+	struct prices prices = PRICES_INIT;
+	char *prices_path = path_join(config, "prices.csv");
+	int ret = -1;
+
+	invoice_run_init(r, p, s->tax_rate);
+	if (prices_load(&prices, prices_path, s->currency, e) ||
+	    invoice_names_load(&names, mapped, e) ||
+	    invoice_read_rounded(r, rounded, &names, &prices, prices_path,
+				 probs, e))
+		goto out;
+	invoice_run_finish(r);
+	ret = 0;
+out:
+	invoice_names_release(&names);
+	prices_release(&prices);
+	free(prices_path);
+	return ret;
+}
+
+void invoice_run_set_final(struct invoice_run *r, const char *closed_at)
+{
+	r->status = "final";
+	free(r->closed_at);
+	r->closed_at = xstrdup(closed_at);
+}
+
 char *rate_format(char *buf, int64_t rate)
 {
-	int d = 6;
-	int64_t a = rate < 0 ? -rate : rate;
-
-	while (d > 0 && a % 10 == 0) {
-		a /= 10;
-		d--;
-	}
-	return ratio_format(buf, rate, 1, 6, d);
+	return dec_format(buf, rate, 6, 0);
 }
 
 static void description(struct strbuf *sb, const struct invoice_line *l,
@@ -448,7 +457,7 @@ int invoice_write_json(const struct invoice_run *r, FILE *fp, struct error *e)
 	if (!head || n < sizeof(tail) - 1 ||
 	    strcmp(head + n - (sizeof(tail) - 1), tail)) {
 		free(head);
-		return error_set(e, "cannot build invoices.json");
+		return error_set(e, ERR_IO, "cannot build invoices.json");
 	}
 	if (r->ninv == 0) {
 		fputs(head, fp);
@@ -462,7 +471,7 @@ int invoice_write_json(const struct invoice_run *r, FILE *fp, struct error *e)
 			json_decref(o);
 			if (!txt) {
 				free(head);
-				return error_set(e, "cannot build invoices.json: invoice %s",
+				return error_set(e, ERR_IO, "cannot build invoices.json: invoice %s",
 						 r->inv[i].number);
 			}
 			fputs(i ? ",\n    " : "\n    ", fp);
@@ -477,6 +486,39 @@ int invoice_write_json(const struct invoice_run *r, FILE *fp, struct error *e)
 	}
 	putc('\n', fp);
 	free(head);
+	return 0;
+}
+
+int invoice_render(const struct invoice_run *r, struct strbuf *json,
+		 struct strbuf *csv, struct error *e)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	int bad;
+
+	if (!fp)
+		return error_set(e, ERR_IO, "cannot render invoices: %s", strerror(errno));
+	bad = invoice_write_json(r, fp, e);
+	if (fclose(fp) != 0 && !bad)
+		bad = error_set(e, ERR_IO, "cannot render invoices: %s", strerror(errno));
+	if (!bad)
+		strbuf_add(json, buf, len);
+	free(buf);
+	if (bad)
+		return -1;
+	buf = NULL;
+	len = 0;
+	fp = open_memstream(&buf, &len);
+	if (!fp)
+		return error_set(e, ERR_IO, "cannot render invoices: %s", strerror(errno));
+	invoice_write_lines(r, fp);
+	if (fclose(fp) != 0) {
+		free(buf);
+		return error_set(e, ERR_IO, "cannot render invoices: %s", strerror(errno));
+	}
+	strbuf_add(csv, buf, len);
+	free(buf);
 	return 0;
 }
 
@@ -498,5 +540,6 @@ void invoice_run_release(struct invoice_run *r)
 		free(r->inv[i].number);
 	free(r->lines);
 	free(r->inv);
+	free(r->closed_at);
 	memset(r, 0, sizeof(*r));
 }

@@ -29,26 +29,10 @@
 #include "calendar.h"
 #include "error.h"
 #include "money.h"
+#include "period.h"
 #include "prices.h"
 #include "problems.h"
 #include "strmap.h"
-
-/* the month billed and its invoice dates */
-struct period {
-	char month[8];		/* "YYYY-MM" */
-	int y, m;
-	int32_t start, end;	/* first and last day of the month */
-	int32_t invoice_date;	/* first business day on/after the 1st of the next month */
-	int32_t due_date;	/* invoice_date + payment terms */
-};
-
-/*
- * Fill p for month ("YYYY-MM", 2000-01..2099-12) in calendar cal with the
- * extra days off x (may be NULL) and terms days to pay. Returns 0, or -1
- * with e set for a bad month.
- */
-int period_init(struct period *p, const char *month, enum calendar cal,
-		const struct cal_extra *x, int terms, struct error *e);
 
 /* names of companies and products, from mapped.csv (first row wins) */
 struct invoice_names {
@@ -85,8 +69,9 @@ struct invoice_run {
 	size_t nlines, alloc;
 	struct invoice *inv;			/* owned, after invoice_run_finish */
 	size_t ninv;
-	/* NULL (a draft) or "final" with closed_at, for a closed month (close.h) */
-	const char *status, *closed_at;		/* borrowed */
+	/* NULL (a draft) or "final" with closed_at, for a closed month */
+	const char *status;			/* static */
+	char *closed_at;			/* owned */
 };
 
 /* an empty run for period p and tax rate (RATE_SCALE units) */
@@ -106,6 +91,32 @@ int invoice_read_rounded(struct invoice_run *r, const char *path,
 
 /* sort the lines, group them into invoices, number them, add them up */
 void invoice_run_finish(struct invoice_run *r);
+
+/*
+ * The month's invoices from its files, as the invoice stage makes them
+ * and make close checks them: the prices of config/prices.csv (rows with
+ * no currency in the settings' currency), the names of mapped (mapped.csv)
+ * and the quantities of rounded (rounded.csv); a missing price is a
+ * problem in probs. r is initialised and finished here. Returns 0, or -1
+ * with e (ERR_CONFIG for a bad prices.csv, ERR_IO for a file that cannot
+ * be read or is malformed); release r in either case.
+ */
+struct settings;
+int invoice_run_compute(struct invoice_run *r, const struct period *p,
+			const struct settings *s, const char *config,
+			const char *rounded, const char *mapped,
+			struct problems *probs, struct error *e);
+
+/* r is a closed month's: status "final", closed_at copied */
+void invoice_run_set_final(struct invoice_run *r, const char *closed_at);
+
+/*
+ * The bytes invoice_write_json and invoice_write_lines give for r, into
+ * json and csv (appended). Returns 0, or -1 with e.
+ */
+struct strbuf;
+int invoice_render(const struct invoice_run *r, struct strbuf *json,
+		   struct strbuf *csv, struct error *e);
 
 /* invoice-lines.csv, header included */
 void invoice_write_lines(const struct invoice_run *r, FILE *fp);

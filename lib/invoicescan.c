@@ -21,7 +21,7 @@ struct scan {
 
 static int bad_key(struct error *e, const char *path, const char *key)
 {
-	return error_set(e, "%s: missing or malformed key (\"%s\")", path, key);
+	return error_set(e, ERR_IO, "%s: missing or malformed key (\"%s\")", path, key);
 }
 
 /* an invoice's money text in minor units of cur */
@@ -48,7 +48,7 @@ static int add_invoice(struct scan *s, const char *path, struct error *e)
 
 	if (!inv || !json_is_object(inv)) {
 		json_decref(inv);
-		return error_set(e, "%s: an invoice: %s", path,
+		return error_set(e, ERR_IO, "%s: an invoice: %s", path,
 				 inv ? "not an object" : je.text);
 	}
 	cur = currency_find(json_string_value(json_object_get(inv, "currency")) ?
@@ -70,7 +70,7 @@ static int add_invoice(struct scan *s, const char *path, struct error *e)
 	if (k == d->ncur) {
 		if (d->ncur == DIGEST_MAXCUR) {
 			json_decref(inv);
-			return error_set(e, "%s: more than %d currencies", path,
+			return error_set(e, ERR_IO, "%s: more than %d currencies", path,
 					 DIGEST_MAXCUR);
 		}
 		memset(&d->cur[k], 0, sizeof(d->cur[k]));
@@ -110,7 +110,7 @@ int invoice_digest_load(struct invoice_digest *d, const char *path,
 
 	memset(d, 0, sizeof(*d));
 	if (!fp)
-		return error_set(e, "%s: cannot open: %s", path, strerror(errno));
+		return error_set(e, ERR_IO, "%s: cannot open: %s", path, strerror(errno));
 	memset(&s, 0, sizeof(s));
 	s.d = d;
 	strbuf_init(&s.head);
@@ -171,23 +171,23 @@ int invoice_digest_load(struct invoice_digest *d, const char *path,
 		}
 	}
 	if (!s.err && ferror(fp)) {
-		error_set(e, "%s: read error: %s", path, strerror(errno));
+		error_set(e, ERR_IO, "%s: read error: %s", path, strerror(errno));
 		s.err = 1;
 	}
 	fclose(fp);
 	if (!s.err && s.elem.len) {
-		error_set(e, "%s: an invoice that is not an object", path);
+		error_set(e, ERR_IO, "%s: an invoice that is not an object", path);
 		s.err = 1;
 	}
 	if (!s.err && s.depth != 0) {
-		error_set(e, "%s: the JSON document is cut short", path);
+		error_set(e, ERR_IO, "%s: the JSON document is cut short", path);
 		s.err = 1;
 	}
 	if (!s.err) {
 		doc = json_loadb(s.head.buf, s.head.len, JSON_REJECT_DUPLICATES,
 				 &je);
 		if (!doc) {
-			error_set(e, "%s:%d: %s", path, je.line, je.text);
+			error_set(e, ERR_IO, "%s:%d: %s", path, je.line, je.text);
 			s.err = 1;
 		} else if (!json_is_array(json_object_get(doc, "invoices"))) {
 			bad_key(e, path, "invoices");

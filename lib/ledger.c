@@ -8,12 +8,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "date.h"
+#include "csvwrite.h"
+#include "fsutil.h"
 #include "ledger.h"
 #include "outfile.h"
 #include "sha256.h"
@@ -120,17 +121,17 @@ int ledger_number(char *buf, size_t size, const char *prefix, long seq,
 	size_t i, n = strlen(prefix);
 
 	if (n < 1 || n > LEDGER_PREFIX_MAX)
-		return error_set(e, "invoice_prefix: 1 to %d characters expected (\"%s\")",
+		return error_set(e, ERR_IO, "invoice_prefix: 1 to %d characters expected (\"%s\")",
 				 LEDGER_PREFIX_MAX, prefix);
 	for (i = 0; i < n; i++)
 		if (!is_prefix_char((unsigned char)prefix[i]))
-			return error_set(e, "invoice_prefix: only A-Z a-z 0-9 _ - allowed (\"%s\")",
+			return error_set(e, ERR_IO, "invoice_prefix: only A-Z a-z 0-9 _ - allowed (\"%s\")",
 					 prefix);
 	if (seq < 1 || seq > LEDGER_MAX_SEQ)
-		return error_set(e, "invoice number %ld is past %ld: the ledger is full",
+		return error_set(e, ERR_IO, "invoice number %ld is past %ld: the ledger is full",
 				 seq, LEDGER_MAX_SEQ);
 	if ((size_t)snprintf(buf, size, "%s-%06ld", prefix, seq) >= size)
-		return error_set(e, "invoice number too long (\"%s\")", prefix);
+		return error_set(e, ERR_IO, "invoice number too long (\"%s\")", prefix);
 	return 0;
 }
 
@@ -195,31 +196,31 @@ static int check_row(struct ledger *l, const char *path, long line,
 	long want = (long)l->n + 1;
 
 	if (seq < 0)
-		return error_set(e, "%s:%ld: not an invoice number <prefix>-<NNNNNN> (\"%s\"); %s",
+		return error_set(e, ERR_IO, "%s:%ld: not an invoice number <prefix>-<NNNNNN> (\"%s\"); %s",
 				 path, line, number, hint);
 	if (seq != want)
-		return error_set(e, "%s:%ld: invoice number out of sequence, expected number %06ld (\"%s\"); %s",
+		return error_set(e, ERR_IO, "%s:%ld: invoice number out of sequence, expected number %06ld (\"%s\"); %s",
 				 path, line, want, number, hint);
 	if (!is_month(month))
-		return error_set(e, "%s:%ld: bad month (\"%s\"); %s", path, line,
+		return error_set(e, ERR_IO, "%s:%ld: bad month (\"%s\"); %s", path, line,
 				 month, hint);
 	if (!is_text(cid))
-		return error_set(e, "%s:%ld: bad psa_company_id (\"%s\"); %s",
+		return error_set(e, ERR_IO, "%s:%ld: bad psa_company_id (\"%s\"); %s",
 				 path, line, cid, hint);
 	if (!is_currency(cur))
-		return error_set(e, "%s:%ld: bad currency (\"%s\"); %s", path,
+		return error_set(e, ERR_IO, "%s:%ld: bad currency (\"%s\"); %s", path,
 				 line, cur, hint);
 	if (!is_decimal(total))
-		return error_set(e, "%s:%ld: bad total (\"%s\"); %s", path, line,
+		return error_set(e, ERR_IO, "%s:%ld: bad total (\"%s\"); %s", path, line,
 				 total, hint);
 	if (!is_date(idate))
-		return error_set(e, "%s:%ld: bad invoice_date (\"%s\"); %s", path,
+		return error_set(e, ERR_IO, "%s:%ld: bad invoice_date (\"%s\"); %s", path,
 				 line, idate, hint);
 	if (!is_text(cat))
-		return error_set(e, "%s:%ld: bad closed_at (\"%s\"); %s", path,
+		return error_set(e, ERR_IO, "%s:%ld: bad closed_at (\"%s\"); %s", path,
 				 line, cat, hint);
 	if (!is_hex64(frozen))
-		return error_set(e, "%s:%ld: bad frozen_sha256 (\"%s\"); %s", path,
+		return error_set(e, ERR_IO, "%s:%ld: bad frozen_sha256 (\"%s\"); %s", path,
 				 line, frozen, hint);
 	if (l->n) {
 		const struct ledger_row *p = &l->row[l->n - 1];
@@ -228,16 +229,16 @@ static int check_row(struct ledger *l, const char *path, long line,
 			int c = strcmp(p->company_id, cid);
 
 			if (c > 0 || (c == 0 && strcmp(p->currency, cur) >= 0))
-				return error_set(e, "%s:%ld: rows of %s out of order (psa_company_id, currency) (\"%s\"); %s",
+				return error_set(e, ERR_IO, "%s:%ld: rows of %s out of order (psa_company_id, currency) (\"%s\"); %s",
 						 path, line, month, cid, hint);
 			if (strcmp(p->frozen_sha256, frozen) != 0)
-				return error_set(e, "%s:%ld: frozen_sha256 differs from the line before, in one month (\"%s\"); %s",
+				return error_set(e, ERR_IO, "%s:%ld: frozen_sha256 differs from the line before, in one month (\"%s\"); %s",
 						 path, line, frozen, hint);
 		} else {
 			size_t first;
 
 			if (ledger_month(l, month, &first))
-				return error_set(e, "%s:%ld: rows of %s apart from its other rows (line %ld) (\"%s\"); %s",
+				return error_set(e, ERR_IO, "%s:%ld: rows of %s apart from its other rows (line %ld) (\"%s\"); %s",
 						 path, line, month,
 						 l->row[first].line, number, hint);
 		}
@@ -273,7 +274,7 @@ int ledger_load(struct ledger *l, const char *path, struct error *e)
 		goto out;
 	}
 	if (file.len == 0) {
-		error_set(e, "%s:1: empty file: the ledger was truncated; %s",
+		error_set(e, ERR_IO, "%s:1: empty file: the ledger was truncated; %s",
 			  path, hint);
 		goto out;
 	}
@@ -286,19 +287,19 @@ int ledger_load(struct ledger *l, const char *path, struct error *e)
 
 		line++;
 		if (!nl) {
-			error_set(e, "%s:%ld: the last line is cut short: the ledger was truncated; %s",
+			error_set(e, ERR_IO, "%s:%ld: the last line is cut short: the ledger was truncated; %s",
 				  path, line, hint);
 			goto out;
 		}
 		n = (size_t)(nl - s);
 		if (ended) {
-			error_set(e, "%s:%ld: text after the #end line; %s", path,
+			error_set(e, ERR_IO, "%s:%ld: text after the #end line; %s", path,
 				  line, hint);
 			goto out;
 		}
 		if (line == 1) {
 			if (n != hlen || memcmp(s, LEDGER_HEADER, hlen) != 0) {
-				error_set(e, "%s:1: not a tally ledger: the header must read %s; %s",
+				error_set(e, ERR_IO, "%s:1: not a tally ledger: the header must read %s; %s",
 					  path, LEDGER_HEADER, hint);
 				goto out;
 			}
@@ -306,7 +307,7 @@ int ledger_load(struct ledger *l, const char *path, struct error *e)
 		}
 		/* the chain: the last 64 bytes, after a comma */
 		if (n < HEXLEN + 1 || s[n - HEXLEN - 1] != ',') {
-			error_set(e, "%s:%ld: no chain checksum at the end of the line: the ledger was edited or cut; %s",
+			error_set(e, ERR_IO, "%s:%ld: no chain checksum at the end of the line: the ledger was edited or cut; %s",
 				  path, line, hint);
 			goto out;
 		}
@@ -314,13 +315,13 @@ int ledger_load(struct ledger *l, const char *path, struct error *e)
 		sha256_update(&c, s, n - HEXLEN);
 		sha256_final_hex(&c, hex);
 		if (memcmp(hex, s + n - HEXLEN, HEXLEN) != 0) {
-			error_set(e, "%s:%ld: chain checksum does not match: the ledger was changed outside tally at or before this line; %s",
+			error_set(e, ERR_IO, "%s:%ld: chain checksum does not match: the ledger was changed outside tally at or before this line; %s",
 				  path, line, hint);
 			goto out;
 		}
 		nf = split_line(s, n, &fields, off, NFIELDS);
 		if (nf != NFIELDS) {
-			error_set(e, "%s:%ld: %d fields, %d expected; %s", path,
+			error_set(e, ERR_IO, "%s:%ld: %d fields, %d expected; %s", path,
 				  line, nf, NFIELDS, hint);
 			goto out;
 		}
@@ -333,7 +334,7 @@ int ledger_load(struct ledger *l, const char *path, struct error *e)
 				if (fields.buf[off[k]])
 					break;
 			if (strcmp(fields.buf + off[1], want) != 0 || k < NFIELDS - 1) {
-				error_set(e, "%s:%ld: the #end line does not close %zu rows (\"%s\"); %s",
+				error_set(e, ERR_IO, "%s:%ld: the #end line does not close %zu rows (\"%s\"); %s",
 					  path, line, l->n, fields.buf + off[1], hint);
 				goto out;
 			}
@@ -347,7 +348,7 @@ next:
 		pos += n + 1;
 	}
 	if (!ended) {
-		error_set(e, "%s:%ld: the ledger ends without its #end line: it was truncated; %s",
+		error_set(e, ERR_IO, "%s:%ld: the ledger ends without its #end line: it was truncated; %s",
 			  path, line, hint);
 		goto out;
 	}
@@ -380,13 +381,13 @@ int ledger_append(struct ledger *l, const struct ledger_row *r,
 	long want = (long)l->n + 1;
 
 	if (number_seq(r->number) != want)
-		return error_set(e, "invoice number out of sequence, expected number %06ld (\"%s\")",
+		return error_set(e, ERR_IO, "invoice number out of sequence, expected number %06ld (\"%s\")",
 				 want, r->number);
 	if (!is_month(r->month) || !is_text(r->company_id) ||
 	    !is_currency(r->currency) || !is_decimal(r->total) ||
 	    !is_date(r->invoice_date) || !is_text(r->closed_at) ||
 	    !is_hex64(r->frozen_sha256))
-		return error_set(e, "%s: a field cannot be stored in the ledger (\"%s\" \"%s\" \"%s\" \"%s\" \"%s\")",
+		return error_set(e, ERR_IO, "%s: a field cannot be stored in the ledger (\"%s\" \"%s\" \"%s\" \"%s\" \"%s\")",
 				 r->number, r->company_id, r->currency,
 				 r->total, r->invoice_date, r->closed_at);
 	XGROW(l->row, l->alloc, l->n + 1);
@@ -417,29 +418,6 @@ static void add_chain(struct strbuf *out)
 	strbuf_addch(out, '\n');
 }
 
-/* a field as csv_put writes it */
-static void add_field(struct strbuf *out, const char *s)
-{
-	size_t n = strlen(s), i;
-	int quote = n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
-			  s[n - 1] == '\t');
-
-	for (i = 0; i < n && !quote; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
-			quote = 1;
-	if (!quote) {
-		strbuf_add(out, s, n);
-		return;
-	}
-	strbuf_addch(out, '"');
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"')
-			strbuf_addch(out, '"');
-		strbuf_addch(out, s[i]);
-	}
-	strbuf_addch(out, '"');
-}
-
 void ledger_format(const struct ledger *l, struct strbuf *out)
 {
 	size_t i;
@@ -460,7 +438,7 @@ void ledger_format(const struct ledger *l, struct strbuf *out)
 		for (k = 0; k < 8; k++) {
 			if (k)
 				strbuf_addch(out, ',');
-			add_field(out, f[k]);
+			csv_quote_add(out, f[k], strlen(f[k]));
 		}
 		add_chain(out);
 	}
@@ -482,7 +460,7 @@ int ledger_write(const struct ledger *l, const char *path, struct error *e)
 	strbuf_release(&sb);
 	if (outfile_commit(&o, e))
 		return -1;
-	return dir_fsync_parent(path, e);
+	return fs_dir_fsync_parent(path, e);
 }
 
 void ledger_release(struct ledger *l)
@@ -498,31 +476,4 @@ void ledger_release(struct ledger *l)
 	free(l->row);
 	l->row = NULL;
 	l->n = l->alloc = 0;
-}
-
-int dir_fsync(const char *dir, struct error *e)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0)
-		return error_set(e, "%s: cannot open folder: %s", dir,
-				 strerror(errno));
-	if (fsync(fd) != 0 && errno != EINVAL) {
-		int saved = errno;
-
-		close(fd);
-		return error_set(e, "%s: cannot sync folder: %s", dir,
-				 strerror(saved));
-	}
-	close(fd);
-	return 0;
-}
-
-int dir_fsync_parent(const char *path, struct error *e)
-{
-	char *copy = xstrdup(path);
-	int r = dir_fsync(dirname(copy), e);
-
-	free(copy);
-	return r;
 }

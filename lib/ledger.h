@@ -96,9 +96,4 @@ struct strbuf;
 void ledger_format(const struct ledger *l, struct strbuf *out);
 
 void ledger_release(struct ledger *l);
-
-/* fsync the folder dir (after a rename in it); 0, or -1 with e */
-int dir_fsync(const char *dir, struct error *e);
-/* fsync the folder holding path */
-int dir_fsync_parent(const char *path, struct error *e);
 #endif

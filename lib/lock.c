@@ -23,7 +23,7 @@ int lock_take(struct lock *l, const char *path, int flags,
 		fd = open(path, oflags, 0666);
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
-		return error_set(e, "%s: cannot open the lock file: %s", path,
+		return error_set(e, ERR_IO, "%s: cannot open the lock file: %s", path,
 				 strerror(errno));
 	do
 		r = flock(fd, LOCK_EX | LOCK_NB);
@@ -43,7 +43,7 @@ int lock_take(struct lock *l, const char *path, int flags,
 		int saved = errno;
 
 		close(fd);
-		return error_set(e, "%s: cannot lock: %s", path,
+		return error_set(e, ERR_IO, "%s: cannot lock: %s", path,
 				 strerror(saved));
 	}
 	l->fd = fd;

@@ -11,11 +11,13 @@
  *                       rounding empty = the settings' rounding)
  * config/psa-companies.csv  psa_company_id,psa_company_name
  *
- * A missing file is an empty one. Columns are found by name (others are
- * ignored); every row must have the header's number of fields. A vendor
- * account not in accounts.csv is matched automatically when its name
- * equals exactly one psa_company_name after map_normalise. Configuration
- * errors (mapping_load) name file, line and value.
+ * Each file is read as every configuration table (cfgtable.h: a missing
+ * file is an empty one, every column required, an unknown column
+ * refused, the extra last column of unmapped-*.csv and auto-matched.csv
+ * known and ignored). A vendor account not in accounts.csv is matched
+ * automatically when its name equals exactly one psa_company_name after
+ * map_normalise (mapmatch.h). Configuration errors (mapping_load) name
+ * file, line and value.
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -33,15 +33,12 @@ const struct currency *currency_by_symbol(const char *s, size_t *symlen)
 	return NULL;
 }
 
-static const int64_t p10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000,
-			       10000000, 100000000 };
-
 int64_t money_amount(int64_t qty, int64_t price, const struct currency *cur)
 {
 	/* qty * price is in 10^-8 units; the minor unit is 10^-exp */
 	__int128 v = (__int128)qty * price;
 
-	return (int64_t)dec_div_round(v, p10[8 - cur->exp], ROUND_NEAREST);
+	return (int64_t)dec_div_round(v, dec_pow10(8 - cur->exp), ROUND_NEAREST);
 }
 
 int64_t money_tax(int64_t amount, int64_t rate)
@@ -57,14 +54,15 @@ char *money_format(char *buf, int64_t minor, const struct currency *cur)
 
 char *price_format(char *buf, int64_t price)
 {
-	int d = 4;
-	int64_t a = price < 0 ? -price : price;
+	return dec_format(buf, price, 4, 2);
+}
 
-	while (d > 2 && a % 10 == 0) {
-		a /= 10;
-		d--;
-	}
-	return ratio_format(buf, price, 1, 4, d);
+int money_abs_cmp(int64_t a, int ea, int64_t b, int eb)
+{
+	__int128 x = (__int128)(a < 0 ? -a : a) * dec_pow10(4 - ea);
+	__int128 y = (__int128)(b < 0 ? -b : b) * dec_pow10(4 - eb);
+
+	return x < y ? -1 : x > y;
 }
 
 int price_parse(const char *s, int64_t *out, struct error *e)
@@ -72,6 +70,6 @@ int price_parse(const char *s, int64_t *out, struct error *e)
 	if (dec_parse(s, strlen(s), 4, out, e) != 0)
 		return -1;
 	if (*out < 0)
-		return error_set(e, "negative price");
+		return error_set(e, ERR_RANGE, "negative price");
 	return 0;
 }

@@ -37,6 +37,8 @@ int64_t money_tax(int64_t amount, int64_t rate);
 char *money_format(char *buf, int64_t minor, const struct currency *cur);
 /* unit price as decimal text with 2 to 4 decimals ("3.75", "0.1234") */
 char *price_format(char *buf, int64_t price);
+/* compare |a| x 10^(4-ea) and |b| x 10^(4-eb) (money of two currencies) */
+int money_abs_cmp(int64_t a, int ea, int64_t b, int eb);
 /* a unit price: decimal with up to 4 decimals, not negative */
 int price_parse(const char *s, int64_t *out, struct error *e);
 #endif

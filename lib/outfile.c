@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include "outfile.h"
 #include "strbuf.h"
+#include "tempfile.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -16,12 +17,15 @@ int outfile_open(struct outfile *o, const char *path, struct error *e)
 	strbuf_addf(&sb, "%s.tmp%ld", path, (long)getpid());
 	o->path = xstrdup(path);
 	o->tmp = strbuf_detach(&sb);
+	o->tf = tempfile_register(o->tmp);
 	o->fp = fopen(o->tmp, "wb");
 	if (!o->fp) {
-		error_set(e, "%s: cannot create: %s", o->tmp, strerror(errno));
+		error_set(e, ERR_IO, "%s: cannot create: %s", o->tmp, strerror(errno));
+		tempfile_forget(o->tf);
 		free(o->path);
 		free(o->tmp);
 		o->path = o->tmp = NULL;
+		o->tf = NULL;
 		return -1;
 	}
 	/* big outputs: 64 KiB writes instead of stdio's 4 KiB */
@@ -31,6 +35,8 @@ int outfile_open(struct outfile *o, const char *path, struct error *e)
 
 static void outfile_clear(struct outfile *o)
 {
+	tempfile_forget(o->tf);
+	o->tf = NULL;
 	free(o->path);
 	free(o->tmp);
 	o->path = o->tmp = NULL;
@@ -52,15 +58,15 @@ int outfile_commit(struct outfile *o, struct error *e)
 	}
 	o->fp = NULL;
 	if (bad) {
-		error_set(e, "%s: write failed: %s", o->path, strerror(saved));
-		unlink(o->tmp);
+		error_set(e, ERR_IO, "%s: write failed: %s", o->path, strerror(saved));
+		tempfile_remove(o->tf);
 		outfile_clear(o);
 		return -1;
 	}
 	if (rename(o->tmp, o->path) != 0) {
-		error_set(e, "%s: cannot rename into place: %s", o->path,
+		error_set(e, ERR_IO, "%s: cannot rename into place: %s", o->path,
 			  strerror(errno));
-		unlink(o->tmp);
+		tempfile_remove(o->tf);
 		outfile_clear(o);
 		return -1;
 	}
@@ -68,24 +74,32 @@ int outfile_commit(struct outfile *o, struct error *e)
 	return 0;
 }
 
-int outfile_publish(const char *tmp, const char *path, struct error *e)
+struct tempfile *outfile_temp_name(const char *path, struct strbuf *tmp)
+{
+	strbuf_addf(tmp, "%s.tmp%ld", path, (long)getpid());
+	return tempfile_register(tmp->buf);
+}
+
+int outfile_publish(struct tempfile *t, const char *tmp, const char *path,
+		    struct error *e)
 {
 	int fd = open(tmp, O_RDONLY);
 
 	if (fd < 0 || fsync(fd) != 0) {
-		error_set(e, "%s: write failed: %s", tmp, strerror(errno));
+		error_set(e, ERR_IO, "%s: write failed: %s", tmp, strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		unlink(tmp);
+		tempfile_remove(t);
 		return -1;
 	}
 	close(fd);
 	if (rename(tmp, path) != 0) {
-		error_set(e, "%s: cannot rename into place: %s", path,
+		error_set(e, ERR_IO, "%s: cannot rename into place: %s", path,
 			  strerror(errno));
-		unlink(tmp);
+		tempfile_remove(t);
 		return -1;
 	}
+	tempfile_forget(t);
 	return 0;
 }
 
@@ -93,46 +107,6 @@ void outfile_abort(struct outfile *o)
 {
 	if (o->fp)
 		fclose(o->fp);
-	if (o->tmp)
-		unlink(o->tmp);
+	tempfile_remove(o->tf);
 	outfile_clear(o);
-}
-
-void csv_putn(FILE *fp, const char *s, size_t n)
-{
-	size_t i;
-	int quote = n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
-			  s[n - 1] == '\t');
-
-	for (i = 0; i < n && !quote; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
-			quote = 1;
-	if (!quote) {
-		fwrite(s, 1, n, fp);
-		return;
-	}
-	putc('"', fp);
-	for (i = 0; i < n; i++) {
-		if (s[i] == '"')
-			putc('"', fp);
-		putc(s[i], fp);
-	}
-	putc('"', fp);
-}
-
-void csv_put(FILE *fp, const char *s)
-{
-	csv_putn(fp, s ? s : "", s ? strlen(s) : 0);
-}
-
-void csv_putrow(FILE *fp, const char *const *f, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (i)
-			csv_sep(fp);
-		csv_put(fp, f[i]);
-	}
-	csv_eol(fp);
 }

@@ -2,11 +2,10 @@
  * config/prices.csv: loading, validation and the price in effect on a
  * day. The rules are in prices.h.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "csvread.h"
+#include "cfgtable.h"
 #include "date.h"
 #include "prices.h"
 #include "strbuf.h"
@@ -19,9 +18,10 @@ struct price_list {
 };
 
 enum { COL_PRODUCT, COL_PRICE, COL_CURRENCY, COL_FROM, COL_COMPANY, NCOL };
-static const char *const colname[NCOL] = {
-	"psa_product_id", "unit_price", "currency", "effective_from",
-	"psa_company_id",
+static const struct cfg_column cols[NCOL] = {
+	{ "psa_product_id", CFG_REQUIRED }, { "unit_price", CFG_REQUIRED },
+	{ "currency", CFG_REQUIRED }, { "effective_from", CFG_REQUIRED },
+	{ "psa_company_id", 0 },
 };
 
 static void key_of(struct strbuf *k, const char *product, const char *company)
@@ -39,71 +39,49 @@ static int by_from(const void *a, const void *b)
 	return (x->from > y->from) - (x->from < y->from);
 }
 
-static int load_rows(struct prices *p, const struct csv_table *t,
+static int load_rows(struct prices *p, const struct cfgtable *t,
 		     const struct currency *dflt, struct error *e)
 {
+	const char *path = cfgtable_path(t);
 	struct strbuf key = STRBUF_INIT;
-	int col[NCOL];
-	int ret = PRICES_EBAD;
+	int ret = -1;
 	size_t r, i;
 
-	for (i = 0; i < NCOL; i++) {
-		col[i] = csv_table_col(t, colname[i]);
-		if (col[i] < 0 && i != COL_COMPANY)
-			return error_set(e, "%s:1: missing column (\"%s\")",
-					 t->path, colname[i]);
-	}
-	for (i = 0; i < t->ncol; i++) {
-		size_t k;
-
-		for (k = 0; k < NCOL; k++)
-			if (!strcmp(t->head[i], colname[k]))
-				break;
-		if (k == NCOL)
-			return error_set(e, "%s:1: unknown column (\"%s\")",
-					 t->path, t->head[i]);
-		for (k = 0; k < i; k++)
-			if (!strcmp(t->head[i], t->head[k]))
-				return error_set(e, "%s:1: column given twice (\"%s\")",
-						 t->path, t->head[i]);
-	}
-	for (r = 0; r < t->nrows; r++) {
-		const char *product = csv_table_get(t, r, col[COL_PRODUCT]);
-		const char *up = csv_table_get(t, r, col[COL_PRICE]);
-		const char *cur = csv_table_get(t, r, col[COL_CURRENCY]);
-		const char *from = csv_table_get(t, r, col[COL_FROM]);
-		const char *company = csv_table_get(t, r, col[COL_COMPANY]);
-		long line = t->rows[r].line;
+	for (r = 0; r < cfgtable_rows(t); r++) {
+		const char *product = cfgtable_get(t, r, COL_PRODUCT);
+		const char *up = cfgtable_get(t, r, COL_PRICE);
+		const char *cur = cfgtable_get(t, r, COL_CURRENCY);
+		const char *from = cfgtable_get(t, r, COL_FROM);
+		const char *company = cfgtable_get(t, r, COL_COMPANY);
+		long line = cfgtable_line(t, r);
 		struct price pr = { 0, 0, NULL, line };
 		struct price_list *l;
 		struct error pe;
 		void **slot;
 		int created;
 
-		if (t->rows[r].n != t->ncol) {
-			error_set(e, "%s:%ld: expected %zu fields, found %zu",
-				  t->path, line, t->ncol, t->rows[r].n);
-			goto out;
-		}
 		if (!*product) {
-			error_set(e, "%s:%ld: empty psa_product_id (\"\")",
-				  t->path, line);
+			error_at(e, ERR_CONFIG, line,
+				 "%s:%ld: empty psa_product_id (\"\")", path, line);
 			goto out;
 		}
 		if (price_parse(up, &pr.unit_price, &pe)) {
-			error_set(e, "%s:%ld: bad unit_price: %s (\"%s\")",
-				  t->path, line, pe.msg, up);
+			error_at(e, ERR_CONFIG, line,
+				 "%s:%ld: bad unit_price: %s (\"%s\")", path, line,
+				 pe.msg, up);
 			goto out;
 		}
 		pr.currency = *cur ? currency_find(cur) : dflt;
 		if (!pr.currency) {
-			error_set(e, "%s:%ld: unknown currency (\"%s\")",
-				  t->path, line, cur);
+			error_at(e, ERR_CONFIG, line,
+				 "%s:%ld: unknown currency (\"%s\")", path, line,
+				 cur);
 			goto out;
 		}
 		if (date_parse(from, &pr.from)) {
-			error_set(e, "%s:%ld: bad effective_from, expected YYYY-MM-DD (\"%s\")",
-				  t->path, line, from);
+			error_at(e, ERR_CONFIG, line,
+				 "%s:%ld: bad effective_from, expected YYYY-MM-DD (\"%s\")",
+				 path, line, from);
 			goto out;
 		}
 		key_of(&key, product, company);
@@ -113,9 +91,10 @@ static int load_rows(struct prices *p, const struct csv_table *t,
 		l = *slot;
 		for (i = 0; i < l->n; i++)
 			if (l->v[i].from == pr.from) {
-				error_set(e, "%s:%ld: a second price for the same product, company and date as line %ld (\"%s,%s,%s\")",
-					  t->path, line, l->v[i].line, product,
-					  company, from);
+				error_at(e, ERR_CONFIG, line,
+					 "%s:%ld: a second price for the same product, company and date as line %ld (\"%s,%s,%s\")",
+					 path, line, l->v[i].line, product,
+					 company, from);
 				goto out;
 			}
 		XGROW(l->v, l->alloc, l->n + 1);
@@ -142,21 +121,12 @@ out:
 int prices_load(struct prices *p, const char *path,
 		const struct currency *dflt, struct error *e)
 {
-	struct csv_table t;
-	FILE *fp = fopen(path, "rb");
-	int ret;
+	struct cfgtable t;
+	int ret = -1;
 
-	if (!fp) {
-		if (errno == ENOENT)
-			return 0;
-		error_set(e, "%s: cannot open: %s", path, strerror(errno));
-		return PRICES_EIO;
-	}
-	fclose(fp);
-	if (csv_table_load(&t, path, e))
-		return PRICES_EBAD;
-	ret = t.head ? load_rows(p, &t, dflt, e) : 0;
-	csv_table_release(&t);
+	if (!cfgtable_load(&t, path, cols, NCOL, e))
+		ret = load_rows(p, &t, dflt, e);
+	cfgtable_release(&t);
 	return ret;
 }
 

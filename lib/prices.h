@@ -9,9 +9,8 @@
  * currency: an ISO code tally knows (money.c), empty = the settings'
  * currency. effective_from: YYYY-MM-DD. psa_company_id: empty or absent =
  * the general price of the product; set = that company's own price.
- * Columns may come in any order; a missing required column, an unknown
- * column, a row with another number of fields than the header, a bad
- * value, or two rows for the same product, company and effective_from
+ * The file is read as every configuration table (cfgtable.h); a bad
+ * value, or two rows for the same product, company and effective_from,
  * are errors naming the file, the line and the value. A missing or empty
  * file holds no prices (every billed line then has a missing price).
  *
@@ -39,15 +38,11 @@ struct prices {
 
 #define PRICES_INIT { STRMAP_INIT, 0 }
 
-/* return values of prices_load besides 0 */
-#define PRICES_EBAD (-1)	/* bad content: a configuration error (exit 2) */
-#define PRICES_EIO (-2)		/* cannot open or read the file (exit 3) */
-
 /*
  * Load path into p (initialised with PRICES_INIT). dflt is the currency
  * of rows with an empty currency. Returns 0 (also when the file does not
- * exist), PRICES_EBAD or PRICES_EIO with e as "<path>:<line>: <what>
- * (\"<value>\")".
+ * exist), or -1 with e (ERR_CONFIG as "<path>:<line>: <what>
+ * (\"<value>\")", ERR_IO).
  */
 int prices_load(struct prices *p, const char *path,
 		const struct currency *dflt, struct error *e);

@@ -1,7 +1,9 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include "problems.h"
 #include "strbuf.h"
+#include "csvwrite.h"
 #include "banned.h"
 
 const char *severity_name(enum severity s)
@@ -14,6 +16,9 @@ int problems_open(struct problems *p, const char *path, const char *stage,
 {
 	p->stage = stage;
 	p->nblocking = p->nwarning = 0;
+	memset(&p->out, 0, sizeof(p->out));
+	if (!path)
+		return 0;
 	if (outfile_open(&p->out, path, e))
 		return -1;
 	fputs("severity,stage,code,file,line,message\n", p->out.fp);
@@ -31,7 +36,7 @@ void problem_add(struct problems *p, enum severity sev, const char *code,
 	strbuf_vaddf(&msg, fmt, ap);
 	va_end(ap);
 	snprintf(num, sizeof(num), "%ld", line);
-	{
+	if (p->out.fp) {
 		const char *f[] = { severity_name(sev), p->stage, code,
 				    file ? file : "", line > 0 ? num : "",
 				    msg.buf };
@@ -46,7 +51,7 @@ void problem_add(struct problems *p, enum severity sev, const char *code,
 
 int problems_commit(struct problems *p, struct error *e)
 {
-	return outfile_commit(&p->out, e);
+	return p->out.fp ? outfile_commit(&p->out, e) : 0;
 }
 
 void problems_abort(struct problems *p)

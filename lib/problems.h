@@ -27,7 +27,10 @@ struct problems {
 	size_t nblocking, nwarning;
 };
 
-/* open path for writing (atomically) and write the header */
+/*
+ * Open path for writing (atomically) and write the header; with path
+ * NULL, the problems are only counted.
+ */
 int problems_open(struct problems *p, const char *path, const char *stage,
 		  struct error *e);
 void problem_add(struct problems *p, enum severity sev, const char *code,

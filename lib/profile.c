@@ -96,7 +96,7 @@ void profile_release(struct profile *p)
 static int bad(struct error *e, const char *path, const char *key,
 	       const char *why)
 {
-	return error_set(e, "%s: %s: %s", path, key, why);
+	return error_set(e, ERR_CONFIG, "%s: %s: %s", path, key, why);
 }
 
 /* trimmed, non-empty, no control characters: a usable header name */
@@ -199,11 +199,11 @@ int profile_load(struct profile *p, const char *path, struct error *e)
 	p->path = xstrdup(path);
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
-		error_set(e, "%s:%d: %s", path, je.line, je.text);
+		error_set(e, ERR_CONFIG, "%s:%d: %s", path, je.line, je.text);
 		goto out;
 	}
 	if (!json_is_object(root)) {
-		error_set(e, "%s: expected a JSON object", path);
+		error_set(e, ERR_CONFIG, "%s: expected a JSON object", path);
 		goto out;
 	}
 	json_object_foreach(root, key, v) {
@@ -305,7 +305,7 @@ int profiles_load(struct profiles *ps, const char *dir, struct error *e)
 	memset(ps, 0, sizeof(*ps));
 	d = opendir(dir);
 	if (!d)
-		return error_set(e, "%s: cannot open the profiles folder: %s",
+		return error_set(e, ERR_CONFIG, "%s: cannot open the profiles folder: %s",
 				 dir, strerror(errno));
 	while ((de = readdir(d))) {
 		size_t l = strlen(de->d_name);
@@ -319,7 +319,7 @@ int profiles_load(struct profiles *ps, const char *dir, struct error *e)
 	closedir(d);
 	if (n == 0) {
 		free(names);
-		return error_set(e, "%s: no source profiles (*.json)", dir);
+		return error_set(e, ERR_CONFIG, "%s: no source profiles (*.json)", dir);
 	}
 	if (n > 1)	/* qsort(NULL, 0) is undefined */
 		qsort(names, n, sizeof(*names), by_name);
@@ -334,7 +334,7 @@ int profiles_load(struct profiles *ps, const char *dir, struct error *e)
 			break;
 		for (j = 0; j < ps->n; j++)
 			if (!strcmp(ps->p[j].format, ps->p[ps->n].format)) {
-				ret = error_set(e, "%s: format: \"%s\" is also the format of %s",
+				ret = error_set(e, ERR_CONFIG, "%s: format: \"%s\" is also the format of %s",
 						ps->p[ps->n].path, ps->p[ps->n].format,
 						ps->p[j].path);
 				profile_release(&ps->p[ps->n]);

@@ -12,10 +12,12 @@
 #include "date.h"
 #include "decimal.h"
 #include "outfile.h"
+#include "period.h"
 #include "psafiles.h"
 #include "strbuf.h"
 #include "strmap.h"
 #include "xalloc.h"
+#include "csvwrite.h"
 #include "banned.h"
 
 #define AUTOTASK_FILE "psa/autotask-contract-service-adjustments.csv"
@@ -28,23 +30,6 @@ const char *recon_status_name(enum recon_status s)
 		"new", "up", "down", "same", "missing in vendor", "not compared",
 	};
 	return s < RS_COUNT ? names[s] : "?";
-}
-
-static const int64_t p10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
-
-int month_dec(const char *s, int maxdec, int64_t *out)
-{
-	if (*s == '+')
-		s++;
-	return dec_parse(s, strlen(s), maxdec, out, NULL);
-}
-
-int money_abs_cmp(int64_t a, int ea, int64_t b, int eb)
-{
-	__int128 x = (__int128)(a < 0 ? -a : a) * p10[4 - ea];
-	__int128 y = (__int128)(b < 0 ? -b : b) * p10[4 - eb];
-
-	return x < y ? -1 : x > y;
 }
 
 struct build {
@@ -107,7 +92,7 @@ static void name_set(struct strmap *m, const char *id, const char *name)
 static int bad_number(struct build *b, long line, const char *what,
 		      const char *v)
 {
-	return error_set(b->e, "%s:%ld: bad %s (\"%s\")", b->file, line, what,
+	return error_set(b->e, ERR_IO, "%s:%ld: bad %s (\"%s\")", b->file, line, what,
 			 v);
 }
 
@@ -116,9 +101,9 @@ static int on_rounded(const struct csvcols_row *r, void *vb)
 	struct build *b = vb;
 	struct recon_line *l = line_get(b, r->f[0], r->f[1]);
 
-	if (month_dec(r->f[2], 4, &l->exact))
+	if (dec_parse_text(r->f[2], 4, &l->exact))
 		return bad_number(b, r->line, "exact_quantity", r->f[2]);
-	if (month_dec(r->f[4], 4, &l->billed))
+	if (dec_parse_text(r->f[4], 4, &l->billed))
 		return bad_number(b, r->line, "quantity", r->f[4]);
 	free(l->rounding);
 	l->rounding = xstrdup(r->f[3]);
@@ -206,7 +191,7 @@ static int on_units(const struct csvcols_row *r, void *vb)
 		b->p->other_rows++;
 		return 0;
 	}
-	if (month_dec(r->f[5], 4, &units))
+	if (dec_parse_text(r->f[5], 4, &units))
 		return bad_number(b, r->line, "units", r->f[5]);
 	if (*r->f[9]) {
 		slot = strmap_slot(&b->services, product, strlen(product),
@@ -274,7 +259,7 @@ static int units_files(struct build *b, const char *monthdir,
 		strbuf_addf(&path, "%s/%s", dir.buf, names[i]);
 		j = json_load_file(path.buf, 0, &je);
 		if (!j) {
-			error_set(e, "%s:%d: %s", path.buf, je.line, je.text);
+			error_set(e, ERR_IO, "%s:%d: %s", path.buf, je.line, je.text);
 			strbuf_release(&path);
 			goto fail;
 		}
@@ -486,7 +471,7 @@ int psa_plan_build(struct psa_plan *p, const char *monthdir,
 	p->psa = s->psa;
 	p->y = y;
 	p->m = m;
-	p->effective = days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1);
+	p->effective = period_next_first(y, m);
 	b.p = p;
 	b.s = s;
 	b.e = e;
@@ -559,7 +544,7 @@ int psa_plan_write(const struct psa_plan *p, const char *monthdir,
 
 	strbuf_addf(&path, "%s/psa", monthdir);
 	if (mkdir(path.buf, 0777) && errno != EEXIST) {
-		error_set(e, "%s: cannot create: %s", path.buf, strerror(errno));
+		error_set(e, ERR_IO, "%s: cannot create: %s", path.buf, strerror(errno));
 		strbuf_release(&path);
 		return -1;
 	}
@@ -569,7 +554,7 @@ int psa_plan_write(const struct psa_plan *p, const char *monthdir,
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", monthdir, all[i]);
 		if (unlink(path.buf) && errno != ENOENT) {
-			error_set(e, "%s: cannot remove: %s", path.buf,
+			error_set(e, ERR_IO, "%s: cannot remove: %s", path.buf,
 				  strerror(errno));
 			strbuf_release(&path);
 			return -1;

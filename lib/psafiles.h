@@ -125,10 +125,4 @@ int psa_plan_write(const struct psa_plan *p, const char *monthdir,
 /* the plan for summary.json (a new reference, the caller's) */
 json_t *psa_plan_summary(const struct psa_plan *p);
 void psa_plan_release(struct psa_plan *p);
-
-/* helpers shared with workbook.c */
-/* parse a month file's decimal ("12", "-0.2500", "+0.25"), up to maxdec */
-int month_dec(const char *s, int maxdec, int64_t *out);
-/* compare |a| x 10^(4-ea) and |b| x 10^(4-eb) (money of two currencies) */
-int money_abs_cmp(int64_t a, int ea, int64_t b, int eb);
 #endif

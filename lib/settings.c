@@ -1,9 +1,11 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "settings.h"
+#include "strbuf.h"
 #include "banned.h"
 
 void settings_init(struct settings *s)
@@ -36,7 +38,7 @@ static int bad(struct error *e, const char *path, const char *key,
 	/* 15 digits show a JSON number as the user wrote it (0.0825) */
 	char *txt = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT |
 			       JSON_REAL_PRECISION(15));
-	int r = error_set(e, "%s: %s: %s (%s)", path, key, why,
+	int r = error_set(e, ERR_CONFIG, "%s: %s: %s (%s)", path, key, why,
 			  txt ? txt : "?");
 
 	free(txt);
@@ -46,6 +48,17 @@ static int bad(struct error *e, const char *path, const char *key,
 static const char *str(json_t *v)
 {
 	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int settings_read(struct settings *s, const char *config, struct error *e)
+{
+	char *path = path_join(config, "settings.json");
+	int r;
+
+	settings_init(s);
+	r = settings_load(s, path, e);
+	free(path);
+	return r;
 }
 
 int settings_load(struct settings *s, const char *path, struct error *e)
@@ -60,9 +73,9 @@ int settings_load(struct settings *s, const char *path, struct error *e)
 		goto defaults;
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!root)
-		return error_set(e, "%s:%d: %s", path, je.line, je.text);
+		return error_set(e, ERR_CONFIG, "%s:%d: %s", path, je.line, je.text);
 	if (!json_is_object(root)) {
-		error_set(e, "%s: not a JSON object", path);
+		error_set(e, ERR_CONFIG, "%s: not a JSON object", path);
 		goto out;
 	}
 	json_object_foreach(root, key, v) {
@@ -155,6 +168,6 @@ defaults:
 	if (!s->rounding_set)
 		s->rounding = s->psa == PSA_AUTOTASK ? ROUND_NEAREST : ROUND_NONE;
 	if (s->psa == PSA_AUTOTASK && s->rounding == ROUND_NONE)
-		return error_set(e, "%s: rounding: autotask takes whole units only (\"none\")", path);
+		return error_set(e, ERR_CONFIG, "%s: rounding: autotask takes whole units only (\"none\")", path);
 	return 0;
 }

@@ -35,6 +35,8 @@ void settings_init(struct settings *s);
  * (\"<value>\")" on a bad file.
  */
 int settings_load(struct settings *s, const char *path, struct error *e);
+/* settings_init, then config/settings.json (settings_load) */
+int settings_read(struct settings *s, const char *config, struct error *e);
 const char *psa_name(enum psa p);
 const char *gap_mode_name(enum gap_mode g);
 #endif

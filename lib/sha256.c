@@ -45,14 +45,14 @@ int sha256_file(const char *path, char hex[65], uint64_t *bytes,
 	size_t n;
 
 	if (!fp)
-		return error_set(e, "%s: cannot open: %s", path, strerror(errno));
+		return error_set(e, ERR_IO, "%s: cannot open: %s", path, strerror(errno));
 	sha256_init(&c);
 	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
 		sha256_update(&c, buf, n);
 	if (ferror(fp)) {
 		int saved = errno;
 		fclose(fp);
-		return error_set(e, "%s: read failed: %s", path, strerror(saved));
+		return error_set(e, ERR_IO, "%s: read failed: %s", path, strerror(saved));
 	}
 	fclose(fp);
 	if (bytes)

@@ -122,7 +122,7 @@ int strbuf_read_file(struct strbuf *sb, const char *path, int missing_ok,
 	if (!fp) {
 		if (missing_ok && errno == ENOENT)
 			return 1;
-		return error_set(e, "%s: cannot open: %s", path, strerror(errno));
+		return error_set(e, ERR_IO, "%s: cannot open: %s", path, strerror(errno));
 	}
 	while ((got = fread(buf, 1, sizeof(buf), fp)) > 0)
 		strbuf_add(sb, buf, got);
@@ -130,7 +130,7 @@ int strbuf_read_file(struct strbuf *sb, const char *path, int missing_ok,
 		int saved = errno;
 
 		fclose(fp);
-		return error_set(e, "%s: cannot read: %s", path, strerror(saved));
+		return error_set(e, ERR_IO, "%s: cannot read: %s", path, strerror(saved));
 	}
 	fclose(fp);
 	return 0;

@@ -19,8 +19,10 @@
 #include "decimal.h"
 #include "money.h"
 #include "outfile.h"
+#include "strbuf.h"
 #include "summary.h"
 #include "xalloc.h"
+#include "csvwrite.h"
 #include "banned.h"
 
 /* --- extract/<S>.json ---------------------------------------------------- */
@@ -53,7 +55,7 @@ int extract_docs_load(struct extract_docs *d, const char *monthdir,
 	dp = opendir(dir.buf);
 	if (!dp) {
 		if (errno != ENOENT)
-			ret = error_set(e, "%s: cannot read the folder: %s",
+			ret = error_set(e, ERR_IO, "%s: cannot read the folder: %s",
 					dir.buf, strerror(errno));
 		strbuf_release(&dir);
 		return ret;
@@ -78,13 +80,13 @@ int extract_docs_load(struct extract_docs *d, const char *monthdir,
 		x->problems_path = strbuf_detach(&path);
 		x->doc = json_load_file(x->json_path, JSON_REJECT_DUPLICATES, &je);
 		if (!x->doc) {
-			ret = error_set(e, "%s:%d: %s", x->json_path, je.line,
+			ret = error_set(e, ERR_IO, "%s:%d: %s", x->json_path, je.line,
 					je.text);
 			break;
 		}
 		sf = json_object_get(x->doc, "source_file");	/* borrowed */
 		if (!json_is_string(sf)) {
-			ret = error_set(e, "%s: missing or malformed key (\"source_file\")",
+			ret = error_set(e, ERR_IO, "%s: missing or malformed key (\"source_file\")",
 					x->json_path);
 			break;
 		}
@@ -160,7 +162,7 @@ static int copy_row(const struct csv_row *row, void *vc)
 		c->seen_header = 1;
 		for (i = 0; i < NPCOL; i++)
 			if (row->n != NPCOL || strcmp(row->f[i], problem_cols[i]))
-				return error_set(c->e, "%s:%ld: not a problems file, expected the header %s,%s,%s,%s,%s,%s",
+				return error_set(c->e, ERR_IO, "%s:%ld: not a problems file, expected the header %s,%s,%s,%s,%s,%s",
 						 c->path, row->line, problem_cols[0],
 						 problem_cols[1], problem_cols[2],
 						 problem_cols[3], problem_cols[4],
@@ -168,17 +170,17 @@ static int copy_row(const struct csv_row *row, void *vc)
 		return 0;
 	}
 	if (row->n != NPCOL)
-		return error_set(c->e, "%s:%ld: expected %zu fields, found %zu",
+		return error_set(c->e, ERR_IO, "%s:%ld: expected %zu fields, found %zu",
 				 c->path, row->line, NPCOL, row->n);
 	if (!strcmp(row->f[0], "blocking"))
 		sev = SEV_BLOCKING;
 	else if (!strcmp(row->f[0], "warning"))
 		sev = SEV_WARNING;
 	else
-		return error_set(c->e, "%s:%ld: bad severity (\"%s\")", c->path,
+		return error_set(c->e, ERR_IO, "%s:%ld: bad severity (\"%s\")", c->path,
 				 row->line, row->f[0]);
 	if (!*row->f[2])
-		return error_set(c->e, "%s:%ld: empty code (\"\")", c->path,
+		return error_set(c->e, ERR_IO, "%s:%ld: empty code (\"\")", c->path,
 				 row->line);
 	csv_putrow(c->t->out, (const char *const *)row->f, NPCOL);
 	count(c->t, sev, row->f[2]);
@@ -193,7 +195,7 @@ int problem_tally_copy(struct problem_tally *t, const char *path,
 	if (csv_read(path, copy_row, &c, e))
 		return -1;
 	if (!c.seen_header)
-		return error_set(e, "%s: empty file, expected the header of a problems file",
+		return error_set(e, ERR_IO, "%s: empty file, expected the header of a problems file",
 				 path);
 	return 0;
 }
@@ -240,7 +242,7 @@ static json_int_t get_count(json_t *o, const char *key)
 
 static int bad_key(struct error *e, const char *path, const char *key)
 {
-	return error_set(e, "%s: missing or malformed key (\"%s\")", path, key);
+	return error_set(e, ERR_IO, "%s: missing or malformed key (\"%s\")", path, key);
 }
 
 /* copy one extract/<S>.json into a files[] entry, adding its rows to sum */
@@ -392,7 +394,7 @@ json_t *summary_build(const struct period *p, const struct extract_docs *d,
 		json_array_append_new(files, f);	/* steals f */
 	}
 	if (strcmp(inv->month, p->month)) {
-		error_set(e, "%s: not the invoices of %s (\"%s\")", invoices_path,
+		error_set(e, ERR_IO, "%s: not the invoices of %s (\"%s\")", invoices_path,
 			  p->month, inv->month);
 		goto fail;
 	}
@@ -428,6 +430,137 @@ fail:
 	json_decref(files);
 	json_decref(rows);
 	return NULL;
+}
+
+/* a JSON file of the month; missing or malformed is an I/O error */
+static json_t *load_json(const char *path, struct error *e)
+{
+	json_error_t je;
+	json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+
+	if (!j)
+		error_set(e, ERR_IO, "%s:%d: %s", path, je.line, je.text);
+	return j;	/* a new reference, the caller's */
+}
+
+/* stages' problem files after extract's, in pipeline order */
+static const char *const stage_problems[] = {
+	"daily-average.problems.csv", "map.problems.csv",
+	"round.problems.csv", "invoice.problems.csv",
+};
+
+static int gather_problems(struct month_summary *ms, const struct period *p,
+			   const char *monthdir, struct error *e)
+{
+	struct problem_tally *t = &ms->tally;
+	size_t i;
+
+	for (i = 0; i < ms->docs.n; i++)
+		if (problem_tally_copy(t, ms->docs.v[i].problems_path, e))
+			return -1;
+	for (i = 0; i < sizeof(stage_problems) / sizeof(*stage_problems); i++) {
+		char *path = path_join(monthdir, stage_problems[i]);
+		int bad = problem_tally_copy(t, path, e);
+
+		free(path);
+		if (bad)
+			return -1;
+	}
+	if (ms->docs.n == 0) {
+		struct strbuf msg = STRBUF_INIT;
+
+		strbuf_addf(&msg, "no input files for %s: the inbox is empty, so nothing can be billed",
+			    p->month);
+		problem_tally_add(t, SEV_BLOCKING, "no-input", "", 0, msg.buf);
+		strbuf_release(&msg);
+	}
+	return 0;
+}
+
+/* the PSA side: its psa-unplaced and no-psa-units warnings */
+static void gather_psa(struct month_summary *ms)
+{
+	for (size_t i = 0; i < ms->plan.nwarn; i++)
+		problem_tally_add(&ms->tally, SEV_WARNING, ms->plan.warn[i].code,
+				  ms->plan.warn[i].file, ms->plan.warn[i].line,
+				  ms->plan.warn[i].message);
+}
+
+int summary_gather(struct month_summary *ms, const struct period *p,
+		   const struct settings *s, const char *monthdir,
+		   const char *config, struct error *e)
+{
+	char *daily_path = path_join(monthdir, "daily-average.json");
+	char *invoices_path = path_join(monthdir, "invoices.json");
+	char *problems_path = path_join(monthdir, "problems.csv");
+	struct outfile out;
+	json_t *daily = NULL;
+	int ret = -1, open = 0;
+
+	memset(ms, 0, sizeof(*ms));
+	/* every input of the month must be there (naming it when not) */
+	if (extract_docs_load(&ms->docs, monthdir, e) ||
+	    !(daily = load_json(daily_path, e)) ||
+	    invoice_digest_load(&ms->invoices, invoices_path, e))
+		goto out;
+	if (outfile_open(&out, problems_path, e))
+		goto out;
+	open = 1;
+	problem_tally_init(&ms->tally, out.fp);
+	if (gather_problems(ms, p, monthdir, e) ||
+	    psa_plan_build(&ms->plan, monthdir, config, s, p->y, p->m, e))
+		goto out;
+	gather_psa(ms);
+	ms->root = summary_build(p, &ms->docs, daily, daily_path,
+				 &ms->invoices, invoices_path, &ms->tally, e);
+	if (!ms->root)
+		goto out;
+	json_object_set_new(ms->root, "psa", psa_plan_summary(&ms->plan));
+	open = 0;
+	if (outfile_commit(&out, e))
+		goto out;
+	ret = 0;
+out:
+	if (open)
+		outfile_abort(&out);
+	json_decref(daily);
+	free(daily_path);
+	free(invoices_path);
+	free(problems_path);
+	return ret;
+}
+
+void summary_release(struct month_summary *ms)
+{
+	json_decref(ms->root);	/* frees the whole tree */
+	psa_plan_release(&ms->plan);
+	problem_tally_release(&ms->tally);
+	extract_docs_release(&ms->docs);
+	memset(ms, 0, sizeof(*ms));
+}
+
+json_t *summary_load(const char *monthdir, const char *month,
+		     struct error *e)
+{
+	char *path = path_join(monthdir, "summary.json");
+	json_t *root = load_json(path, e);
+	json_t *m = json_object_get(root, "month");	/* borrowed */
+
+	if (root && (!json_is_string(m) || strcmp(json_string_value(m), month))) {
+		error_set(e, ERR_IO, "%s: not the summary of %s (\"%s\")", path,
+			  month, json_is_string(m) ? json_string_value(m) : "");
+		json_decref(root);
+		root = NULL;
+	}
+	free(path);
+	return root;
+}
+
+int summary_is_closed(json_t *root)
+{
+	const char *st = json_string_value(json_object_get(root, "status"));
+
+	return st && !strcmp(st, "closed");
 }
 
 int summary_write(json_t *root, FILE *fp)
@@ -474,7 +607,7 @@ long summary_status(json_t *root, const char *problems_path,
 	    !json_is_object(rows) || !json_is_object(tot) || series < 0 ||
 	    ninv < 0 || nblock < 0 || nwarn < 0 ||
 	    (nrows = get_count(rows, "read")) < 0)
-		return error_set(e, "not a summary.json of tally");
+		return error_set(e, ERR_IO, "not a summary.json of tally");
 	strbuf_reset(out);
 	strbuf_reset(blocking_line);
 	strbuf_addf(out, "tally: %s: ", json_string_value(month));
@@ -501,7 +634,7 @@ long summary_status(json_t *root, const char *problems_path,
 		json_t *total = json_object_get(v, "total");	/* borrowed */
 
 		if (!json_is_string(total))
-			return error_set(e, "not a summary.json of tally: totals.%s", key);
+			return error_set(e, ERR_IO, "not a summary.json of tally: totals.%s", key);
 		strbuf_addf(out, "%s%s %s", sep, key, json_string_value(total));
 		sep = ", ";
 	}

@@ -30,6 +30,7 @@
 #include "error.h"
 #include "invoicescan.h"
 #include "invoice.h"
+#include "psafiles.h"
 #include "problems.h"
 #include "strbuf.h"
 #include "strmap.h"
@@ -92,6 +93,39 @@ json_t *summary_build(const struct period *p, const struct extract_docs *d,
 
 /* write root as summary.json text (indent 2, a newline at the end); 0 or -1 */
 int summary_write(json_t *root, FILE *fp);
+
+/*
+ * Everything export gathers of a month before it writes its outputs: the
+ * extract files, what invoices.json adds up to, the PSA plan
+ * (psafiles.h), the problems and summary.json's tree. summary_gather
+ * reads them from monthdir (OUT/M) and config, and writes
+ * monthdir/problems.csv: every stage's problems, then export's own: a
+ * blocking no-input when the month has no inbox file at all (export is
+ * the one stage that sees the whole month's list of extract files), and
+ * the PSA plan's warnings. Returns 0, or -1 with e naming the file that
+ * is missing or malformed; release with summary_release in either case.
+ */
+struct month_summary {
+	struct extract_docs docs;
+	struct invoice_digest invoices;
+	struct psa_plan plan;
+	struct problem_tally tally;
+	json_t *root;		/* summary.json's tree (owned) */
+};
+int summary_gather(struct month_summary *ms, const struct period *p,
+		   const struct settings *s, const char *monthdir,
+		   const char *config, struct error *e);
+void summary_release(struct month_summary *ms);
+
+/*
+ * monthdir/summary.json's tree (a new reference, the caller's), checked
+ * to be the month's. Returns NULL with e (ERR_IO) when it is missing,
+ * malformed or another month's.
+ */
+json_t *summary_load(const char *monthdir, const char *month,
+		     struct error *e);
+/* 1 when the summary says the month is closed ("status": "closed") */
+int summary_is_closed(json_t *root);
 
 /*
  * The short human summary of a month (`bin/export --status`) from

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <dirent.h>
 #include <jansson.h>
 #include <xlsxwriter.h>
 #include "calendar.h"
@@ -23,7 +22,10 @@
 #include "version.h"
 #include "workbook.h"
 #include "xalloc.h"
+#include "fsutil.h"
 #include "outfile.h"
+#include "tempfile.h"
+#include "period.h"
 #include "banned.h"
 
 #define MAXCOL 48
@@ -251,8 +253,6 @@ static void cell_str(struct wb *b, struct sheet *s, int col, const char *v,
 	widen(s, col, utf8_chars(t, strlen(t)));
 }
 
-static const int64_t p10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
-
 /* digits and separators of v / 10^exp shown with `shown` decimals */
 static size_t num_chars(int64_t v, int shown)
 {
@@ -277,8 +277,8 @@ static void cell_dec(struct wb *b, struct sheet *s, int col, int64_t v,
 	if (s->full)
 		return;
 	worksheet_write_number(s->ws, s->row, (lxw_col_t)col,
-			       (double)v / (double)p10[exp], f);
-	widen(s, col, num_chars(v / p10[exp], shown) + (size_t)shown);
+			       (double)v / (double)dec_pow10(exp), f);
+	widen(s, col, num_chars(v / dec_pow10(exp), shown) + (size_t)shown);
 }
 
 static void cell_date(struct wb *b, struct sheet *s, int col, int32_t day,
@@ -299,7 +299,7 @@ static void cell_qtytext(struct wb *b, struct sheet *s, int col,
 
 	if (!*v)
 		return;
-	if (month_dec(v, 4, &q) == 0)
+	if (dec_parse_text(v, 4, &q) == 0)
 		cell_dec(b, s, col, q, 4, f, shown);
 	else
 		cell_str(b, s, col, v, NULL);
@@ -628,7 +628,7 @@ static int on_invoice_line(const struct csvcols_row *r, void *vc)
 		p = product_get(b, r->f[5], r->f[6]);
 		if (ci >= 0)
 			p->amount[ci] += amount;
-		if (month_dec(r->f[9], 4, &q) == 0)
+		if (dec_parse_text(r->f[9], 4, &q) == 0)
 			p->qty += q;
 	} else {
 		cell_str(b, s, 11, r->f[11], NULL);
@@ -705,8 +705,8 @@ static int on_average(const struct csvcols_row *r, void *vc)
 
 	c->b->nseries++;
 	strbuf_addf(&key, "%s%c%s%c%s", r->f[0], 0, r->f[1], 0, r->f[2]);
-	a->ok = month_dec(r->f[3], 4, &a->licence_days) == 0 &&
-		month_dec(r->f[4], 4, &a->average) == 0;
+	a->ok = dec_parse_text(r->f[3], 4, &a->licence_days) == 0 &&
+		dec_parse_text(r->f[4], 4, &a->average) == 0;
 	slot = strmap_slot(c->avg, key.buf, key.len, &created);
 	if (!created)
 		free(*slot);
@@ -743,7 +743,7 @@ static int on_daily(const struct csvcols_row *r, void *vc)
 						      c->dayf[d]);
 			continue;
 		}
-		if (month_dec(v, 4, &q) == 0) {
+		if (dec_parse_text(v, 4, &q) == 0) {
 			if (s->full)
 				break;
 			worksheet_write_number(s->ws, s->row,
@@ -984,50 +984,6 @@ static int on_reject(const struct csvcols_row *r, void *vc)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* names in monthdir/extract ending in suffix, sorted; *n set */
-static char **extract_names(const char *monthdir, const char *suffix,
-			    size_t *n)
-{
-	struct strbuf dir = STRBUF_INIT;
-	char **v = NULL;
-	size_t alloc = 0, sl = strlen(suffix);
-	DIR *d;
-	struct dirent *de;
-
-	*n = 0;
-	strbuf_addf(&dir, "%s/extract", monthdir);
-	d = opendir(dir.buf);
-	strbuf_release(&dir);
-	if (!d)
-		return NULL;
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-
-		if (de->d_name[0] == '.' || len <= sl ||
-		    strcmp(de->d_name + len - sl, suffix))
-			continue;
-		XGROW(v, alloc, *n + 1);
-		v[(*n)++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	if (*n)
-		if (*n > 1)	/* qsort(NULL, 0) is undefined */
-			qsort(v, *n, sizeof(*v), cmp_str);
-	return v;
-}
-
-static void free_names(char **v, size_t n)
-{
-	while (n)
-		free(v[--n]);
-	free(v);
-}
-
 static int sheet_rejects(struct wb *b, struct sheet *s)
 {
 	static const char *const h[] = { "File", "Line", "Reason", "Row as read" };
@@ -1036,18 +992,20 @@ static int sheet_rejects(struct wb *b, struct sheet *s)
 	};
 	struct rowctx c = { .b = b, .s = s, .sheet = "Rejects", .avg = NULL };
 	struct strbuf path = STRBUF_INIT;
-	size_t n, i;
-	char **names = extract_names(b->in->monthdir, ".rejects.csv", &n);
+	struct fs_names names = FS_NAMES_INIT;
 	int r = 0;
 
 	header(b, s, h, 4, 0x2);
-	for (i = 0; i < n && r >= 0; i++) {
+	strbuf_addf(&path, "%s/extract", b->in->monthdir);
+	if (fs_list(path.buf, ".rejects.csv", FS_MISSING_OK, &names, b->e))
+		r = -1;
+	for (size_t i = 0; i < names.n && r >= 0; i++) {
 		strbuf_reset(&path);
-		strbuf_addf(&path, "%s/extract/%s", b->in->monthdir, names[i]);
+		strbuf_addf(&path, "%s/extract/%s", b->in->monthdir, names.v[i]);
 		r = csvcols_read(path.buf, cols, 4, 1, on_reject, &c, b->e);
 	}
 	strbuf_release(&path);
-	free_names(names, n);
+	fs_names_release(&names);
 	if (r < 0)
 		return -1;
 	finish_table(s, 4, 0, s->row);
@@ -1085,7 +1043,7 @@ static int on_rounded(const struct csvcols_row *r, void *vc)
 	cell_str(b, s, 4, r->f[3], NULL);
 	cell_qtytext(b, s, 5, r->f[2], fmt(b, F_QTY4, 0, 0, 0), 4);
 	cell_qtytext(b, s, 6, r->f[4], fmt(b, F_QTY, 0, 0, 0), 2);
-	if (month_dec(r->f[5], 4, &delta) == 0) {
+	if (dec_parse_text(r->f[5], 4, &delta) == 0) {
 		cell_dec(b, s, 7, delta, 4, fmt(b, F_QTY4, 0, 0, 0), 4);
 		if (l && l->has_price) {
 			int64_t m = money_amount(delta, l->price, l->cur);
@@ -1207,7 +1165,7 @@ static void table_head(struct wb *b, struct sheet *s, const char *const *h,
 
 static int64_t jint(json_t *o, const char *k)
 {
-	json_t *v = json_object_get(o, k);
+	json_t *v = json_object_get(o, k);	/* borrowed */
 
 	return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
 }
@@ -1217,52 +1175,22 @@ static const char *const row_keys[] = {
 	"duplicates",
 };
 
-static int cmp_doc(json_t *a, const char *na, json_t *b, const char *nb)
-{
-	const char *sa = json_string_value(json_object_get(a, "source_file"));
-	const char *sb = json_string_value(json_object_get(b, "source_file"));
-	int c = strcmp(sa ? sa : na, sb ? sb : nb);
-
-	return c ? c : strcmp(na, nb);
-}
-
 static int sheet_summary(struct wb *b, struct sheet *s)
 {
 	const struct workbook_input *in = b->in;
 	const struct psa_plan *p = in->psa;
 	struct strbuf sb = STRBUF_INIT;
-	char **names;
-	size_t n, i, k;
-	int64_t rows[6] = { 0 };
-	json_t **files;
+	/* the files and rows as summary.json has them (borrowed) */
+	json_t *files = json_object_get(in->summary, "files");
+	json_t *sumrows = json_object_get(in->summary, "rows");
+	size_t n = json_array_size(files), i, k;
+	int64_t rows[6];
 	char ms[48];
 	lxw_chart *chart;
 	lxw_row_t first_prod;
 
-	names = extract_names(in->monthdir, ".json", &n);
-	files = xcalloc(n ? n : 1, sizeof(*files));
-	for (i = 0; i < n; i++) {
-		json_error_t je;
-		strbuf_reset(&sb);
-		strbuf_addf(&sb, "%s/extract/%s", in->monthdir, names[i]);
-		files[i] = json_load_file(sb.buf, 0, &je);
-		for (k = 0; files[i] && k < 6; k++)
-			rows[k] += jint(json_object_get(files[i], "rows"),
-					row_keys[k]);
-	}
-	/* in byte order of the inbox names, as summary.json lists them */
-	for (i = 1; i < n; i++) {
-		for (k = i; k > 0 && cmp_doc(files[k - 1], names[k - 1],
-					     files[k], names[k]) > 0; k--) {
-			json_t *tj = files[k];
-			char *tn = names[k];
-
-			files[k] = files[k - 1];
-			names[k] = names[k - 1];
-			files[k - 1] = tj;
-			names[k - 1] = tn;
-		}
-	}
+	for (k = 0; k < 6; k++)
+		rows[k] = jint(sumrows, row_keys[k]);
 
 	strbuf_reset(&sb);
 	strbuf_addf(&sb, "Reconciliation of %s %d", month_name(in->m), in->y);
@@ -1376,19 +1304,14 @@ static int sheet_summary(struct wb *b, struct sheet *s)
 		};
 		table_head(b, s, h, 8, 0xfc);
 		for (i = 0; i < n; i++) {
-			json_t *f = files[i], *r;
+			json_t *f = json_array_get(files, i), *r;
 			const char *src, *fm;
 
 			row_next(b, s, "Summary");
-			if (!f) {
-				cell_str(b, s, 0, names[i], NULL);
-				cell_str(b, s, 1, "(unreadable)", NULL);
-				continue;
-			}
 			src = json_string_value(json_object_get(f, "source_file"));
 			fm = json_string_value(json_object_get(f, "format"));
 			r = json_object_get(f, "rows");
-			cell_str(b, s, 0, src ? src : names[i], NULL);
+			cell_str(b, s, 0, src ? src : "", NULL);
 			cell_str(b, s, 1, fm ? fm : "not recognised", fm ? NULL :
 				 fmt(b, F_TEXT, 0, 0xFCE4D6, 0));
 			for (k = 0; k < 6; k++)
@@ -1466,10 +1389,6 @@ static int sheet_summary(struct wb *b, struct sheet *s)
 	worksheet_fit_to_pages(s->ws, 1, 0);
 	worksheet_activate(s->ws);
 
-	for (i = 0; i < n; i++)
-		json_decref(files[i]);
-	free(files);
-	free_names(names, n);
 	strbuf_release(&sb);
 	return 0;
 }
@@ -1524,19 +1443,20 @@ int workbook_write(const char *path, const struct workbook_input *in,
 	struct wb b;
 	struct strbuf tmp = STRBUF_INIT, title = STRBUF_INIT;
 	lxw_error le;
+	struct tempfile *tf;
 	int i, ret = -1;
-	int32_t next = days_from_civil(in->m == 12 ? in->y + 1 : in->y,
-				       in->m == 12 ? 1 : in->m + 1, 1);
+	int32_t next = period_next_first(in->y, in->m);
 
 	memset(&b, 0, sizeof(b));
 	memset(sh, 0, sizeof(sh));
 	strbuf_init(&b.text);
 	b.in = in;
 	b.e = e;
-	strbuf_addf(&tmp, "%s.tmp%ld", path, (long)getpid());
+	tf = outfile_temp_name(path, &tmp);
 	b.w = workbook_new_opt(tmp.buf, &opt);
 	if (!b.w) {
-		error_set(e, "%s: cannot create the workbook", tmp.buf);
+		error_set(e, ERR_IO, "%s: cannot create the workbook", tmp.buf);
+		tempfile_remove(tf);
 		goto out;
 	}
 	strbuf_addf(&title, "Reconciliation %04d-%02d", in->y, in->m);
@@ -1575,12 +1495,12 @@ int workbook_write(const char *path, const struct workbook_input *in,
 	le = workbook_close(b.w);
 	b.w = NULL;
 	if (le != LXW_NO_ERROR) {
-		error_set(e, "%s: cannot write the workbook: %s", tmp.buf,
+		error_set(e, ERR_IO, "%s: cannot write the workbook: %s", tmp.buf,
 			  lxw_strerror(le));
-		unlink(tmp.buf);
+		tempfile_remove(tf);
 		goto out;
 	}
-	if (outfile_publish(tmp.buf, path, e))
+	if (outfile_publish(tf, tmp.buf, path, e))
 		goto out;
 	ret = 0;
 	goto out;
@@ -1588,7 +1508,7 @@ fail:
 	/* close to free libxlsxwriter's memory and temporary files */
 	workbook_close(b.w);
 	b.w = NULL;
-	unlink(tmp.buf);
+	tempfile_remove(tf);
 out:
 	wb_release(&b);
 	strbuf_release(&tmp);

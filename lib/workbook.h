@@ -54,6 +54,9 @@ struct workbook_input {
 	/* what invoices.json adds up to, as the caller read it (borrowed),
 	 * or NULL to read it here */
 	const struct invoice_digest *invoices;
+	/* summary.json's tree (summary.h), for the Summary sheet's files
+	 * and rows (borrowed, only read) */
+	json_t *summary;
 };
 
 /*

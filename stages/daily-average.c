@@ -1,29 +1,31 @@
 /*
  * daily-average: the month's extract files in, one row per series out
- * (SPEC.md section 5 "Daily average", "Duplicates", "Gap days"; README
- * "Files between stages"). The rules are in lib/average.c.
+ * (lib/average.h; README.md, "Daily average", "Duplicates", "Gap days").
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "average.h"
-#include "date.h"
-#include "eprintf.h"
 #include "outfile.h"
 #include "problems.h"
+#include "runtime.h"
 #include "settings.h"
 #include "strbuf.h"
 #include "xalloc.h"
-#include "stageargs.h"
 #include "banned.h"
 
-static const char usage_text[] =
-	"usage: daily-average --month YYYY-MM --config DIR -o OUTDIR EXTRACT.csv...\n"
+const char program_name[] = "daily-average";
+
+static const char usage[] =
+	"usage: bin/daily-average --month YYYY-MM --config DIR -o OUTDIR EXTRACT.csv...\n"
 	"\n"
 	"Merges the month's extract files (each S.csv with S.json beside it) into\n"
 	"one row per vendor, account and SKU: OUTDIR/daily-average.csv, daily.csv,\n"
 	"daily-average.json and daily-average.problems.csv. Reads DIR/settings.json\n"
-	"(gap_days). PSA contract units files are skipped.\n";
+	"(gap_days). PSA contract units files are skipped.\n"
+	"\n"
+	"Exit: 0 done (data problems are in daily-average.problems.csv), 2 usage\n"
+	"or configuration error, 3 I/O error.\n";
 
 struct input {
 	const char *path;
@@ -44,7 +46,7 @@ static void open_out(struct outfile *o, const char *dir, const char *name)
 	char *path = path_join(dir, name);
 
 	if (outfile_open(o, path, &e))
-		die(3, "%s", e.msg);
+		die_error(&e);
 	free(path);
 }
 
@@ -53,50 +55,50 @@ static void commit(struct outfile *o)
 	struct error e;
 
 	if (outfile_commit(o, &e))
-		die(3, "%s", e.msg);
+		die_error(&e);
 }
 
-int main(int argc, char **argv)
+int program_main(int argc, char **argv)
 {
+	struct month_arg month = { 0 };
 	const char *config = NULL, *outdir = NULL;
+	const struct opt opts[] = {
+		{ "--month", OPT_MONTH, &month },
+		{ "--config", OPT_STRING, &config },
+		{ "-o", OPT_STRING, &outdir },
+		OPT_END,
+	};
 	struct settings settings;
 	struct problems probs;
 	struct outfile avg_out, daily_out, json_out;
 	struct input *in;
 	struct avg_series **v;
 	struct error e;
-	struct stage_args args;
 	struct avg a;
-	size_t nin = 0, n;
-	int y, m, i;
-	char *path;
+	char **inputs, *path;
+	size_t n, nin;
 
-	eprintf_init("daily-average");
-	stage_args_get(&args, argc, argv, STAGE_CONFIG, usage_text);
-	config = args.config;
-	outdir = args.outdir;
-	y = args.y;
-	m = args.m;
-	stage_settings(&settings, config);
+	nin = (size_t)options_parse(argc, argv, opts, usage, &inputs);
+	if (!month.text || !config || !outdir || !nin)
+		usage_error(usage, "--month, --config, -o and an extract file are needed");
+	if (settings_read(&settings, config, &e))
+		die_error(&e);
 
-	in = xcalloc((size_t)args.ninputs + 1, sizeof(*in));
-	for (i = 0; i < args.ninputs; i++) {
-		in[nin].path = args.inputs[i];
-		in[nin++].name = avg_source_name(args.inputs[i]);
+	in = xcalloc(nin, sizeof(*in));
+	for (size_t i = 0; i < nin; i++) {
+		in[i].path = inputs[i];
+		in[i].name = avg_source_name(inputs[i]);
 	}
 	qsort(in, nin, sizeof(*in), cmp_input);
 
 	path = path_join(outdir, "daily-average.problems.csv");
 	if (problems_open(&probs, path, "daily-average", &e))
-		die(3, "%s", e.msg);
+		die_error(&e);
 	free(path);
-	avg_init(&a, y, m);
-	for (size_t k = 0; k < nin; k++) {
-		if (avg_read_extract(&a, in[k].path, in[k].name, &probs, &e) < 0) {
-			problems_abort(&probs);
-			die(3, "%s", e.msg);
-		}
-	}
+	avg_init(&a, month.y, month.m);
+	for (size_t k = 0; k < nin; k++)
+		if (avg_read_extract(&a, in[k].path, in[k].name, &probs, &e) < 0)
+			die_error(&e);
 	avg_settle(&a, settings.gap_days, &probs);
 	v = avg_sorted(&a, &n);
 
@@ -107,7 +109,7 @@ int main(int argc, char **argv)
 	avg_write_json(&a, n, json_out.fp);
 	commit(&json_out);
 	if (problems_commit(&probs, &e))
-		die(3, "%s", e.msg);
+		die_error(&e);
 	open_out(&avg_out, outdir, "daily-average.csv");
 	avg_write_averages(&a, v, n, avg_out.fp);
 	commit(&avg_out);
@@ -117,6 +119,6 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < nin; k++)
 		free(in[k].name);
 	free(in);
-	stage_args_release(&args);
-	return 0;
+	free(inputs);
+	return EXIT_DONE;
 }

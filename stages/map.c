@@ -1,29 +1,31 @@
 /*
  * map: daily-average.csv in; mapped.csv, the lists to fix
  * (unmapped-accounts.csv, unmapped-services.csv, auto-matched.csv) and
- * map.problems.csv out (SPEC.md section 5 "Mapping"; README "Files
- * between stages"). The rules are in lib/mapping.c and lib/billing.c.
+ * map.problems.csv out (lib/mapping.h; README.md, "Mapping").
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include "date.h"
-#include "eprintf.h"
 #include "mapping.h"
 #include "outfile.h"
 #include "problems.h"
+#include "runtime.h"
 #include "settings.h"
 #include "strbuf.h"
-#include "stageargs.h"
 #include "banned.h"
 
-static const char usage_text[] =
-	"usage: map --month YYYY-MM --config DIR -o OUTDIR DAILY-AVERAGE.csv\n"
+const char program_name[] = "map";
+
+static const char usage[] =
+	"usage: bin/map --month YYYY-MM --config DIR -o OUTDIR DAILY-AVERAGE.csv\n"
 	"\n"
 	"Maps vendor accounts to PSA companies and SKUs to PSA products with\n"
 	"DIR/accounts.csv, DIR/services.csv, DIR/psa-companies.csv and\n"
 	"DIR/settings.json: OUTDIR/mapped.csv, unmapped-accounts.csv,\n"
-	"unmapped-services.csv, auto-matched.csv and map.problems.csv.\n";
+	"unmapped-services.csv, auto-matched.csv and map.problems.csv.\n"
+	"\n"
+	"Exit: 0 done (unmapped accounts and services are in map.problems.csv),\n"
+	"2 usage or configuration error, 3 I/O error.\n";
 
 enum { O_MAPPED, O_ACCOUNTS, O_SERVICES, O_AUTO, O_N };
 static const char *const out_names[O_N] = {
@@ -31,61 +33,55 @@ static const char *const out_names[O_N] = {
 	"auto-matched.csv",
 };
 
-int main(int argc, char **argv)
+int program_main(int argc, char **argv)
 {
-	const char *config = NULL, *outdir = NULL, *input = NULL;
+	struct month_arg month = { 0 };
+	const char *config = NULL, *outdir = NULL;
+	const struct opt opts[] = {
+		{ "--month", OPT_MONTH, &month },
+		{ "--config", OPT_STRING, &config },
+		{ "-o", OPT_STRING, &outdir },
+		OPT_END,
+	};
 	struct settings settings;
 	struct mapping mapping;
 	struct problems probs;
 	struct outfile out[O_N];
 	struct map_outputs o;
 	struct error e;
-	struct stage_args args;
-	char *path;
-	int y, m;
+	char **inputs, *path;
 
-	eprintf_init("map");
-	stage_args_get(&args, argc, argv, STAGE_CONFIG | STAGE_ONE_INPUT, usage_text);
-	config = args.config;
-	outdir = args.outdir;
-	input = args.inputs[0];
-	y = args.y;
-	m = args.m;
-	stage_settings(&settings, config);
-	if (mapping_load(&mapping, config, &settings, &e))
-		die(2, "%s", e.msg);
+	if (options_parse(argc, argv, opts, usage, &inputs) != 1 ||
+	    !month.text || !config || !outdir)
+		usage_error(usage, "--month, --config, -o and one daily-average.csv are needed");
+	if (settings_read(&settings, config, &e) ||
+	    mapping_load(&mapping, config, &settings, &e))
+		die_error(&e);
 
 	path = path_join(outdir, "map.problems.csv");
 	if (problems_open(&probs, path, "map", &e))
-		die(3, "%s", e.msg);
+		die_error(&e);
 	free(path);
 	for (int k = 0; k < O_N; k++) {
 		path = path_join(outdir, out_names[k]);
-		if (outfile_open(&out[k], path, &e)) {
-			while (k--)
-				outfile_abort(&out[k]);
-			problems_abort(&probs);
-			die(3, "%s", e.msg);
-		}
+		if (outfile_open(&out[k], path, &e))
+			die_error(&e);
 		free(path);
 	}
 	o.mapped = out[O_MAPPED].fp;
 	o.unmapped_accounts = out[O_ACCOUNTS].fp;
 	o.unmapped_services = out[O_SERVICES].fp;
 	o.auto_matched = out[O_AUTO].fp;
-	if (mapping_run(&mapping, input, days_in_month(y, m), &o, &probs, &e)) {
-		for (int k = 0; k < O_N; k++)
-			outfile_abort(&out[k]);
-		problems_abort(&probs);
-		die(3, "%s", e.msg);
-	}
-	/* mapped.csv, make's target, last */
+	if (mapping_run(&mapping, inputs[0], days_in_month(month.y, month.m),
+			&o, &probs, &e))
+		die_error(&e);
+	/* mapped.csv, the stage's main output, last */
 	for (int k = O_N - 1; k > O_MAPPED; k--)
 		if (outfile_commit(&out[k], &e))
-			die(3, "%s", e.msg);
+			die_error(&e);
 	if (problems_commit(&probs, &e) || outfile_commit(&out[O_MAPPED], &e))
-		die(3, "%s", e.msg);
+		die_error(&e);
 	mapping_release(&mapping);
-	stage_args_release(&args);
-	return 0;
+	free(inputs);
+	return EXIT_DONE;
 }

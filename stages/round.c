@@ -1,68 +1,63 @@
 /*
- * round: mapped.csv in, rounded.csv out (SPEC.md section 5 "Rounding";
- * README "Files between stages"). Series of one PSA company and product
- * are added as licence-days and rounded once; the rules are in
- * lib/billing.c.
+ * round: mapped.csv in, rounded.csv out (lib/billing.h; README.md,
+ * "Rounding"). Series of one PSA company and product are added as
+ * licence-days and rounded once.
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include "billing.h"
 #include "date.h"
-#include "eprintf.h"
 #include "outfile.h"
 #include "problems.h"
+#include "runtime.h"
 #include "strbuf.h"
-#include "stageargs.h"
 #include "banned.h"
 
-static const char usage_text[] =
-	"usage: round --month YYYY-MM -o OUTDIR MAPPED.csv\n"
+const char program_name[] = "round";
+
+static const char usage[] =
+	"usage: bin/round --month YYYY-MM -o OUTDIR MAPPED.csv\n"
 	"\n"
 	"Adds the mapped series of each PSA company and product and rounds the\n"
 	"sum once by the product's rounding: OUTDIR/rounded.csv and\n"
-	"round.problems.csv (quantities rounded to 0).\n";
+	"round.problems.csv (quantities rounded to 0).\n"
+	"\n"
+	"Exit: 0 done, 2 usage error, 3 I/O error.\n";
 
-int main(int argc, char **argv)
+int program_main(int argc, char **argv)
 {
-	const char *outdir = NULL, *input = NULL;
+	struct month_arg month = { 0 };
+	const char *outdir = NULL;
+	const struct opt opts[] = {
+		{ "--month", OPT_MONTH, &month },
+		{ "-o", OPT_STRING, &outdir },
+		OPT_END,
+	};
 	struct billing_groups g;
 	struct problems probs;
 	struct outfile out;
 	struct error e;
-	struct stage_args args;
-	char *path;
-	int y, m;
+	char **inputs, *path;
 
-	eprintf_init("round");
-	stage_args_get(&args, argc, argv, STAGE_ONE_INPUT, usage_text);
-	outdir = args.outdir;
-	input = args.inputs[0];
-	y = args.y;
-	m = args.m;
+	if (options_parse(argc, argv, opts, usage, &inputs) != 1 ||
+	    !month.text || !outdir)
+		usage_error(usage, "--month, -o and one mapped.csv are needed");
 
-	billing_groups_init(&g, days_in_month(y, m));
-	if (billing_groups_read(&g, input, &e))
-		die(3, "%s", e.msg);
-
+	billing_groups_init(&g, days_in_month(month.y, month.m));
+	if (billing_groups_read(&g, inputs[0], &e))
+		die_error(&e);
 	path = path_join(outdir, "round.problems.csv");
 	if (problems_open(&probs, path, "round", &e))
-		die(3, "%s", e.msg);
+		die_error(&e);
 	free(path);
 	path = path_join(outdir, "rounded.csv");
-	if (outfile_open(&out, path, &e)) {
-		problems_abort(&probs);
-		die(3, "%s", e.msg);
-	}
+	if (outfile_open(&out, path, &e))
+		die_error(&e);
 	free(path);
-	billing_write_rounded(&g, out.fp, &probs, input);
-	if (problems_commit(&probs, &e)) {
-		outfile_abort(&out);
-		die(3, "%s", e.msg);
-	}
-	if (outfile_commit(&out, &e))
-		die(3, "%s", e.msg);
+	billing_write_rounded(&g, out.fp, &probs, inputs[0]);
+	if (problems_commit(&probs, &e) || outfile_commit(&out, &e))
+		die_error(&e);
 	billing_groups_release(&g);
-	stage_args_release(&args);
-	return 0;
+	free(inputs);
+	return EXIT_DONE;
 }

@@ -67,7 +67,7 @@ static void test_duplicates_and_conflicts(void **state)
 	assert_int_equal(a.conflicts, 1);
 	assert_int_equal(p.nblocking, 1);
 	assert_string_equal(problems_text(&p),
-		"blocking,test,conflict,b.csv,21,\"keeper account 1001 sku Business on 2026-10-01: b.csv:21 has 7, a.csv:10 has 5; using a.csv\"\n");
+		"blocking,test,conflict,b.csv,21,\"keeper account 1001 sku Business on 2026-10-01: b.csv:21 has 7, a.csv:10 has 5; using a.csv:10\"\n");
 	/* a monthly total of a daily series is a conflict too */
 	assert_null(avg_series_get(&a, "keeper", "1001", "Name", "Business",
 				   AVG_MONTHLY, f2, 30, &p));

@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "close.h"
+#include "fsutil.h"
+#include "restate.h"
 #include "banned.h"
 
 #define SCRATCH_NAME "test_close"
@@ -376,22 +378,26 @@ static void test_publish(void **state)
 	assert_int_equal(mkdir(path("to"), 0777), 0);
 	put("from/summary.json", "{}\n");
 	put("from/extract/a.csv", "a\n");
-	put("from/inbox.mk", "X = 1\n");
+	put("from/.tally", "X = 1\n");
+	put("from/summary.json.tmp123", "half\n");
 	put("from/.hidden", "h\n");
 	assert_int_equal(symlink("/etc/hostname", path("from/in/link")), 0);
 	put("to/summary.json", "{}\n");
 	put("to/restatement.csv", "old\n");
 
-	assert_int_equal(close_publish(path("from"), path("to"), &copied, &e), 0);
+	copied = 0;
+	assert_int_equal(fs_sync_tree(path("from"), path("to"), &copied, &e), 0);
 	assert_int_equal(copied, 1);	/* summary.json was the same already */
 	slurp("to/extract/a.csv", &sb);
 	assert_string_equal(sb.buf, "a\n");
-	assert_false(exists(path("to/restatement.csv")));
-	assert_false(exists(path("to/inbox.mk")));
+	assert_true(exists(path("to/restatement.csv")));	/* not the tree's */
+	assert_false(exists(path("to/.tally")));
+	assert_false(exists(path("to/summary.json.tmp123")));
 	assert_false(exists(path("to/.hidden")));
 	assert_false(exists(path("to/in/link")));
 	put("from/summary.json", "{\"x\": 1}\n");
-	assert_int_equal(close_publish(path("from"), path("to"), &copied, &e), 0);
+	copied = 0;
+	assert_int_equal(fs_sync_tree(path("from"), path("to"), &copied, &e), 0);
 	assert_int_equal(copied, 1);
 	strbuf_release(&sb);
 }

@@ -130,7 +130,7 @@ static void test_reads(void **state)
 	for (size_t i = 0; i < sizeof(reads) / sizeof(*reads); i++) {
 		const struct read_case *c = &reads[i];
 		struct record r;
-		struct error e = { "" };
+		struct error e = { 0 };
 		size_t want = 0;
 		int ret;
 
@@ -209,7 +209,7 @@ static void test_field_limit(void **state)
 	for (size_t i = 0; i < sizeof(bigs) / sizeof(*bigs); i++) {
 		const struct big_case *c = &bigs[i];
 		struct record r;
-		struct error e = { "" };
+		struct error e = { 0 };
 		int ret;
 
 		memset(&r, 0, sizeof(r));
@@ -232,7 +232,7 @@ static void test_line_limit(void **state)
 {
 	struct strbuf sb;
 	struct record r;
-	struct error e = { "" };
+	struct error e = { 0 };
 
 	/* short fields, but one physical line over 16 MiB */
 	strbuf_init(&sb);
@@ -250,7 +250,7 @@ static void test_line_limit(void **state)
 static void test_stop_and_errors(void **state)
 {
 	struct record r;
-	struct error e = { "" };
+	struct error e = { 0 };
 
 	/* 1: the callback's non-zero value stops the read and comes back */
 	memset(&r, 0, sizeof(r));
@@ -323,7 +323,7 @@ static void test_row_format(void **state)
 static void test_table(void **state)
 {
 	struct csv_table t;
-	struct error e = { "" };
+	struct error e = { 0 };
 	const char *in = "\xef\xbb\xbf" "date,name\r\n2026-12-24,Closure\r\n"
 			 "\r\n2026-12-31\r\n2027-01-04,\"Stock, take\",x\r\n";
 

@@ -71,7 +71,7 @@ static void test_dec_parse(void **state)
 
 	for (size_t i = 0; i < sizeof(parses) / sizeof(*parses); i++) {
 		const struct parse_case *c = &parses[i];
-		struct error e = { "" };
+		struct error e = { 0 };
 		int64_t v = 42;
 		int r = dec_parse(c->s, strlen(c->s), c->maxdec, &v, &e);
 

@@ -204,7 +204,9 @@ static void test_holidays(void **state)
 	fp = fopen(path, "w");
 	fputs("date\n2026-12-24\n2026-02-29\n", fp);
 	fclose(fp);
-	assert_int_equal(holidays_load(&x, path, &e), HOLIDAYS_EBAD);
+	assert_int_equal(holidays_load(&x, path, &e), -1);
+	assert_int_equal(e.code, ERR_CONFIG);
+	assert_int_equal(e.line, 3);
 	snprintf(want, sizeof(want), "%s:3: bad date, expected YYYY-MM-DD (\"2026-02-29\")", path);
 	assert_string_equal(e.msg, want);
 	assert_null(x.days);

@@ -163,7 +163,7 @@ static void test_price_parse(void **state)
 
 	for (size_t i = 0; i < sizeof(pparses) / sizeof(*pparses); i++) {
 		const struct pparse_case *c = &pparses[i];
-		struct error e = { "" };
+		struct error e = { 0 };
 		int64_t v = 42;
 		int r = price_parse(c->s, &v, &e);
 

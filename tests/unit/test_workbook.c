@@ -18,6 +18,7 @@
 #include "psafiles.h"
 #include "settings.h"
 #include "strbuf.h"
+#include "summary.h"
 #include "workbook.h"
 #include "banned.h"
 
@@ -49,12 +50,44 @@ static char *part(const char *path, const char *name)
 	return buf;
 }
 
+/* summary.json's tree of the month, as export gives it to the workbook */
+static json_t *month_summary(const char *monthdir)
+{
+	struct extract_docs docs;
+	struct invoice_digest inv;
+	struct problem_tally t;
+	struct period per;
+	struct strbuf path = STRBUF_INIT;
+	struct error e;
+	FILE *null = fopen("/dev/null", "w");
+	json_t *da = json_pack("{s:i,s:i,s:i}", "series", 0, "duplicates", 0,
+			       "conflicts", 0), *root;
+
+	strbuf_addf(&path, "%s/invoices.json", monthdir);
+	if (extract_docs_load(&docs, monthdir, &e) ||
+	    invoice_digest_load(&inv, path.buf, &e) ||
+	    period_init(&per, "2026-10", CAL_US, NULL, 30, &e))
+		fail_msg("%s", e.msg);
+	problem_tally_init(&t, null);
+	root = summary_build(&per, &docs, da, "daily-average.json", &inv,
+			     path.buf, &t, &e);
+	if (!root)
+		fail_msg("%s", e.msg);
+	problem_tally_release(&t);
+	extract_docs_release(&docs);
+	json_decref(da);
+	fclose(null);
+	strbuf_release(&path);
+	return root;
+}
+
 static void write_month(const char *monthdir, const char *out, enum psa psa)
 {
 	struct settings s;
 	struct psa_plan p;
 	struct workbook_input in;
 	struct error e;
+	json_t *summary = month_summary(monthdir);
 
 	settings_init(&s);
 	s.psa = psa;
@@ -66,9 +99,11 @@ static void write_month(const char *monthdir, const char *out, enum psa psa)
 	in.m = 10;
 	in.settings = &s;
 	in.psa = &p;
+	in.summary = summary;
 	if (workbook_write(out, &in, &e))
 		fail_msg("%s", e.msg);
 	psa_plan_release(&p);
+	json_decref(summary);
 }
 
 static int setup(void **state)

@@ -1,0 +1,543 @@
+/*
+ * tally: the month's control, one program with a command for each step
+ * that is not a transform of files (after git's git.c dispatching to
+ * builtin/): the locks of a run, make's view of the inbox, the
+ * month's status, closing a month and publishing a closed month's rerun.
+ * The stages (bin/extract ... bin/export) only read and write files;
+ * everything that holds a lock, reads STATE or decides what a run may
+ * change is here, over lib/.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <jansson.h>
+#include "close.h"
+#include "date.h"
+#include "fsutil.h"
+#include "holidays.h"
+#include "inbox.h"
+#include "invoice.h"
+#include "lock.h"
+#include "outfile.h"
+#include "period.h"
+#include "problems.h"
+#include "restate.h"
+#include "runtime.h"
+#include "settings.h"
+#include "strbuf.h"
+#include "summary.h"
+#include "xalloc.h"
+#include "banned.h"
+
+const char program_name[] = "";
+
+static const char usage[] =
+	"usage: bin/tally <command> [<options>] [<args>]\n"
+	"\n"
+	"The month's control; make runs these commands (README.md, \"How the\n"
+	"house is laid out\"):\n"
+	"  inbox    bring OUT/M in line with the inbox and config for make\n"
+	"  lock     run a command holding the lock of a month's folder\n"
+	"  status   print the short summary of a month\n"
+	"  close    give a month's invoices their final numbers and freeze them\n"
+	"  publish  put a closed month's rerun in place, or list what changed\n"
+	"Each command answers --help.\n";
+
+static void print_notes(const struct strbuf *notes)
+{
+	const char *p = notes->buf;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		int n = nl ? (int)(nl - p) : (int)strlen(p);
+
+		warn("%.*s", n, p);
+		p += n + (nl != NULL);
+	}
+}
+
+/* open STATE (its lock, recovery, checks), saying what was recovered */
+static void open_state(struct state *st, const char *dir, int create)
+{
+	struct strbuf notes = STRBUF_INIT;
+	struct error e;
+	int r = state_open(st, dir, create, NULL, NULL, &notes, &e);
+
+	print_notes(&notes);
+	strbuf_release(&notes);
+	if (r)
+		die_error(&e);
+}
+
+/* --- inbox ----------------------------------------------------------------- */
+
+static const char inbox_usage[] =
+	"usage: bin/tally inbox [--dry-run] --inbox DIR --config DIR OUTDIR\n"
+	"\n"
+	"Brings OUTDIR (OUT/M) in line with the inbox and the config folder for\n"
+	"the month's Makefile: a link OUTDIR/in/<safe name> to each inbox file,\n"
+	"and stamps under OUTDIR/.tally/ that change only when the content of\n"
+	"an inbox or config file does, or when one is added or removed\n"
+	"(lib/inbox.h, lib/stamp.h). Prints on one line the safe name of each\n"
+	"inbox file; with --dry-run nothing is written and the line also names\n"
+	"each stamp that would change as stale:<path>.\n";
+
+static int cmd_inbox(int argc, char **argv)
+{
+	const char *inbox = NULL, *config = NULL;
+	int dry_run = 0;
+	const struct opt opts[] = {
+		{ "--inbox", OPT_STRING, &inbox },
+		{ "--config", OPT_STRING, &config },
+		{ "--dry-run", OPT_FLAG, &dry_run },
+		OPT_END,
+	};
+	struct strbuf stale = STRBUF_INIT;
+	struct inbox in;
+	struct error e;
+	char **dirs;
+
+	if (options_parse(argc, argv, opts, inbox_usage, &dirs) != 1 ||
+	    !inbox || !config)
+		usage_error(inbox_usage, "--inbox, --config and OUTDIR are needed");
+	if (inbox_scan(&in, inbox, &e) ||
+	    inbox_sync(&in, inbox, config, dirs[0], dry_run, &stale, &e))
+		die_error(&e);
+	for (size_t i = 0; i < in.n; i++)
+		printf("%s%s", i ? " " : "", in.e[i].safe);
+	if (dry_run) {
+		/* " <path>" each */
+		for (const char *p = stale.buf; *p; ) {
+			const char *end = strchr(p + 1, ' ');
+			int n = end ? (int)(end - p - 1) : (int)strlen(p + 1);
+
+			printf("%sstale:%.*s", in.n || p != stale.buf ? " " : "",
+			       n, p + 1);
+			p += n + 1;
+		}
+	}
+	putchar('\n');
+	inbox_release(&in);
+	strbuf_release(&stale);
+	free(dirs);
+	return EXIT_DONE;
+}
+
+/* --- lock ------------------------------------------------------------------ */
+
+static const char lock_usage[] =
+	"usage: bin/tally lock [--state DIR] [--sweep DIR] LOCKDIR -- COMMAND [ARG...]\n"
+	"\n"
+	"Runs COMMAND holding the lock LOCKDIR.lock (saying so while it waits\n"
+	"for another run), so that two runs on one month go one after the other.\n"
+	"Before COMMAND starts, the temporary files that a killed run left under\n"
+	"LOCKDIR (and the --sweep folder) are removed, and with --state an\n"
+	"interrupted close of STATE is finished or rolled back, and said.\n";
+
+static void on_wait(const char *path, void *ctx)
+{
+	(void)path;
+	warn("waiting for the lock on %s (another run)", (const char *)ctx);
+}
+
+static void sweep(const char *dir)
+{
+	struct error e;
+	size_t removed = 0;
+
+	if (dir && fs_sweep_temps(dir, &removed, &e))
+		die_error(&e);
+}
+
+static int cmd_lock(int argc, char **argv)
+{
+	const char *statedir = NULL, *extra = NULL;
+	const struct opt opts[] = {
+		{ "--state", OPT_STRING, &statedir },
+		{ "--sweep", OPT_STRING, &extra },
+		OPT_END,
+	};
+	struct lock l = LOCK_INIT;
+	struct strbuf path = STRBUF_INIT;
+	struct error e;
+	char **args;
+
+	if (options_parse(argc, argv, opts, lock_usage, &args) < 2)
+		usage_error(lock_usage, "LOCKDIR and COMMAND are needed");
+	strbuf_addf(&path, "%s.lock", args[0]);
+	/* the lock stays with COMMAND (exec, inherited) */
+	if (lock_take(&l, path.buf, LOCK_INHERIT, on_wait, args[0], &e))
+		die_error(&e);
+	strbuf_release(&path);
+	sweep(args[0]);
+	sweep(extra);
+	if (statedir) {
+		struct state st = STATE_INIT;
+
+		open_state(&st, statedir, 0);
+		state_release(&st);
+	}
+	fflush(NULL);
+	execvp(args[1], args + 1);
+	die(EXIT_IO, "%s: cannot run:", args[1]);
+}
+
+/* --- status ---------------------------------------------------------------- */
+
+static const char status_usage[] =
+	"usage: bin/tally status --month YYYY-MM OUTDIR\n"
+	"\n"
+	"Prints the short summary of the month from OUTDIR/summary.json\n"
+	"(\"tally: ...\" lines on stdout). With blocking problems its last line\n"
+	"goes to stderr, \"tally: N blocking problems in M, see\n"
+	"OUTDIR/problems.csv\", and the exit is 1.\n";
+
+/*
+ * The month's summary on stdout and, with blocking problems, its last line
+ * on stderr (only then, when blocked_only); the number of blocking
+ * problems.
+ */
+static long print_status(const char *month, const char *dir, int blocked_only)
+{
+	struct strbuf out = STRBUF_INIT, last = STRBUF_INIT;
+	char *probs = path_join(dir, "problems.csv");
+	struct error e;
+	json_t *root = summary_load(dir, month, &e);
+	long nblock;
+
+	if (!root)
+		die_error(&e);
+	nblock = summary_status(root, probs, &out, &last, &e);
+	if (nblock < 0)
+		die(EXIT_IO, "%s/summary.json: %s", dir, e.msg);
+	if (blocked_only && nblock == 0)
+		goto out;
+	fputs(out.buf, stdout);
+	if (fflush(stdout) != 0)
+		die(EXIT_IO, "stdout:");
+	fputs(last.buf, stderr);
+out:
+	json_decref(root);
+	strbuf_release(&out);
+	strbuf_release(&last);
+	free(probs);
+	return nblock;
+}
+
+static int cmd_status(int argc, char **argv)
+{
+	struct month_arg month = { 0 };
+	const struct opt opts[] = {
+		{ "--month", OPT_MONTH, &month },
+		OPT_END,
+	};
+	char **dirs;
+	long nblock;
+
+	if (options_parse(argc, argv, opts, status_usage, &dirs) != 1 ||
+	    !month.text)
+		usage_error(status_usage, "--month and OUTDIR are needed");
+	nblock = print_status(month.text, dirs[0], 0);
+	free(dirs);
+	return nblock > 0 ? EXIT_REFUSED : EXIT_DONE;
+}
+
+/* --- close ----------------------------------------------------------------- */
+
+static const char close_usage[] =
+	"usage: bin/tally close --month YYYY-MM --config DIR --state DIR --closed-at TIME OUTDIR\n"
+	"\n"
+	"Gives the month's invoices their final numbers from DIR/ledger.csv,\n"
+	"freezes them in STATE/closed/YYYY-MM/ and rewrites OUTDIR's\n"
+	"invoice-lines.csv and invoices.json with them (lib/close.h); export\n"
+	"then runs again. Refused (exit 1) for a month closed already, with\n"
+	"blocking problems, without invoices, or whose OUTDIR is not what the\n"
+	"inputs give. A close whose outputs were not all rewritten (killed\n"
+	"after its commit point) rewrites them.\n"
+	"TALLY_CRASH_AT=frozen|ledger-new|commit|ledger|outputs stops a close\n"
+	"there, as a crash would, for tests.\n";
+
+/* TALLY_CRASH_AT=<point>: a close stops there, as kill -9 would stop it */
+static void crash_point(const char *point, void *ctx)
+{
+	const char *at = getenv("TALLY_CRASH_AT");
+
+	(void)ctx;
+	if (at && !strcmp(at, point)) {
+		fflush(NULL);
+		_exit(9);
+	}
+}
+
+static void write_file(const char *path, const struct strbuf *sb)
+{
+	struct error e;
+
+	if (fs_write(path, sb->buf, sb->len, &e))
+		die_error(&e);
+}
+
+/* the frozen bytes as OUTDIR's invoices (lines first, invoices.json last) */
+static void write_final(const char *lines_path, const char *json_path,
+			const struct strbuf *json, const struct strbuf *csv,
+			close_point_fn point)
+{
+	write_file(lines_path, csv);
+	if (point)
+		point("outputs", NULL);
+	write_file(json_path, json);
+}
+
+/* 1 when OUTDIR's summary.json says the month is closed */
+static int summary_closed(const char *outdir, const char *month)
+{
+	json_t *root = summary_load(outdir, month, NULL);
+	int closed = root && summary_is_closed(root);
+
+	json_decref(root);
+	return closed;
+}
+
+static int cmd_close(int argc, char **argv)
+{
+	struct month_arg month = { 0 };
+	const char *config = NULL, *statedir = NULL, *closed_at = NULL;
+	const struct opt opts[] = {
+		{ "--month", OPT_MONTH, &month },
+		{ "--config", OPT_STRING, &config },
+		{ "--state", OPT_STRING, &statedir },
+		{ "--closed-at", OPT_STRING, &closed_at },
+		OPT_END,
+	};
+	struct strbuf fj = STRBUF_INIT, fc = STRBUF_INIT;
+	struct state state = STATE_INIT;
+	struct settings st;
+	struct cal_extra extra;
+	struct period period;
+	struct invoice_run run;
+	struct problems probs;
+	struct close_invoice *ci;
+	struct error e;
+	char **dirs, *lines_path, *json_path, *rounded, *mapped;
+	char **num, (*tot)[48], date[11];
+	const char *outdir;
+	size_t i, n, first;
+
+	if (options_parse(argc, argv, opts, close_usage, &dirs) != 1 ||
+	    !month.text || !config || !statedir || !closed_at || !*closed_at)
+		usage_error(close_usage, "--month, --config, --state, --closed-at and OUTDIR are needed");
+	outdir = dirs[0];
+	lines_path = path_join(outdir, "invoice-lines.csv");
+	json_path = path_join(outdir, "invoices.json");
+	if (period_load(&period, &st, &extra, config, month.text, &e))
+		die_error(&e);
+	open_state(&state, statedir, 1);
+
+	if ((n = state_month(&state, period.month, &first)) > 0) {
+		const struct ledger_row *r = &state.ledger.row[first];
+
+		if (state_frozen(&state, period.month, &fj, &fc, &e))
+			die_error(&e);
+		if (fs_same_as(json_path, fj.buf, fj.len) &&
+		    fs_same_as(lines_path, fc.buf, fc.len) &&
+		    summary_closed(outdir, period.month))
+			die(EXIT_REFUSED, "%s is already closed (%s/ledger.csv:%ld, %zu invoices from %s): closing twice is refused",
+			    period.month, statedir, r->line, n, r->number);
+		/* closed, but stopped before its outputs were all rewritten */
+		write_final(lines_path, json_path, &fj, &fc, NULL);
+		warn("%s was closed (%s/ledger.csv:%ld, %zu invoices from %s) but its outputs were not all final yet: rewritten with the final numbers",
+		     period.month, statedir, r->line, n, r->number);
+		goto done;
+	}
+
+	/* the invoices the inputs give now, which must be OUTDIR's */
+	rounded = path_join(outdir, "rounded.csv");
+	mapped = path_join(outdir, "mapped.csv");
+	if (problems_open(&probs, NULL, "invoice", &e) ||
+	    invoice_run_compute(&run, &period, &st, config, rounded, mapped,
+				&probs, &e))
+		die_error(&e);
+	free(rounded);
+	free(mapped);
+	if (probs.nblocking)
+		die(EXIT_REFUSED, "cannot close %s: %zu blocking problem%s (missing prices): fix them and run make invoice first",
+		    period.month, probs.nblocking,
+		    probs.nblocking == 1 ? "" : "s");
+	if (invoice_render(&run, &fj, &fc, &e))
+		die_error(&e);
+	if (!fs_same_as(json_path, fj.buf, fj.len) ||
+	    !fs_same_as(lines_path, fc.buf, fc.len))
+		die(EXIT_REFUSED, "cannot close %s: %s is not what the inputs give now: run make invoice and check it first",
+		    period.month, json_path);
+	if (!run.ninv)
+		die(EXIT_REFUSED, "cannot close %s: it has no invoices",
+		    period.month);
+
+	/* the final numbers, the frozen files, the ledger: lib/close.h */
+	num = xcalloc(run.ninv, sizeof(*num));
+	ci = xcalloc(run.ninv, sizeof(*ci));
+	tot = xcalloc(run.ninv, sizeof(*tot));
+	if (state_next_numbers(&state, st.invoice_prefix, run.ninv, num, &e))
+		die_error(&e);
+	date_format(date, period.invoice_date);
+	for (i = 0; i < run.ninv; i++) {
+		free(run.inv[i].number);
+		run.inv[i].number = num[i];	/* the run owns it now */
+		ci[i].number = num[i];
+		ci[i].company_id = run.inv[i].line[0].company_id;
+		ci[i].currency = run.inv[i].currency->code;
+		ci[i].total = money_format(tot[i], run.inv[i].total,
+					   run.inv[i].currency);
+		ci[i].invoice_date = date;
+	}
+	invoice_run_set_final(&run, closed_at);
+	strbuf_reset(&fj);
+	strbuf_reset(&fc);
+	if (invoice_render(&run, &fj, &fc, &e) ||
+	    state_close_month(&state, period.month, closed_at, ci, run.ninv,
+			      &fj, &fc, crash_point, NULL, &e))
+		die_error(&e);
+	write_final(lines_path, json_path, &fj, &fc, crash_point);
+	warn("closed %s: %zu invoice%s, %s to %s, in %s/ledger.csv",
+	     period.month, run.ninv, run.ninv == 1 ? "" : "s", num[0],
+	     num[run.ninv - 1], statedir);
+	free(num);
+	free(ci);
+	free(tot);
+	invoice_run_release(&run);
+done:
+	state_release(&state);
+	holidays_release(&extra);
+	strbuf_release(&fj);
+	strbuf_release(&fc);
+	free(lines_path);
+	free(json_path);
+	free(dirs);
+	return EXIT_DONE;
+}
+
+/* --- publish --------------------------------------------------------------- */
+
+static const char publish_usage[] =
+	"usage: bin/tally publish --month YYYY-MM --state DIR FROM TO\n"
+	"\n"
+	"A closed month's rerun in FROM (OUT/.rerun/M): when its invoices are\n"
+	"the frozen ones of STATE/closed/YYYY-MM/, byte for byte, every file of\n"
+	"FROM that differs is copied into TO (OUT/M) and an old\n"
+	"TO/restatement.csv is removed. Otherwise nothing in TO changes but\n"
+	"TO/restatement.csv, the list of changes, and the exit is 1; so too\n"
+	"when the rerun has blocking problems.\n";
+
+/* a closed month that would change: the list, restatement.csv, exit 1 */
+static void restate(const char *month, const char *path,
+		    const struct restatement *rs)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct outfile o;
+	struct error e;
+
+	if (outfile_open(&o, path, &e))
+		die_error(&e);
+	restate_write_csv(rs, o.fp);
+	if (outfile_commit(&o, &e))
+		die_error(&e);
+	warn("%s is closed and its inputs now give other invoices; nothing was changed",
+	     month);
+	for (size_t i = 0; i < rs->n; i++) {
+		strbuf_reset(&sb);
+		restate_describe(&rs->row[i], &sb);
+		warn("  %s", sb.buf);
+	}
+	warn("%zu change%s in %s, listed in %s: raise a credit note or bill the difference next month",
+	     rs->n, rs->n == 1 ? "" : "s", month, path);
+	strbuf_release(&sb);
+	exit(EXIT_REFUSED);
+}
+
+static int cmd_publish(int argc, char **argv)
+{
+	struct month_arg month = { 0 };
+	const char *statedir = NULL;
+	const struct opt opts[] = {
+		{ "--month", OPT_MONTH, &month },
+		{ "--state", OPT_STRING, &statedir },
+		OPT_END,
+	};
+	struct strbuf fj = STRBUF_INIT, fc = STRBUF_INIT, now = STRBUF_INIT;
+	struct state state = STATE_INIT;
+	struct error e;
+	char **dirs, *json, *lines, *rpath;
+	const char *from, *to;
+	size_t copied = 0;
+	int same_csv;
+
+	if (options_parse(argc, argv, opts, publish_usage, &dirs) != 2 ||
+	    !month.text || !statedir)
+		usage_error(publish_usage, "--month, --state, FROM and TO are needed");
+	from = dirs[0];
+	to = dirs[1];
+	open_state(&state, statedir, 0);
+	if (state_frozen(&state, month.text, &fj, &fc, &e))
+		die_error(&e);
+	state_release(&state);
+	json = path_join(from, "invoices.json");
+	lines = path_join(from, "invoice-lines.csv");
+	rpath = path_join(to, "restatement.csv");
+	same_csv = fs_same_as(lines, fc.buf, fc.len);
+	if (!fs_same_as(json, fj.buf, fj.len) || !same_csv) {
+		struct restatement rs = RESTATEMENT_INIT;
+
+		if (strbuf_read_file(&now, json, 0, &e) ||
+		    restate_diff(&rs, fj.buf, fj.len, now.buf, now.len,
+				 !same_csv, &e))
+			die_error(&e);
+		restate(month.text, rpath, &rs);
+	}
+	/* a rerun with blocking problems is not published either */
+	if (print_status(month.text, from, 1) > 0)
+		return EXIT_REFUSED;
+	if (fs_sync_tree(from, to, &copied, &e) ||
+	    (unlink(rpath) != 0 && errno != ENOENT &&
+	     error_set(&e, ERR_IO, "%s: cannot remove: %s", rpath,
+		       strerror(errno))) ||
+	    fs_dir_fsync(to, &e))
+		die_error(&e);
+	strbuf_release(&fj);
+	strbuf_release(&fc);
+	strbuf_release(&now);
+	free(json);
+	free(lines);
+	free(rpath);
+	free(dirs);
+	return EXIT_DONE;
+}
+
+/* --- the commands ------------------------------------------------------------ */
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "inbox", cmd_inbox },
+	{ "lock", cmd_lock },
+	{ "status", cmd_status },
+	{ "close", cmd_close },
+	{ "publish", cmd_publish },
+};
+
+int program_main(int argc, char **argv)
+{
+	if (argc < 2)
+		usage_error(usage, "a command is needed");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		fputs(usage, stdout);
+		return EXIT_DONE;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	usage_error(usage, "unknown command (\"%s\")", argv[1]);
+}
