@@ -162,20 +162,28 @@ $(M)/extract/%.csv $(M)/extract/%.json $(M)/extract/%.rejects.csv $(M)/extract/%
 		$(T)/in/%.csv bin/extract $(wildcard schemas/sources/*.json)
 	$(call run,extract) --month $(MONTH) -o $(M)/extract/$*.csv $(M)/in/$*.csv
 
-$(M)/daily-average.csv $(M)/daily.csv $(M)/daily-average.json $(M)/daily-average.problems.csv &: \
+# A step's outputs are grouped targets (&:): one run of its recipe makes
+# them all. GNU make 4.3 does not carry a dry run of a grouped rule over to
+# the steps after it, so a dry run uses plain rules, whose recipe prints
+# once for each target asked for; it then asks each step for its first
+# output only ($(call also,...) is empty).
+GROUPED := $(if $(DRY_RUN),:,&:)
+also = $(if $(DRY_RUN),,$(1))
+
+$(M)/daily-average.csv $(M)/daily.csv $(M)/daily-average.json $(M)/daily-average.problems.csv $(GROUPED) \
 		$(EXTRACT_OUT) $(T)/inbox.list bin/daily-average $(call cfg,settings.json)
 	$(call run,daily-average) --month $(MONTH) --config $(CONFIG) -o $(M) $(EXTRACTS)
 
-$(M)/mapped.csv $(M)/unmapped-accounts.csv $(M)/unmapped-services.csv $(M)/auto-matched.csv $(M)/map.problems.csv &: \
+$(M)/mapped.csv $(M)/unmapped-accounts.csv $(M)/unmapped-services.csv $(M)/auto-matched.csv $(M)/map.problems.csv $(GROUPED) \
 		$(M)/daily-average.csv bin/map $(call cfg,settings.json) \
 		$(call cfg,accounts.csv) $(call cfg,services.csv) $(call cfg,psa-companies.csv)
 	$(call run,map) --month $(MONTH) --config $(CONFIG) -o $(M) $(M)/daily-average.csv
 
-$(M)/rounded.csv $(M)/round.problems.csv &: $(M)/mapped.csv bin/round
+$(M)/rounded.csv $(M)/round.problems.csv $(GROUPED) $(M)/mapped.csv bin/round
 	$(call run,round) --month $(MONTH) -o $(M) $(M)/mapped.csv
 
 # a closed month's rerun takes its final numbers from the frozen invoices
-$(M)/invoice-lines.csv $(M)/invoice.problems.csv $(M)/invoices.json &: \
+$(M)/invoices.json $(M)/invoice-lines.csv $(M)/invoice.problems.csv $(GROUPED) \
 		$(M)/rounded.csv $(M)/mapped.csv bin/invoice $(call cfg,settings.json) \
 		$(call cfg,prices.csv) $(call cfg,holidays.csv) $(CLOSED)
 	$(call run,invoice) --month $(MONTH) --config $(CONFIG) $(if $(CLOSED),--numbers $(CLOSED)) \
@@ -183,12 +191,12 @@ $(M)/invoice-lines.csv $(M)/invoice.problems.csv $(M)/invoices.json &: \
 
 EXPORT_OUT = $(M)/summary.json $(M)/problems.csv $(M)/reconciliation-$(MONTH).xlsx \
 	$(M)/tally-$(MONTH).zip $(T)/psa.list $(PSA_FILES)
-$(EXPORT_OUT) &: $(M)/invoices.json $(M)/invoice-lines.csv $(M)/invoice.problems.csv \
-		$(M)/rounded.csv $(M)/round.problems.csv $(M)/mapped.csv $(M)/map.problems.csv \
-		$(M)/unmapped-accounts.csv $(M)/unmapped-services.csv $(M)/auto-matched.csv \
-		$(M)/daily-average.csv $(M)/daily.csv $(M)/daily-average.json \
-		$(M)/daily-average.problems.csv $(EXTRACT_OUT) $(T)/inbox.list \
-		bin/export $(T)/config.list
+$(EXPORT_OUT) $(GROUPED) $(M)/invoices.json $(M)/rounded.csv $(M)/mapped.csv $(M)/daily-average.csv \
+		$(call also,$(M)/invoice-lines.csv $(M)/invoice.problems.csv $(M)/round.problems.csv \
+		$(M)/map.problems.csv $(M)/unmapped-accounts.csv $(M)/unmapped-services.csv \
+		$(M)/auto-matched.csv $(M)/daily.csv $(M)/daily-average.json \
+		$(M)/daily-average.problems.csv) \
+		$(EXTRACT_OUT) $(T)/inbox.list bin/export $(T)/config.list
 	$(call run,export) --month $(MONTH) --config $(CONFIG) $(M)
 
 # The whole run holds the lock OUT/MONTH.lock (bin/tally lock), so two runs
@@ -201,7 +209,15 @@ invoice: all
 	@mkdir -p $(OUT)
 	@$(LOCK) $(MAKE) --no-print-directory month-invoice MONTH=$(MONTH)
 
-month-invoice: $(EXPORT_OUT)
+# every output of the month, named: so none is intermediate, and a deleted
+# one is made again
+MONTH_OUT = $(EXTRACT_OUT) \
+	$(addprefix $(M)/,daily-average.csv daily.csv daily-average.json daily-average.problems.csv \
+	mapped.csv unmapped-accounts.csv unmapped-services.csv auto-matched.csv map.problems.csv \
+	rounded.csv round.problems.csv invoice-lines.csv invoice.problems.csv invoices.json) \
+	$(EXPORT_OUT)
+
+month-invoice: $(if $(DRY_RUN),$(M)/summary.json,$(MONTH_OUT))
 ifneq ($(CLOSED),)
 	@bin/tally publish --month $(MONTH) --state $(STATE) $(M) $(MONTH_DIR)
 endif
@@ -219,7 +235,7 @@ month-close:
 ifeq ($(CLOSED),)
 	@[ -f $(M)/summary.json ] || \
 	{ echo "tally: cannot close $(MONTH): it was never run: run make invoice MONTH=$(MONTH), check it, then close" >&2; exit 1; }
-	@$(MAKE) --no-print-directory -q $(EXPORT_OUT) MONTH=$(MONTH) || \
+	@$(MAKE) --no-print-directory -q $(MONTH_OUT) MONTH=$(MONTH) || \
 	{ echo "tally: cannot close $(MONTH): its outputs are not up to date with $(INBOX) and $(CONFIG): run make invoice MONTH=$(MONTH), check it, then close" >&2; exit 1; }
 	@bin/tally status --month $(MONTH) $(M) >/dev/null || \
 	{ echo "tally: cannot close $(MONTH) with blocking problems: fix them, run make invoice MONTH=$(MONTH), then close" >&2; exit 1; }
