@@ -61,13 +61,14 @@ WARNINGS := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wvla \
 ifeq ($(DEVELOPER),1)
 WARNINGS += -Werror
 endif
+# (apart from CFLAGS and LDFLAGS, so that a CFLAGS given to make keeps them)
 ifeq ($(SANITIZE),1)
-CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-LDFLAGS += -fsanitize=address,undefined
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 PKGS := jansson xlsxwriter libzip libcurl libcrypto
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARNINGS) $(CFLAGS) -Ilib -Istages/common $(PKG_CFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) -Ilib -Istages/common $(PKG_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -pthread
 
 # --- Debian packages: installed when missing (README.md) --------------------
@@ -104,7 +105,7 @@ bin/.deps:
 
 # the flags a build used: changing them (SANITIZE=1, DEVELOPER=1) rebuilds
 FLAGS := bin/.build-flags
-export TALLY_BUILD_FLAGS := $(CC) $(ALL_CFLAGS) $(LDFLAGS) $(LIBS)
+export TALLY_BUILD_FLAGS := $(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(LIBS)
 ifneq ($(file <$(FLAGS)),$(TALLY_BUILD_FLAGS))
 $(FLAGS): FORCE
 endif
@@ -118,7 +119,7 @@ lib/libtally.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 bin/%: stages/%.c $(COMMON_OBJ) lib/libtally.a $(HDR) $(FLAGS)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(COMMON_OBJ) lib/libtally.a $(LDFLAGS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(COMMON_OBJ) lib/libtally.a $(ALL_LDFLAGS) $(LIBS)
 
 .PHONY: FORCE
 FORCE:
@@ -255,7 +256,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,bin/tests/%,$(wildcard tests/unit/test_*.c
 
 bin/tests/%: tests/unit/%.c lib/libtally.a $(HDR) $(wildcard tests/unit/*.h) $(FLAGS)
 	@mkdir -p bin/tests
-	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libtally.a $(LDFLAGS) $(LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -o $@ $< lib/libtally.a $(ALL_LDFLAGS) $(LIBS) -lcmocka
 
 # Every unit program and golden case is a target of its own, so they run in
 # parallel (one job per core unless make -j says otherwise); tests/summary
@@ -281,7 +282,7 @@ $(TEST_OUT)/case/%: FORCE
 
 bin/bench/%: tests/bench/%.c
 	@mkdir -p bin/bench
-	$(CC) -O2 -Wall -o $@ $< $(LDFLAGS) $(LIBS)
+	$(CC) -O2 -Wall -o $@ $< $(ALL_LDFLAGS) $(LIBS)
 
 .PHONY: bench
 bench: all bin/bench/gen bin/bench/measure bin/bench/xlsxfloor

@@ -79,6 +79,7 @@ struct wb {
 	size_t nfc;
 	struct strbuf text;	/* a sanitised text cell */
 	int failed;
+	int stopped;		/* in->stop was seen */
 
 	/* what the sheets counted, for Summary */
 	int32_t invoice_date, due_date;
@@ -184,6 +185,11 @@ static int row_next(struct wb *b, struct sheet *s, const char *name)
 {
 	if (s->full)
 		return -1;
+	if (b->in->stop && *b->in->stop) {	/* the caller gives up */
+		s->full = 1;
+		b->stopped = 1;
+		return -1;
+	}
 	if (s->row >= MAXROW) {
 		s->full = 1;
 		b->cut = name;
@@ -1492,6 +1498,10 @@ int workbook_write(const char *path, const struct workbook_input *in,
 			qsort(b.prod, b.nprod, sizeof(*b.prod), cmp_product);
 	if (sheet_summary(&b, &sh[0]))
 		goto fail;
+	if (b.stopped) {
+		error_set(e, ERR_IO, "%s: stopped before it was written", path);
+		goto fail;
+	}
 	le = workbook_close(b.w);
 	b.w = NULL;
 	if (le != LXW_NO_ERROR) {

@@ -57,6 +57,9 @@ struct workbook_input {
 	/* summary.json's tree (summary.h), for the Summary sheet's files
 	 * and rows (borrowed, only read) */
 	json_t *summary;
+	/* when not NULL and set (by another thread), the writing stops at
+	 * the next row and nothing is written */
+	const volatile int *stop;
 };
 
 /*

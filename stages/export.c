@@ -8,9 +8,8 @@
  * and the archive's other entries deflated: on a big month the two take
  * seconds each, and a machine has two cores. When the workbook fails,
  * export says why and stops before the archive and summary.json (exit 3),
- * so make runs it again; when export fails first, it stops the thread
- * before the process ends, and the end of the process removes what the
- * thread had begun (lib/tempfile.h).
+ * so make runs it again; when export fails first, the thread stops at its
+ * next row and writes nothing before the process ends.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -47,6 +46,7 @@ static const char usage[] =
 	"Exit: 0 done, 2 usage or configuration error, 3 I/O error.\n";
 
 /* the thread writing the workbook */
+static volatile int wb_stopping;	/* workbook_input.stop */
 static struct {
 	pthread_t thread;
 	int running;		/* started and not joined */
@@ -64,16 +64,16 @@ static void *wb_run(void *arg)
 }
 
 /*
- * At exit (export failed while the thread writes): stop the thread
- * before the temporary files are removed, so none is made after.
- * Registered after the first temporary file, so it runs before the
- * cleanup of tempfile.h.
+ * At exit (export failed while the thread writes): the thread stops at
+ * its next row, writes nothing and removes its temporary file, before the
+ * cleanup of tempfile.h runs (registered after the first temporary file,
+ * this handler runs before it), so no file is made after that cleanup.
  */
 static void wb_stop(void)
 {
 	if (!wb.running)
 		return;
-	pthread_cancel(wb.thread);
+	wb_stopping = 1;
 	pthread_join(wb.thread, NULL);
 	wb.running = 0;
 }
@@ -179,6 +179,7 @@ int program_main(int argc, char **argv)
 	wbin.invoice_date = period.invoice_date;
 	wbin.due_date = period.due_date;
 	wbin.invoices = &ms.invoices;
+	wbin.stop = &wb_stopping;
 	if (no_workbook) {
 		if (unlink(xlsx_path) != 0 && errno != ENOENT)
 			die(EXIT_IO, "%s: cannot remove:", xlsx_path);
