@@ -1,7 +1,6 @@
 /*
  * The month's archive and its manifest; the layout is in bundle.h.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <zip.h>
 #include "bundle.h"
 #include "date.h"
+#include "fsutil.h"
 #include "sha256.h"
 #include "strbuf.h"
 #include "version.h"
@@ -63,64 +63,38 @@ static int cmp_entry(const void *a, const void *b)
 		      ((const struct entry *)b)->name);
 }
 
-/* "<name>.tmp<digits>": an outfile's temporary file */
-static int is_tmp(const char *name)
-{
-	const char *t = strstr(name, ".tmp");
-
-	while (t) {
-		const char *d = t + 4;
-
-		while (*d >= '0' && *d <= '9')
-			d++;
-		if (!*d && d > t + 4)
-			return 1;
-		t = strstr(t + 1, ".tmp");
-	}
-	return 0;
-}
-
 /* every output under dir/rel, recursively */
 static int walk(struct list *l, const char *dir, const char *rel,
 		const char *zipname, const char *skip, struct error *e)
 {
 	struct strbuf path = STRBUF_INIT, r = STRBUF_INIT;
-	DIR *d;
-	struct dirent *de;
+	struct fs_names names = FS_NAMES_INIT;
 	struct stat st;
-	int ret = 0;
+	int ret;
 
 	strbuf_addf(&path, "%s%s%s", dir, *rel ? "/" : "", rel);
-	d = opendir(path.buf);
-	if (!d) {
-		ret = error_set(e, ERR_IO, "%s: cannot read: %s", path.buf,
-				strerror(errno));
-		strbuf_release(&path);
-		return ret;
-	}
-	while ((de = readdir(d)) && !ret) {
-		const char *n = de->d_name;
+	ret = fs_list(path.buf, NULL, 0, &names, e);
+	for (size_t i = 0; !ret && i < names.n; i++) {
+		const char *n = names.v[i];
 
-		if (n[0] == '.' || is_tmp(n))
+		if (fs_is_temp(n))
 			continue;
 		strbuf_reset(&r);
 		strbuf_addf(&r, "%s%s%s", rel, *rel ? "/" : "", n);
-		if (!strcmp(r.buf, zipname) || !strcmp(r.buf, "inbox.mk") ||
-		    !strcmp(r.buf, "in") || !strcmp(r.buf, "summary.json") ||
+		if (!strcmp(r.buf, zipname) || !strcmp(r.buf, "in") ||
+		    !strcmp(r.buf, "summary.json") ||
 		    (skip && !strcmp(r.buf, skip)))
 			continue;
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", dir, r.buf);
-		if (lstat(path.buf, &st) != 0) {
+		if (lstat(path.buf, &st) != 0)
 			ret = error_set(e, ERR_IO, "%s: %s", path.buf, strerror(errno));
-			break;
-		}
-		if (S_ISDIR(st.st_mode))
+		else if (S_ISDIR(st.st_mode))
 			ret = walk(l, dir, r.buf, zipname, skip, e);
 		else if (S_ISREG(st.st_mode))
 			list_add(l, r.buf, path.buf);
 	}
-	closedir(d);
+	fs_names_release(&names);
 	strbuf_release(&path);
 	strbuf_release(&r);
 	return ret;
@@ -132,29 +106,20 @@ static int files_of(struct list *l, const char *dir, int in_links,
 		    struct error *e)
 {
 	struct strbuf path = STRBUF_INIT;
-	DIR *d = opendir(dir);
-	struct dirent *de;
+	struct fs_names names = FS_NAMES_INIT;
 	struct stat st;
 	struct list tmp = { 0 };
 	size_t i;
 
-	if (!d) {
-		if (errno == ENOENT)
-			return 0;
-		return error_set(e, ERR_IO, "%s: cannot read: %s", dir, strerror(errno));
-	}
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
+	if (fs_list(dir, NULL, FS_MISSING_OK, &names, e))
+		return -1;
+	for (i = 0; i < names.n; i++) {
 		strbuf_reset(&path);
-		strbuf_addf(&path, "%s/%s", dir, de->d_name);
-		if (stat(path.buf, &st) != 0 || !S_ISREG(st.st_mode))
-			continue;
-		list_add(&tmp, de->d_name, path.buf);
+		strbuf_addf(&path, "%s/%s", dir, names.v[i]);
+		if (stat(path.buf, &st) == 0 && S_ISREG(st.st_mode))
+			list_add(&tmp, names.v[i], path.buf);
 	}
-	closedir(d);
-	if (tmp.n > 1)	/* qsort(NULL, 0) is undefined */
-		qsort(tmp.v, tmp.n, sizeof(*tmp.v), cmp_entry);
+	fs_names_release(&names);
 	for (i = 0; i < tmp.n; i++) {
 		char target[4096];
 		ssize_t k;

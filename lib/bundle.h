@@ -9,9 +9,9 @@
  *                   path in byte order, summary.json among them (from
  *                   memory, as export is about to commit it)
  *
- * Outputs are the regular files under OUT/M but: the archive itself,
- * make's inbox.mk, the in/ folder of links to the inbox, hidden files
- * (a leading ".") and temporary files ("*.tmp<digits>").
+ * Outputs are the regular files under OUT/M but: the archive itself, the
+ * in/ folder of links to the inbox, hidden files and folders (a leading
+ * ".": make's .tally/) and temporary files (fsutil.h's fs_is_temp).
  *
  * manifest.json (keys in this order, indent 2):
  *   {"tally_version": "0.1.0", "month": "2026-10", "psa": "autotask",

@@ -3,7 +3,6 @@
  * closed month are described in close.h. Every rename that matters is
  * followed by an fsync of its folder, so "renamed" means "on disk".
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,22 +109,22 @@ static int same_row(const struct ledger_row *a, const struct ledger_row *b)
 /* remove the temporary files of outfile left by a killed write */
 static int remove_temps(const char *dir, struct error *e)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
+	struct fs_names names = FS_NAMES_INIT;
 
-	if (!d)
-		return error_set(e, ERR_IO, "%s: cannot read folder: %s", dir,
-				 strerror(errno));
-	while ((de = readdir(d))) {
-		if (!strncmp(de->d_name, STATE_LEDGER ".tmp", strlen(STATE_LEDGER ".tmp")) ||
-		    !strncmp(de->d_name, STATE_LEDGER ".new.tmp", strlen(STATE_LEDGER ".new.tmp"))) {
-			char *p = path_join(dir, de->d_name);
+	if (fs_list(dir, NULL, 0, &names, e))
+		return -1;
+	for (size_t i = 0; i < names.n; i++) {
+		const char *n = names.v[i];
+
+		if (!strncmp(n, STATE_LEDGER ".tmp", strlen(STATE_LEDGER ".tmp")) ||
+		    !strncmp(n, STATE_LEDGER ".new.tmp", strlen(STATE_LEDGER ".new.tmp"))) {
+			char *p = path_join(dir, n);
 
 			unlink(p);
 			free(p);
 		}
 	}
-	closedir(d);
+	fs_names_release(&names);
 	return 0;
 }
 
@@ -219,30 +218,25 @@ static int recover(struct state *s, struct strbuf *notes, struct error *e)
 	int rolled = 0, ret = -1;
 
 	if (fs_is_dir(closed)) {
-		DIR *d = opendir(closed);
-		struct dirent *de;
+		struct fs_names names = FS_NAMES_INIT;
 
-		if (!d) {
-			error_set(e, ERR_IO, "%s: cannot read folder: %s", closed,
-				  strerror(errno));
+		if (fs_list(closed, ".tmp", FS_HIDDEN, &names, e))
 			goto out;
-		}
-		while ((de = readdir(d))) {
-			size_t n = strlen(de->d_name);
+		for (size_t i = 0; i < names.n; i++) {
+			const char *name = names.v[i];
 			char month[8], *p;
 
 			/* ".YYYY-MM.tmp" */
-			if (n != 12 || de->d_name[0] != '.' ||
-			    strcmp(de->d_name + 8, ".tmp") != 0)
+			if (strlen(name) != 12 || name[0] != '.')
 				continue;
-			memcpy(month, de->d_name + 1, 7);
+			memcpy(month, name + 1, 7);
 			month[7] = '\0';
 			if (!is_month_name(month))
 				continue;
-			p = path_join(closed, de->d_name);
+			p = path_join(closed, name);
 			if (fs_remove_tree(p, e)) {
 				free(p);
-				closedir(d);
+				fs_names_release(&names);
 				goto out;
 			}
 			note(notes, "%s: the close of %s was interrupted before its commit point and is rolled back: the month is not closed",
@@ -250,7 +244,7 @@ static int recover(struct state *s, struct strbuf *notes, struct error *e)
 			free(p);
 			rolled = 1;
 		}
-		closedir(d);
+		fs_names_release(&names);
 		if (rolled && fs_dir_fsync(closed, e))
 			goto out;
 	}
@@ -306,26 +300,21 @@ static int check_closed(struct state *s, struct error *e)
 			goto out;
 	}
 	if (fs_is_dir(closed)) {
-		DIR *d = opendir(closed);
-		struct dirent *de;
+		struct fs_names names = FS_NAMES_INIT;
+		size_t first;
 
-		if (!d) {
-			error_set(e, ERR_IO, "%s: cannot read folder: %s", closed,
-				  strerror(errno));
+		if (fs_list(closed, NULL, 0, &names, e))
 			goto out;
-		}
-		while ((de = readdir(d))) {
-			size_t first;
-
-			if (!is_month_name(de->d_name) ||
-			    ledger_month(&s->ledger, de->d_name, &first))
+		for (size_t k = 0; k < names.n; k++) {
+			if (!is_month_name(names.v[k]) ||
+			    ledger_month(&s->ledger, names.v[k], &first))
 				continue;
 			error_set(e, ERR_IO, "%s/%s: frozen invoices without rows in %s: the ledger was replaced or cut; %s",
-				  closed, de->d_name, lpath, hint);
-			closedir(d);
+				  closed, names.v[k], lpath, hint);
+			fs_names_release(&names);
 			goto out;
 		}
-		closedir(d);
+		fs_names_release(&names);
 	}
 	ret = 0;
 out:

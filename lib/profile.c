@@ -1,10 +1,10 @@
-#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "date.h"
+#include "fsutil.h"
 #include "profile.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -289,47 +289,26 @@ out:
 	return ret;
 }
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int profiles_load(struct profiles *ps, const char *dir, struct error *e)
 {
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, alloc = 0, i, j;
-	DIR *d;
+	struct fs_names names = FS_NAMES_INIT;
+	size_t i, j;
 	int ret = 0;
 
 	memset(ps, 0, sizeof(*ps));
-	d = opendir(dir);
-	if (!d)
+	if (fs_list(dir, ".json", 0, &names, e))
 		return error_set(e, ERR_CONFIG, "%s: cannot open the profiles folder: %s",
 				 dir, strerror(errno));
-	while ((de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-
-		if (de->d_name[0] == '.' || l < 6 ||
-		    strcmp(de->d_name + l - 5, ".json"))
-			continue;
-		XGROW(names, alloc, n + 1);
-		names[n++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	if (n == 0) {
-		free(names);
+	if (names.n == 0) {
+		fs_names_release(&names);
 		return error_set(e, ERR_CONFIG, "%s: no source profiles (*.json)", dir);
 	}
-	if (n > 1)	/* qsort(NULL, 0) is undefined */
-		qsort(names, n, sizeof(*names), by_name);
-	ps->p = xcalloc(n, sizeof(*ps->p));
-	for (i = 0; i < n && !ret; i++) {
-		struct strbuf path = STRBUF_INIT;
+	ps->p = xcalloc(names.n, sizeof(*ps->p));
+	for (i = 0; i < names.n && !ret; i++) {
+		char *path = path_join(dir, names.v[i]);
 
-		strbuf_addf(&path, "%s/%s", dir, names[i]);
-		ret = profile_load(&ps->p[ps->n], path.buf, e);
-		strbuf_release(&path);
+		ret = profile_load(&ps->p[ps->n], path, e);
+		free(path);
 		if (ret)
 			break;
 		for (j = 0; j < ps->n; j++)
@@ -343,9 +322,7 @@ int profiles_load(struct profiles *ps, const char *dir, struct error *e)
 		if (!ret)
 			ps->n++;
 	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	fs_names_release(&names);
 	if (ret)
 		profiles_release(ps);
 	return ret;

@@ -2,7 +2,6 @@
  * PSA contract units against billed quantities, and the PSA import files.
  * The rules are in psafiles.h.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "csvcols.h"
 #include "date.h"
 #include "decimal.h"
+#include "fsutil.h"
 #include "outfile.h"
 #include "period.h"
 #include "psafiles.h"
@@ -218,50 +218,29 @@ static int on_units(const struct csvcols_row *r, void *vb)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* the extract/<name>.json of format psa-units, in name order */
 static int units_files(struct build *b, const char *monthdir,
 		       struct strbuf *paths_out, struct error *e)
 {
 	struct strbuf dir = STRBUF_INIT;
-	char **names = NULL;
-	size_t n = 0, alloc = 0, falloc = 0, i;
-	DIR *d;
-	struct dirent *de;
+	struct fs_names names = FS_NAMES_INIT;
+	size_t falloc = 0, i;
+	int ret = -1;
 
 	strbuf_addf(&dir, "%s/extract", monthdir);
-	d = opendir(dir.buf);
-	if (!d) {
-		strbuf_release(&dir);
-		return 0;
-	}
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-
-		if (de->d_name[0] == '.' || len < 6 ||
-		    strcmp(de->d_name + len - 5, ".json"))
-			continue;
-		XGROW(names, alloc, n + 1);
-		names[n++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	if (n > 1)	/* qsort(NULL, 0) is undefined */
-		qsort(names, n, sizeof(*names), cmp_str);
-	for (i = 0; i < n; i++) {
+	if (fs_list(dir.buf, ".json", FS_MISSING_OK, &names, e))
+		goto out;
+	for (i = 0; i < names.n; i++) {
 		struct strbuf path = STRBUF_INIT;
 		json_error_t je;
 		json_t *j, *fmt, *ex, *src;
 
-		strbuf_addf(&path, "%s/%s", dir.buf, names[i]);
+		strbuf_addf(&path, "%s/%s", dir.buf, names.v[i]);
 		j = json_load_file(path.buf, 0, &je);
 		if (!j) {
 			error_set(e, ERR_IO, "%s:%d: %s", path.buf, je.line, je.text);
 			strbuf_release(&path);
-			goto fail;
+			goto out;
 		}
 		fmt = json_object_get(j, "format");
 		ex = json_object_get(j, "extract");
@@ -281,17 +260,11 @@ static int units_files(struct build *b, const char *monthdir,
 		json_decref(j);
 		strbuf_release(&path);
 	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	ret = 0;
+out:
+	fs_names_release(&names);
 	strbuf_release(&dir);
-	return 0;
-fail:
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	strbuf_release(&dir);
-	return -1;
+	return ret;
 }
 
 static void warn_add(struct psa_plan *p, size_t *alloc, const char *code,

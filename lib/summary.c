@@ -10,13 +10,13 @@
  * its); json_object_get() and json_array_get() borrow: the value lives as
  * long as its container, and is not decref'd by the caller.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "csvread.h"
 #include "date.h"
 #include "decimal.h"
+#include "fsutil.h"
 #include "money.h"
 #include "outfile.h"
 #include "strbuf.h"
@@ -35,48 +35,29 @@ static int doc_order(const void *a, const void *b)
 	return c ? c : strcmp(x->json_path, y->json_path);
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n >= k && !strcmp(s + n - k, suffix);
-}
-
 int extract_docs_load(struct extract_docs *d, const char *monthdir,
 		      struct error *e)
 {
-	struct strbuf dir = STRBUF_INIT;
-	struct dirent *de;
-	DIR *dp;
+	struct fs_names names = FS_NAMES_INIT;
+	char *dir = path_join(monthdir, "extract");
 	int ret = 0;
 
 	memset(d, 0, sizeof(*d));
-	strbuf_addf(&dir, "%s/extract", monthdir);
-	dp = opendir(dir.buf);
-	if (!dp) {
-		if (errno != ENOENT)
-			ret = error_set(e, ERR_IO, "%s: cannot read the folder: %s",
-					dir.buf, strerror(errno));
-		strbuf_release(&dir);
-		return ret;
-	}
-	while ((de = readdir(dp))) {
+	if (fs_list(dir, ".json", FS_MISSING_OK, &names, e))
+		ret = -1;
+	for (size_t i = 0; !ret && i < names.n; i++) {
+		const char *name = names.v[i];
 		struct extract_doc *x;
 		struct strbuf path = STRBUF_INIT;
 		json_error_t je;
 		json_t *sf;
-		size_t n = strlen(de->d_name);
 
-		if (de->d_name[0] == '.' || !ends_with(de->d_name, ".json"))
-			continue;
 		XGROW(d->v, d->alloc, d->n + 1);
 		x = &d->v[d->n++];
 		memset(x, 0, sizeof(*x));
-		strbuf_addf(&path, "%s/%s", dir.buf, de->d_name);
-		x->json_path = xstrdup(path.buf);
-		strbuf_reset(&path);
-		strbuf_addf(&path, "%s/%.*s.problems.csv", dir.buf,
-			    (int)(n - 5), de->d_name);
+		x->json_path = path_join(dir, name);
+		strbuf_addf(&path, "%s/%.*s.problems.csv", dir,
+			    (int)(strlen(name) - 5), name);
 		x->problems_path = strbuf_detach(&path);
 		x->doc = json_load_file(x->json_path, JSON_REJECT_DUPLICATES, &je);
 		if (!x->doc) {
@@ -92,15 +73,14 @@ int extract_docs_load(struct extract_docs *d, const char *monthdir,
 		}
 		x->source_file = json_string_value(sf);	/* lives with x->doc */
 	}
-	closedir(dp);
-	strbuf_release(&dir);
+	fs_names_release(&names);
+	free(dir);
 	if (ret) {
 		extract_docs_release(d);
 		return ret;
 	}
-	if (d->n)
-		if (d->n > 1)	/* qsort(NULL, 0) is undefined */
-			qsort(d->v, d->n, sizeof(*d->v), doc_order);
+	if (d->n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(d->v, d->n, sizeof(*d->v), doc_order);
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 /*
  * The month's archive (lib/bundle.c) and SHA-256 (lib/sha256.c): the
  * FIPS 180-4 example vectors, then an archive of a scratch copy of
- * tests/data/month-psa with an inbox link, make's inbox.mk, a temporary
+ * tests/data/month-psa with an inbox link, make's .tally/ stamps, a temporary
  * file and an old summary.json that must not go in.
  */
 #include <setjmp.h>
@@ -77,13 +77,14 @@ static int setup(void **state)
 	snprintf(dir, sizeof(dir), "/tmp/tally-zip-XXXXXX");
 	if (!mkdtemp(dir))
 		return -1;
-	/* a month, an inbox of one file linked from in/, make's rules, a
-	 * temporary file of a run and last run's summary.json */
+	/* a month, an inbox of one file linked from in/, make's stamps,
+	 * temporary files of a run (tally's, libzip's) and last run's
+	 * summary.json */
 	sh("mkdir -p %s/out %s/inbox %s/out/in && cp -r " DATA "/month/. %s/out/", dir);
 	sh("printf 'date,company\\n' > '%s/inbox/Keeper Billing Report.csv' && "
-	   "ln -s '%s/inbox/Keeper Billing Report.csv' %s/out/in/Keeper_Billing_Report.csv && "
-	   "echo 'EXTRACTS :=' > %s/out/inbox.mk", dir);
-	sh("echo half > %s/out/daily.csv.tmp4242 && echo '{\"old\": 1}' > %s/out/summary.json && touch %s/out/.lock", dir);
+	   "ln -s '%s/inbox/Keeper Billing Report.csv' %s/out/in/Keeper_Billing_Report.csv", dir);
+	sh("mkdir %s/out/.tally && echo absent > %s/out/.tally/inbox.list", dir);
+	sh("echo half > %s/out/daily.csv.tmp4242 && echo half > %s/out/tally-2026-10.zip.tmp4242.AbC123 && echo '{\"old\": 1}' > %s/out/summary.json && touch %s/out/.lock", dir);
 	return 0;
 }
 
@@ -140,7 +141,7 @@ static char *entry(zip_t *za, const char *name)
 
 static void test_entries(void **state)
 {
-	/* manifest first, then every output by path; no inbox.mk, in/,
+	/* manifest first, then every output by path; no .tally/, in/,
 	 * temporary or hidden file */
 	static const char *const want[] = {
 		"manifest.json", "auto-matched.csv", "daily-average.csv",
