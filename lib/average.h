@@ -1,7 +1,7 @@
 #ifndef AVERAGE_H
 #define AVERAGE_H
 /*
- * The daily-average stage's rules (SPEC.md section 5, "Daily average",
+ * The daily-average stage's rules (README.md, "The rules": "Daily average",
  * "Duplicates", "Gap days"): the series of every extract file of the month
  * merged into one table, keyed by vendor, account and SKU.
  *

@@ -1,8 +1,8 @@
 #ifndef BILLING_H
 #define BILLING_H
 /*
- * From a series' licence-days to the quantity billed (SPEC.md section 5,
- * "Daily average", "Mapping", "Rounding").
+ * From a series' licence-days to the quantity billed (README.md, "The
+ * rules": "Daily average", "Mapping", "Rounding").
  *
  * quantity_days is what a series adds to its PSA company and product, in
  * licence-days (QTY units): licence_days for `average` services, the

@@ -1,7 +1,7 @@
 #ifndef BUNDLE_H
 #define BUNDLE_H
 /*
- * The month in one archive, tally-<MONTH>.zip (SPEC.md section 6), with
+ * The month in one archive, tally-<MONTH>.zip (README.md, "The month bundle"), with
  * libzip:
  *
  *   manifest.json   first: what the archive holds and what made it

@@ -1,6 +1,6 @@
 /*
  * Business-day calendars: the public holidays of the US, Ireland and Japan
- * by rule, for invoice dates (SPEC.md section 5, "Invoices"). This comment
+ * by rule, for invoice dates (README.md, "Calendars"). This comment
  * is the specification; tests/unit/test_calendar.c checks it against the
  * official published lists for 2024 to 2030.
  *

@@ -1,8 +1,8 @@
 #ifndef CALENDAR_H
 #define CALENDAR_H
 /*
- * Business-day calendars for invoice dates (SPEC.md section 5,
- * "Invoices"). The specification of every rule, with its source, is the
+ * Business-day calendars for invoice dates (README.md,
+ * "Calendars"). The specification of every rule, with its source, is the
  * header comment of calendar.c.
  *
  * A business day is a Monday to Friday that is not a public holiday, not

@@ -9,7 +9,7 @@
  * with the file. Blank lines are handed over too, as rows of 0 fields, so
  * callers can account for every line.
  *
- * Limits (SPEC.md section 8): a field over CSV_MAX_FIELD bytes or a
+ * Limits (README.md, "What goes in the inbox"): a field over CSV_MAX_FIELD bytes or a
  * physical line over CSV_MAX_LINE bytes stops the read with an error of
  * code ERR_FIELD_SIZE or ERR_LINE_SIZE whose line is the physical line
  * (error.h).

@@ -1,7 +1,7 @@
 #ifndef DECIMAL_H
 #define DECIMAL_H
 /*
- * Exact decimal numbers (SPEC.md section 5, "Exact numbers"). No binary
+ * Exact decimal numbers (README.md, "The rules": "Exact numbers"). No binary
  * floating point anywhere: a decimal is an int64_t scaled by a power of
  * ten fixed by its use:
  *
@@ -12,7 +12,7 @@
  * An exact average is a ratio num / den, num in QTY units (licence-days)
  * and den the days of the month; it is never stored rounded.
  *
- * Rounding rules, named as in SPEC.md and settings:
+ * Rounding rules, named as in README.md and settings:
  *   nearest    to the nearest integer, ties away from zero (2.5 -> 3)
  *   half-even  to the nearest integer, ties to the even one (2.5 -> 2)
  *   up         away from zero (2.0001 -> 3)

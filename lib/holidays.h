@@ -1,8 +1,8 @@
 #ifndef HOLIDAYS_H
 #define HOLIDAYS_H
 /*
- * config/holidays.csv: extra days off of the MSP (SPEC.md section 5,
- * "Invoices"), `date,name` with date as YYYY-MM-DD; name is free text
+ * config/holidays.csv: extra days off of the MSP (README.md,
+ * "Calendars"), `date,name` with date as YYYY-MM-DD; name is free text
  * and may be left out or empty. The file is read as every configuration
  * table (cfgtable.h); a bad date is an error naming the file, the line
  * and the value. A date given twice counts once. A missing or empty file

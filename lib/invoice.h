@@ -1,7 +1,7 @@
 #ifndef INVOICE_H
 #define INVOICE_H
 /*
- * Draft invoices of a month (SPEC.md section 5, "Prices" and "Invoices";
+ * Draft invoices of a month (README.md, "The rules": "Amounts" and "Invoices";
  * layouts in README.md, "Files between stages").
  *
  * Input: rounded.csv (the billed quantity per PSA company and product)

@@ -2,7 +2,7 @@
 #define LEDGER_H
 /*
  * STATE/ledger.csv: the one gapless sequence of final invoice numbers
- * (SPEC.md section 5, "Invoices"). Layout, CSV as csv_put writes it:
+ * (README.md, "Calendars"). Layout, CSV as csv_put writes it:
  *
  *   number,month,psa_company_id,currency,total,invoice_date,closed_at,frozen_sha256,chain
  *   INV-000001,2026-10,1001,USD,48.71,2026-11-02,2026-11-05T09:12:00Z,<64 hex>,<64 hex>

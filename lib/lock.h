@@ -1,7 +1,7 @@
 #ifndef LOCK_H
 #define LOCK_H
 /*
- * Advisory whole-run locks (SPEC.md section 8: concurrent runs on one OUT
+ * Advisory whole-run locks (README.md, "Closing a month": concurrent runs on one OUT
  * or STATE are serialised). A lock is an flock(2) LOCK_EX on a small file
  * that is created when missing and never removed (removing it would let
  * two runs lock two different files of one name). The kernel drops the

@@ -1,7 +1,7 @@
 #ifndef MAPPING_H
 #define MAPPING_H
 /*
- * The map stage's rules (SPEC.md section 5, "Mapping"): vendor accounts to
+ * The map stage's rules (README.md, "Mapping"): vendor accounts to
  * PSA companies, vendor SKUs to PSA products.
  *
  * config/accounts.csv   vendor,vendor_account_id,psa_company_id,

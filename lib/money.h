@@ -1,7 +1,7 @@
 #ifndef MONEY_H
 #define MONEY_H
 /*
- * Money (SPEC.md section 5, "Prices").
+ * Money (README.md, "The rules": "Amounts").
  *
  * Representation: an amount is int64_t minor units of its currency (cents
  * for USD, EUR, GBP; yen for JPY, which has no minor unit); the number of

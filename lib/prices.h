@@ -1,7 +1,7 @@
 #ifndef PRICES_H
 #define PRICES_H
 /*
- * config/prices.csv (SPEC.md section 5, "Prices"):
+ * config/prices.csv (README.md, "The rules": "Amounts"):
  *
  *   psa_product_id,unit_price,currency,effective_from[,psa_company_id]
  *

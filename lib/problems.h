@@ -1,7 +1,7 @@
 #ifndef PROBLEMS_H
 #define PROBLEMS_H
 /*
- * A stage's list of data problems (SPEC.md section 8), written as
+ * A stage's list of data problems (README.md, "What goes in the inbox"), written as
  * <stage-output>.problems.csv with the columns of problems.csv:
  * severity,stage,code,file,line,message. export gathers them, in pipeline
  * order, into OUT/M/problems.csv.

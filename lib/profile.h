@@ -1,7 +1,7 @@
 #ifndef PROFILE_H
 #define PROFILE_H
 /*
- * Source profiles (SPEC.md section 4): how tally recognises an inbox CSV
+ * Source profiles (README.md, "What goes in the inbox"): how tally recognises an inbox CSV
  * by its header row and what each column means. One JSON file per format
  * in schemas/sources/, so a new vendor's CSV is a new profile, not new C
  * code. Example (schemas/sources/keeper-daily.json):

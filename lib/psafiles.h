@@ -1,7 +1,7 @@
 #ifndef PSAFILES_H
 #define PSAFILES_H
 /*
- * The month's PSA side (SPEC.md sections 4.5 and 6): what the PSA bills
+ * The month's PSA side (README.md, "PSA files"): what the PSA bills
  * today (the PSA contract units files of the inbox, as extract wrote them)
  * against what tally bills (rounded.csv, invoice-lines.csv), per PSA
  * company and product, and the files a PSA imports, in OUT/M/psa/.

@@ -1,7 +1,7 @@
 #ifndef SETTINGS_H
 #define SETTINGS_H
 /*
- * config/settings.json (SPEC.md section 5, "Settings"). Every key is
+ * config/settings.json (README.md, "settings.json"). Every key is
  * optional; defaults are in settings_init. Decimal settings (tax_rate) are
  * JSON strings: a JSON number there is refused, since JSON readers turn
  * numbers into binary floating point. Unknown keys and bad values are

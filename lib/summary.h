@@ -1,8 +1,8 @@
 #ifndef SUMMARY_H
 #define SUMMARY_H
 /*
- * The export stage's gathering (SPEC.md section 6, "problems.csv and
- * summary.json"; README.md, "Files between stages").
+ * The export stage's gathering (README.md, "Files between stages":
+ * "export").
  *
  * problems.csv: the problems of every stage in pipeline order, one header:
  * extract/<S>.problems.csv of each extract/<S>.json in byte order of its

@@ -1,5 +1,5 @@
 /*
- * The benchmark month (SPEC.md section 10): Keeper Commander daily exports
+ * The benchmark month (README.md, "Speed and size"): Keeper Commander daily exports
  * for NCOMP managed companies over October 2026, from a fixed seed, plus
  * the config that maps and prices all of them. Usage: gen DIR [NCOMP]
  * writes DIR/inbox/Keeper Billing Report (1..4).csv and DIR/config/.

@@ -1,6 +1,6 @@
 /*
  * Source profiles (lib/profile.c): the built-in profiles of
- * schemas/sources load, each header of SPEC.md section 4 picks its own
+ * schemas/sources load, each header of README.md's inbox formats picks its own
  * profile and no other, and bad profile files are refused naming the key.
  */
 #include <setjmp.h>
