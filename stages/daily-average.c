@@ -40,24 +40,6 @@ static int cmp_input(const void *x, const void *y)
 	return c ? c : strcmp(a->path, b->path);
 }
 
-static void open_out(struct outfile *o, const char *dir, const char *name)
-{
-	struct error e;
-	char *path = path_join(dir, name);
-
-	if (outfile_open(o, path, &e))
-		die_error(&e);
-	free(path);
-}
-
-static void commit(struct outfile *o)
-{
-	struct error e;
-
-	if (outfile_commit(o, &e))
-		die_error(&e);
-}
-
 int program_main(int argc, char **argv)
 {
 	struct month_arg month = { 0 };
@@ -75,7 +57,7 @@ int program_main(int argc, char **argv)
 	struct avg_series **v;
 	struct error e;
 	struct avg a;
-	char **inputs, *path;
+	char **inputs;
 	size_t n, nin;
 
 	nin = (size_t)options_parse(argc, argv, opts, usage, &inputs);
@@ -91,10 +73,7 @@ int program_main(int argc, char **argv)
 	}
 	qsort(in, nin, sizeof(*in), cmp_input);
 
-	path = path_join(outdir, "daily-average.problems.csv");
-	if (problems_open(&probs, path, "daily-average", &e))
-		die_error(&e);
-	free(path);
+	problems_output(&probs, outdir, "daily-average.problems.csv");
 	avg_init(&a, month.y, month.m);
 	for (size_t k = 0; k < nin; k++)
 		if (avg_read_extract(&a, in[k].path, in[k].name, &probs, &e) < 0)
@@ -102,17 +81,17 @@ int program_main(int argc, char **argv)
 	avg_settle(&a, settings.gap_days, &probs);
 	v = avg_sorted(&a, &n);
 
-	open_out(&daily_out, outdir, "daily.csv");
+	output_open(&daily_out, outdir, "daily.csv");
 	avg_write_daily(&a, v, n, daily_out.fp);
-	commit(&daily_out);
-	open_out(&json_out, outdir, "daily-average.json");
+	output_commit(&daily_out);
+	output_open(&json_out, outdir, "daily-average.json");
 	avg_write_json(&a, n, json_out.fp);
-	commit(&json_out);
+	output_commit(&json_out);
 	if (problems_commit(&probs, &e))
 		die_error(&e);
-	open_out(&avg_out, outdir, "daily-average.csv");
+	output_open(&avg_out, outdir, "daily-average.csv");
 	avg_write_averages(&a, v, n, avg_out.fp);
-	commit(&avg_out);
+	output_commit(&avg_out);
 
 	free(v);
 	avg_release(&a);

@@ -32,16 +32,6 @@ static const char usage[] =
 	"Exit: 0 done (missing prices are recorded as problems), 2 usage or\n"
 	"configuration error, 3 I/O error.\n";
 
-static void open_out(struct outfile *o, const char *dir, const char *name)
-{
-	char *path = path_join(dir, name);
-	struct error e;
-
-	if (outfile_open(o, path, &e))
-		die_error(&e);
-	free(path);
-}
-
 int program_main(int argc, char **argv)
 {
 	struct month_arg month = { 0 };
@@ -60,17 +50,14 @@ int program_main(int argc, char **argv)
 	struct invoice_run run;
 	struct problems probs;
 	struct error e;
-	char **inputs, *path;
+	char **inputs;
 
 	if (options_parse(argc, argv, opts, usage, &inputs) != 2 ||
 	    !month.text || !config || !outdir)
 		usage_error(usage, "--month, --config, -o, ROUNDED and MAPPED are needed");
 	if (period_load(&period, &st, &extra, config, month.text, &e))
 		die_error(&e);
-	path = path_join(outdir, "invoice.problems.csv");
-	if (problems_open(&probs, path, "invoice", &e))
-		die_error(&e);
-	free(path);
+	problems_output(&probs, outdir, "invoice.problems.csv");
 	if (invoice_run_compute(&run, &period, &st, config, inputs[0],
 				inputs[1], &probs, &e))
 		die_error(&e);
@@ -83,13 +70,15 @@ int program_main(int argc, char **argv)
 		strbuf_release(&frozen);
 	}
 	/* written one invoice at a time; invoices.json, the main output, last */
-	open_out(&lines, outdir, "invoice-lines.csv");
+	output_open(&lines, outdir, "invoice-lines.csv");
 	invoice_write_lines(&run, lines.fp);
-	open_out(&json, outdir, "invoices.json");
-	if (invoice_write_json(&run, json.fp, &e) ||
-	    outfile_commit(&lines, &e) || problems_commit(&probs, &e) ||
-	    outfile_commit(&json, &e))
+	output_open(&json, outdir, "invoices.json");
+	if (invoice_write_json(&run, json.fp, &e))
 		die_error(&e);
+	output_commit(&lines);
+	if (problems_commit(&probs, &e))
+		die_error(&e);
+	output_commit(&json);
 
 	invoice_run_release(&run);
 	holidays_release(&extra);

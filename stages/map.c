@@ -49,7 +49,7 @@ int program_main(int argc, char **argv)
 	struct outfile out[O_N];
 	struct map_outputs o;
 	struct error e;
-	char **inputs, *path;
+	char **inputs;
 
 	if (options_parse(argc, argv, opts, usage, &inputs) != 1 ||
 	    !month.text || !config || !outdir)
@@ -58,16 +58,9 @@ int program_main(int argc, char **argv)
 	    mapping_load(&mapping, config, &settings, &e))
 		die_error(&e);
 
-	path = path_join(outdir, "map.problems.csv");
-	if (problems_open(&probs, path, "map", &e))
-		die_error(&e);
-	free(path);
-	for (int k = 0; k < O_N; k++) {
-		path = path_join(outdir, out_names[k]);
-		if (outfile_open(&out[k], path, &e))
-			die_error(&e);
-		free(path);
-	}
+	problems_output(&probs, outdir, "map.problems.csv");
+	for (int k = 0; k < O_N; k++)
+		output_open(&out[k], outdir, out_names[k]);
 	o.mapped = out[O_MAPPED].fp;
 	o.unmapped_accounts = out[O_ACCOUNTS].fp;
 	o.unmapped_services = out[O_SERVICES].fp;
@@ -77,10 +70,10 @@ int program_main(int argc, char **argv)
 		die_error(&e);
 	/* mapped.csv, the stage's main output, last */
 	for (int k = O_N - 1; k > O_MAPPED; k--)
-		if (outfile_commit(&out[k], &e))
-			die_error(&e);
-	if (problems_commit(&probs, &e) || outfile_commit(&out[O_MAPPED], &e))
+		output_commit(&out[k]);
+	if (problems_commit(&probs, &e))
 		die_error(&e);
+	output_commit(&out[O_MAPPED]);
 	mapping_release(&mapping);
 	free(inputs);
 	return EXIT_DONE;

@@ -37,7 +37,7 @@ int program_main(int argc, char **argv)
 	struct problems probs;
 	struct outfile out;
 	struct error e;
-	char **inputs, *path;
+	char **inputs;
 
 	if (options_parse(argc, argv, opts, usage, &inputs) != 1 ||
 	    !month.text || !outdir)
@@ -46,17 +46,12 @@ int program_main(int argc, char **argv)
 	billing_groups_init(&g, days_in_month(month.y, month.m));
 	if (billing_groups_read(&g, inputs[0], &e))
 		die_error(&e);
-	path = path_join(outdir, "round.problems.csv");
-	if (problems_open(&probs, path, "round", &e))
-		die_error(&e);
-	free(path);
-	path = path_join(outdir, "rounded.csv");
-	if (outfile_open(&out, path, &e))
-		die_error(&e);
-	free(path);
+	problems_output(&probs, outdir, "round.problems.csv");
+	output_open(&out, outdir, "rounded.csv");
 	billing_write_rounded(&g, out.fp, &probs, inputs[0]);
-	if (problems_commit(&probs, &e) || outfile_commit(&out, &e))
+	if (problems_commit(&probs, &e))
 		die_error(&e);
+	output_commit(&out);
 	billing_groups_release(&g);
 	free(inputs);
 	return EXIT_DONE;

@@ -3,8 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "outfile.h"
 #include "period.h"
+#include "problems.h"
 #include "runtime.h"
+#include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -58,6 +61,34 @@ enum exit_code exit_code_of(const struct error *e)
 void die_error(const struct error *e)
 {
 	die(exit_code_of(e), "%s", e->msg);
+}
+
+void output_open(struct outfile *o, const char *dir, const char *name)
+{
+	char *path = path_join(dir, name);
+	struct error e;
+
+	if (outfile_open(o, path, &e))
+		die_error(&e);
+	free(path);
+}
+
+void output_commit(struct outfile *o)
+{
+	struct error e;
+
+	if (outfile_commit(o, &e))
+		die_error(&e);
+}
+
+void problems_output(struct problems *p, const char *dir, const char *name)
+{
+	char *path = path_join(dir, name);
+	struct error e;
+
+	if (problems_open(p, path, program_name, &e))
+		die_error(&e);
+	free(path);
 }
 
 /* the usage text's first paragraph: its "usage:" lines */

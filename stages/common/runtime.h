@@ -45,6 +45,17 @@ enum exit_code exit_code_of(const struct error *e);
 void die_error(const struct error *e) __attribute__((noreturn));
 
 /*
+ * A stage's outputs: dir/name opened atomically (lib/outfile.h), its
+ * problems file (lib/problems.h), and the commit of either, each ending
+ * the program with its error when it fails.
+ */
+struct outfile;
+struct problems;
+void output_open(struct outfile *o, const char *dir, const char *name);
+void output_commit(struct outfile *o);
+void problems_output(struct problems *p, const char *dir, const char *name);
+
+/*
  * The command line, one way for every program: options and operands in
  * any order, "--" ends the options, "--help" (or "-h") prints the usage
  * text to stdout and exits 0. An option is "--name VALUE", "--name=VALUE"
