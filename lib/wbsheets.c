@@ -1,0 +1,680 @@
+/*
+ * The workbook's table sheets: Reconciliation, Invoices, Daily, Unmapped,
+ * Problems, Rejects and Rounding, each with the row callbacks that read
+ * its files. What they show is in workbook.h; how they are called and
+ * what they count, in wbsheets.h.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+#include "csvcols.h"
+#include "date.h"
+#include "decimal.h"
+#include "fsutil.h"
+#include "money.h"
+#include "psafiles.h"
+#include "strbuf.h"
+#include "strmap.h"
+#include "wbcell.h"
+#include "wbsheets.h"
+#include "wbsummary.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* --- Reconciliation ------------------------------------------------------ */
+
+static lxw_color_t status_bg(enum recon_status s)
+{
+	switch (s) {
+	case RS_NEW:
+		return 0xDDEBF7;	/* blue */
+	case RS_UP:
+		return 0xE2EFDA;	/* green */
+	case RS_DOWN:
+		return 0xFFF2CC;	/* amber */
+	case RS_MISSING:
+		return 0xFCE4D6;	/* red */
+	case RS_NOT_COMPARED:
+		return 0xEDEDED;	/* grey */
+	default:
+		return 0;
+	}
+}
+
+void wb_sheet_reconciliation(struct wb *b, struct sheet *s)
+{
+	static const char *const h[] = {
+		"PSA company id", "Company", "PSA product id", "Product",
+		"Status", "Vendor daily average", "Billed quantity",
+		"PSA contract units", "Difference (units)", "Unit price",
+		"Difference (money)", "Currency", "Contract", "Service id",
+		"PSA file",
+	};
+	const struct psa_plan *p = b->in->psa;
+	int64_t total[16] = { 0 };
+	int has_total[16] = { 0 };
+	size_t i, k;
+	lxw_row_t last;
+
+	wb_header(b, s, h, 15, 0x7e0);
+	for (i = 0; p && i < p->n; i++) {
+		const struct recon_line *l = &p->lines[i];
+		lxw_color_t bg = status_bg(l->status);
+		lxw_format *t = bg ? wb_fmt(b, F_TEXT, 0, bg, 0) : NULL;
+		const char *where = "";
+
+		if (wb_row_next(b, s, "Reconciliation"))
+			break;
+		cell_str(b, s, 0, l->company_id, t);
+		cell_str(b, s, 1, l->company_name, t);
+		cell_str(b, s, 2, l->product_id, t);
+		cell_str(b, s, 3, l->product_name, t);
+		cell_str(b, s, 4, recon_status_name(l->status),
+			 wb_fmt(b, F_TEXT, 0, bg, 1));
+		if (l->has_vendor) {
+			cell_dec(b, s, 5, l->exact, 4, wb_fmt(b, F_QTY4, 0, bg, 0), 4);
+			cell_dec(b, s, 6, l->billed, 4, wb_fmt(b, F_QTY, 0, bg, 0), 2);
+		} else {
+			cell_str(b, s, 5, "", t);
+			cell_str(b, s, 6, "", t);
+		}
+		if (l->has_units)
+			cell_dec(b, s, 7, l->units, 4, wb_fmt(b, F_QTY, 0, bg, 0), 2);
+		else
+			cell_str(b, s, 7, "", t);
+		if (p->have_units)
+			cell_dec(b, s, 8, l->diff, 4, wb_fmt(b, F_QTY, 0, bg, 0), 2);
+		else
+			cell_str(b, s, 8, "", t);
+		if (l->has_price)
+			cell_dec(b, s, 9, l->price, 4,
+				 wb_fmt(b, F_PRICE, 0, bg, 0), 4);
+		else
+			cell_str(b, s, 9, "", t);
+		if (l->has_price && p->have_units) {
+			int ci = wb_cur_index(b, l->cur);
+
+			cell_dec(b, s, 10, l->money, l->cur->exp,
+				 wb_fmt(b, F_MONEY, l->cur->exp, bg, 0),
+				 l->cur->exp);
+			if (ci >= 0) {
+				has_total[ci] = 1;
+				total[ci] += l->money;
+			}
+		} else {
+			cell_str(b, s, 10, "", t);
+		}
+		cell_str(b, s, 11, l->has_price ? l->cur->code : "",
+			 wb_fmt(b, F_CODE, 0, bg, 0));
+		cell_str(b, s, 12, l->contract_id ? l->contract_id : "", t);
+		cell_str(b, s, 13, l->service_id ? l->service_id : "", t);
+		if (!p->have_units)
+			where = l->has_vendor && l->billed ? "for review" : "";
+		else if (l->placed)
+			where = "yes";
+		else if (l->note)
+			where = l->note;
+		cell_str(b, s, 14, where, t);
+	}
+	last = s->row;
+	/* while the last row is the current one: constant-memory mode
+	 * refuses a filter over rows it has written out */
+	wb_finish_table(s, 15, 2, last);
+	/* net difference in money per currency, below the table */
+	for (k = 0, i = 0; k < b->ncs; k++) {
+		const struct currency *cur = b->cs[k].cur;
+
+		if (!has_total[k])
+			continue;
+		if (i++ == 0 && wb_row_next(b, s, "Reconciliation"))
+			break;
+		if (wb_row_next(b, s, "Reconciliation"))
+			break;
+		cell_str(b, s, 9, "Net difference",
+			 wb_fmt(b, F_LABEL, 0, 0, 0));
+		cell_dec(b, s, 10, total[k], cur->exp,
+			 wb_fmt(b, F_MONEY, cur->exp, 0, 1), cur->exp);
+		cell_str(b, s, 11, cur->code, wb_fmt(b, F_LABEL, 0, 0, 0));
+	}
+}
+
+/* --- Invoices ------------------------------------------------------------ */
+
+struct rowctx {
+	struct wb *b;
+	struct sheet *s;
+	const char *sheet;
+	const char *file;	/* for Rejects */
+	int days;		/* for Daily */
+	struct strmap *avg;	/* for Daily */
+	lxw_format *dayf[31];	/* for Daily: weekends shaded */
+	int kind;		/* for Unmapped */
+};
+
+/* invoice_number,invoice_date,due_date,psa_company_id,psa_company_name,
+ * psa_product_id,psa_product_name,description,exact_quantity,quantity,
+ * unit_price,amount,currency */
+static int on_invoice_line(const struct csvcols_row *r, void *vc)
+{
+	struct rowctx *c = vc;
+	struct wb *b = c->b;
+	struct sheet *s = c->s;
+	const struct currency *cur = currency_find(r->f[12]);
+	int32_t d;
+	int64_t price, amount, q;
+	struct product *p;
+	size_t k;
+
+	if (wb_row_next(b, s, "Invoices"))
+		return 0;
+	cell_str(b, s, 0, r->f[0], NULL);
+	for (k = 1; k <= 2; k++) {
+		if (date_parse(r->f[k], &d) == 0)
+			cell_date(b, s, (int)k, d, wb_fmt(b, F_DATE, 0, 0, 0));
+		else
+			cell_str(b, s, (int)k, r->f[k], NULL);
+	}
+	for (k = 3; k <= 7; k++)
+		cell_str(b, s, (int)k, r->f[k], NULL);
+	cell_qtytext(b, s, 8, r->f[8], wb_fmt(b, F_QTY4, 0, 0, 0), 4);
+	cell_qtytext(b, s, 9, r->f[9], wb_fmt(b, F_QTY, 0, 0, 0), 2);
+	if (price_parse(r->f[10], &price, NULL) == 0)
+		cell_dec(b, s, 10, price, 4, wb_fmt(b, F_PRICE, 0, 0, 0), 4);
+	else
+		cell_str(b, s, 10, r->f[10], NULL);
+	if (cur && dec_parse(r->f[11], strlen(r->f[11]), cur->exp, &amount,
+			     NULL) == 0) {
+		cell_dec(b, s, 11, amount, cur->exp,
+			 wb_fmt(b, F_MONEY, cur->exp, 0, 0), cur->exp);
+		int ci = wb_cur_index(b, cur);
+
+		p = wb_product_get(b, r->f[5], r->f[6]);
+		if (ci >= 0)
+			p->amount[ci] += amount;
+		if (dec_parse_text(r->f[9], 4, &q) == 0)
+			p->qty += q;
+	} else {
+		cell_str(b, s, 11, r->f[11], NULL);
+	}
+	cell_str(b, s, 12, r->f[12], wb_fmt(b, F_CODE, 0, 0, 0));
+	return 0;
+}
+
+int wb_sheet_invoices(struct wb *b, struct sheet *s)
+{
+	static const char *const h[] = {
+		"Invoice", "Invoice date", "Due date", "PSA company id",
+		"Company", "PSA product id", "Product", "Description",
+		"Exact quantity", "Quantity", "Unit price", "Amount",
+		"Currency",
+	};
+	static const char *const cols[] = {
+		"invoice_number", "invoice_date", "due_date", "psa_company_id",
+		"psa_company_name", "psa_product_id", "psa_product_name",
+		"description", "exact_quantity", "quantity", "unit_price",
+		"amount", "currency",
+	};
+	struct rowctx c = { .b = b, .s = s, .sheet = "Invoices", .avg = NULL };
+	struct strbuf path = STRBUF_INIT;
+	lxw_row_t last;
+	size_t k;
+	int r;
+
+	wb_header(b, s, h, 13, 0xf00);
+	strbuf_addf(&path, "%s/invoice-lines.csv", b->in->monthdir);
+	r = csvcols_read(path.buf, cols, 13, 1, on_invoice_line, &c, b->e);
+	strbuf_release(&path);
+	if (r < 0)
+		return -1;
+	last = s->row;
+	wb_finish_table(s, 13, 1, last);
+	for (k = 0; k < b->ncs; k++) {
+		const struct currency *cur = b->cs[k].cur;
+		static const char *const what[] = { "Subtotal", "Tax", "Total" };
+		int64_t v[3] = { b->cs[k].subtotal, b->cs[k].tax, b->cs[k].total };
+		int i;
+
+		if (!b->cs[k].invoices)
+			continue;
+		wb_row_next(b, s, "Invoices");
+		for (i = 0; i < 3; i++) {
+			if (wb_row_next(b, s, "Invoices"))
+				break;
+			cell_str(b, s, 10, what[i],
+				 wb_fmt(b, F_LABEL, 0, 0, 0));
+			cell_dec(b, s, 11, v[i], cur->exp,
+				 wb_fmt(b, F_MONEY, cur->exp, 0, i == 2),
+				 cur->exp);
+			cell_str(b, s, 12, cur->code,
+				 wb_fmt(b, F_LABEL, 0, 0, 0));
+		}
+	}
+	return 0;
+}
+
+/* --- Daily --------------------------------------------------------------- */
+
+struct avg {
+	int64_t licence_days;	/* QTY units */
+	int64_t average;	/* QTY units, 4 decimals as the file shows */
+	int ok;
+};
+
+static int on_average(const struct csvcols_row *r, void *vc)
+{
+	struct rowctx *c = vc;
+	struct strbuf key = STRBUF_INIT;
+	struct avg *a = xcalloc(1, sizeof(*a));
+	void **slot;
+	int created;
+
+	c->b->nseries++;
+	strbuf_addf(&key, "%s%c%s%c%s", r->f[0], 0, r->f[1], 0, r->f[2]);
+	a->ok = dec_parse_text(r->f[3], 4, &a->licence_days) == 0 &&
+		dec_parse_text(r->f[4], 4, &a->average) == 0;
+	slot = strmap_slot(c->avg, key.buf, key.len, &created);
+	if (!created)
+		free(*slot);
+	*slot = a;
+	strbuf_release(&key);
+	return 0;
+}
+
+static int on_daily(const struct csvcols_row *r, void *vc)
+{
+	struct rowctx *c = vc;
+	struct wb *b = c->b;
+	struct sheet *s = c->s;
+	const struct csv_row *raw = r->raw;
+	struct strbuf key = STRBUF_INIT;
+	struct avg *a;
+	lxw_format *qf = wb_fmt(b, F_QTY, 0, 0, 0);
+	int d, i;
+	int64_t q;
+
+	if (wb_row_next(b, s, "Daily"))
+		return 0;
+	for (i = 0; i < 4; i++)
+		cell_str(b, s, i, r->f[i], NULL);
+	/* d01.. follow the four named columns; weekends are shaded, so an
+	 * empty weekend day gets a blank cell with the shade */
+	for (d = 0; d < c->days; d++) {
+		const char *v = (size_t)(4 + d) < raw->n ? raw->f[4 + d] : "";
+
+		if (!*v) {
+			if (c->dayf[d] != qf && !s->full)
+				worksheet_write_blank(s->ws, s->row,
+						      (lxw_col_t)(4 + d),
+						      c->dayf[d]);
+			continue;
+		}
+		if (dec_parse_text(v, 4, &q) == 0) {
+			if (s->full)
+				break;
+			worksheet_write_number(s->ws, s->row,
+					       (lxw_col_t)(4 + d),
+					       (double)q / QTY_SCALE,
+					       c->dayf[d]);
+		} else {
+			cell_str(b, s, 4 + d, v, NULL);
+		}
+	}
+	strbuf_addf(&key, "%s%c%s%c%s", r->f[0], 0, r->f[1], 0, r->f[3]);
+	a = strmap_get(c->avg, key.buf, key.len);
+	strbuf_release(&key);
+	if (a && a->ok) {
+		cell_dec(b, s, 4 + c->days, a->licence_days, 4, qf, 2);
+		cell_dec(b, s, 5 + c->days, a->average, 4,
+			 wb_fmt(b, F_QTY4, 0, 0, 0), 4);
+	}
+	return 0;
+}
+
+int wb_sheet_daily(struct wb *b, struct sheet *s)
+{
+	static const char *const avg_cols[] = {
+		"vendor", "account_id", "sku", "licence_days", "daily_average",
+	};
+	static const char *const daily_cols[] = {
+		"vendor", "account_id", "account_name", "sku",
+	};
+	static const char *const h[] = { "Vendor", "Account id", "Account", "SKU" };
+	struct strmap avg = STRMAP_INIT;
+	struct rowctx c = { .b = b, .s = s, .sheet = "Daily", .avg = &avg };
+	struct strbuf path = STRBUF_INIT;
+	int days = days_in_month(b->in->y, b->in->m), d, r;
+
+	c.days = days;
+	for (d = 0; d < days; d++) {
+		int wd = date_weekday(days_from_civil(b->in->y, b->in->m, d + 1));
+
+		c.dayf[d] = wb_fmt(b, F_QTY, 0, wd == 0 || wd == 6 ? 0xF2F2F2 : 0, 0);
+	}
+	wb_header(b, s, h, 4, 0);
+	for (d = 0; d < days; d++) {
+		worksheet_write_number(s->ws, 0, (lxw_col_t)(4 + d),
+				       (double)(days_from_civil(b->in->y,
+								b->in->m, d + 1) +
+						EXCEL_1970),
+				       wb_fmt(b, F_DAYHEAD, 0, 0, 0));
+		wb_widen(s, 4 + d, 6);
+	}
+	worksheet_write_string(s->ws, 0, (lxw_col_t)(4 + days), "Licence-days",
+			       wb_fmt(b, F_HEAD_R, 0, 0, 0));
+	wb_widen(s, 4 + days, 12);
+	worksheet_write_string(s->ws, 0, (lxw_col_t)(5 + days), "Daily average",
+			       wb_fmt(b, F_HEAD_R, 0, 0, 0));
+	wb_widen(s, 5 + days, 12);
+
+	strbuf_addf(&path, "%s/daily-average.csv", b->in->monthdir);
+	r = csvcols_read(path.buf, avg_cols, 5, 1, on_average, &c, b->e);
+	if (r >= 0) {
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/daily.csv", b->in->monthdir);
+		r = csvcols_read(path.buf, daily_cols, 4, 1, on_daily, &c,
+				 b->e);
+	}
+	strbuf_release(&path);
+	strmap_free_values(&avg);
+	if (r < 0)
+		return -1;
+	wb_finish_table(s, 6 + days, 4, s->row);
+	return 0;
+}
+
+/* --- Unmapped ------------------------------------------------------------ */
+
+/*
+ * unmapped-accounts.csv and auto-matched.csv: vendor,vendor_account_id,
+ * psa_company_id,psa_company_name,action,<last>; unmapped-services.csv:
+ * vendor,sku,psa_product_id,psa_product_name,billing,rounding,suggestion.
+ * Without its last column a row is a line of accounts.csv / services.csv.
+ */
+static int on_unmapped(const struct csvcols_row *r, void *vc)
+{
+	static const char *const kinds[] = {
+		"unmapped account", "unmapped service", "automatic match",
+	};
+	static const char *const dest[] = {
+		"config/accounts.csv", "config/services.csv",
+		"config/accounts.csv",
+	};
+	struct rowctx *c = vc;
+	struct wb *b = c->b;
+	struct sheet *s = c->s;
+	struct csv_row line = *r->raw;
+	struct strbuf sb = STRBUF_INIT;
+	int svc = c->kind == 1;
+
+	if (wb_row_next(b, s, "Unmapped"))
+		return 0;
+	if (c->kind < 2)
+		b->nunmapped++;
+	cell_str(b, s, 0, kinds[c->kind], c->kind < 2 ?
+		 wb_fmt(b, F_TEXT, 0, 0xFCE4D6, 0) : NULL);
+	cell_str(b, s, 1, r->f[0], NULL);
+	cell_str(b, s, 2, r->f[1], NULL);
+	cell_str(b, s, 3, r->f[2], NULL);
+	cell_str(b, s, 4, r->f[3], NULL);
+	cell_str(b, s, 5, r->f[4], NULL);
+	cell_str(b, s, 6, svc ? r->f[5] : "", NULL);
+	cell_str(b, s, 7, svc ? r->f[6] : r->f[5], NULL);
+	line.n = svc ? 6 : 5;
+	if (r->raw->n > line.n) {
+		csv_row_format(&line, &sb);
+		cell_str(b, s, 9, sb.buf, NULL);	/* last: it may run on */
+	}
+	cell_str(b, s, 8, dest[c->kind], NULL);
+	strbuf_release(&sb);
+	return 0;
+}
+
+int wb_sheet_unmapped(struct wb *b, struct sheet *s)
+{
+	static const char *const h[] = {
+		"Kind", "Vendor", "Vendor account or SKU", "PSA id",
+		"PSA name", "Action or billing", "Rounding",
+		"Suggestion or vendor name", "Into", "Line to copy",
+	};
+	static const char *const acc[] = {
+		"vendor", "vendor_account_id", "psa_company_id",
+		"psa_company_name", "action", "?suggestion",
+	};
+	static const char *const svc[] = {
+		"vendor", "sku", "psa_product_id", "psa_product_name",
+		"billing", "rounding", "?suggestion",
+	};
+	static const char *const autom[] = {
+		"vendor", "vendor_account_id", "psa_company_id",
+		"psa_company_name", "action", "?vendor_account_name",
+	};
+	static const char *const files[] = {
+		"unmapped-accounts.csv", "unmapped-services.csv",
+		"auto-matched.csv",
+	};
+	const char *const *cols[] = { acc, svc, autom };
+	const size_t ncols[] = { 6, 7, 6 };
+	struct rowctx c = { .b = b, .s = s, .sheet = "Unmapped", .avg = NULL };
+	struct strbuf path = STRBUF_INIT;
+	int k;
+
+	wb_header(b, s, h, 10, 0);
+	for (k = 0; k < 3; k++) {
+		c.kind = k;
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", b->in->monthdir, files[k]);
+		if (csvcols_read(path.buf, cols[k], ncols[k], 1, on_unmapped,
+				 &c, b->e) < 0) {
+			strbuf_release(&path);
+			return -1;
+		}
+	}
+	strbuf_release(&path);
+	wb_finish_table(s, 10, 0, s->row);
+	return 0;
+}
+
+/* --- Problems, Rejects --------------------------------------------------- */
+
+static int on_problem(const struct csvcols_row *r, void *vc)
+{
+	struct rowctx *c = vc;
+	struct wb *b = c->b;
+	struct sheet *s = c->s;
+	int blocking = !strcmp(r->f[0], "blocking");
+	lxw_format *t = blocking ? wb_fmt(b, F_TEXT, 0, 0xFCE4D6, 0) : NULL;
+	int i;
+
+	if (blocking)
+		b->nblocking++;
+	else
+		b->nwarning++;
+	wb_count_problem(b, r->f[0], r->f[2]);
+	if (wb_row_next(b, s, "Problems"))
+		return 0;
+	for (i = 0; i < 6; i++) {
+		if (i == 4)
+			cell_line(b, s, 4, r->f[4]);
+		else
+			cell_str(b, s, i, r->f[i], t);
+	}
+	return 0;
+}
+
+int wb_sheet_problems(struct wb *b, struct sheet *s)
+{
+	static const char *const h[] = {
+		"Severity", "Stage", "Code", "File", "Line", "Message",
+	};
+	static const char *const cols[] = {
+		"severity", "stage", "code", "file", "line", "message",
+	};
+	struct rowctx c = { .b = b, .s = s, .sheet = "Problems", .avg = NULL };
+	struct strbuf path = STRBUF_INIT;
+	int r;
+
+	wb_header(b, s, h, 6, 0x10);
+	strbuf_addf(&path, "%s/problems.csv", b->in->monthdir);
+	r = csvcols_read(path.buf, cols, 6, 1, on_problem, &c, b->e);
+	strbuf_release(&path);
+	if (r < 0)
+		return -1;
+	wb_finish_table(s, 6, 0, s->row);
+	return 0;
+}
+
+static int on_reject(const struct csvcols_row *r, void *vc)
+{
+	struct rowctx *c = vc;
+	struct wb *b = c->b;
+	struct sheet *s = c->s;
+
+	b->nrejects++;
+	if (wb_row_next(b, s, "Rejects"))
+		return 0;
+	cell_str(b, s, 0, r->f[0], NULL);
+	cell_line(b, s, 1, r->f[1]);
+	cell_str(b, s, 2, r->f[2], NULL);
+	cell_str(b, s, 3, r->f[3], NULL);
+	return 0;
+}
+
+int wb_sheet_rejects(struct wb *b, struct sheet *s)
+{
+	static const char *const h[] = { "File", "Line", "Reason", "Row as read" };
+	static const char *const cols[] = {
+		"source_file", "source_line", "reason", "raw",
+	};
+	struct rowctx c = { .b = b, .s = s, .sheet = "Rejects", .avg = NULL };
+	struct strbuf path = STRBUF_INIT;
+	struct fs_names names = FS_NAMES_INIT;
+	int r = 0;
+
+	wb_header(b, s, h, 4, 0x2);
+	strbuf_addf(&path, "%s/extract", b->in->monthdir);
+	if (fs_list(path.buf, ".rejects.csv", FS_MISSING_OK, &names, b->e))
+		r = -1;
+	for (size_t i = 0; i < names.n && r >= 0; i++) {
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/extract/%s", b->in->monthdir, names.v[i]);
+		r = csvcols_read(path.buf, cols, 4, 1, on_reject, &c, b->e);
+	}
+	strbuf_release(&path);
+	fs_names_release(&names);
+	if (r < 0)
+		return -1;
+	wb_finish_table(s, 4, 0, s->row);
+	return 0;
+}
+
+/* --- Rounding ------------------------------------------------------------ */
+
+struct roundctx {
+	struct wb *b;
+	struct sheet *s;
+	struct strmap lines;	/* "company\0product" -> recon_line */
+	int64_t moved[16];
+	int has[16];
+};
+
+static int on_rounded(const struct csvcols_row *r, void *vc)
+{
+	struct roundctx *c = vc;
+	struct wb *b = c->b;
+	struct sheet *s = c->s;
+	struct strbuf key = STRBUF_INIT;
+	const struct recon_line *l;
+	int64_t delta;
+
+	if (wb_row_next(b, s, "Rounding"))
+		return 0;
+	strbuf_addf(&key, "%s%c%s", r->f[0], 0, r->f[1]);
+	l = strmap_get(&c->lines, key.buf, key.len);
+	strbuf_release(&key);
+	cell_str(b, s, 0, r->f[0], NULL);
+	cell_str(b, s, 1, l ? l->company_name : "", NULL);
+	cell_str(b, s, 2, r->f[1], NULL);
+	cell_str(b, s, 3, l ? l->product_name : "", NULL);
+	cell_str(b, s, 4, r->f[3], NULL);
+	cell_qtytext(b, s, 5, r->f[2], wb_fmt(b, F_QTY4, 0, 0, 0), 4);
+	cell_qtytext(b, s, 6, r->f[4], wb_fmt(b, F_QTY, 0, 0, 0), 2);
+	if (dec_parse_text(r->f[5], 4, &delta) == 0) {
+		cell_dec(b, s, 7, delta, 4, wb_fmt(b, F_QTY4, 0, 0, 0), 4);
+		if (l && l->has_price) {
+			int64_t m = money_amount(delta, l->price, l->cur);
+
+			cell_dec(b, s, 8, l->price, 4, wb_fmt(b, F_PRICE, 0, 0, 0), 4);
+			cell_dec(b, s, 9, m, l->cur->exp,
+				 wb_fmt(b, F_MONEY, l->cur->exp, 0, 0), l->cur->exp);
+			cell_str(b, s, 10, l->cur->code, wb_fmt(b, F_CODE, 0, 0, 0));
+			int ci = wb_cur_index(b, l->cur);
+
+			if (ci >= 0) {
+				c->has[ci] = 1;
+				c->moved[ci] += m;
+			}
+		}
+	} else {
+		cell_str(b, s, 7, r->f[5], NULL);
+	}
+	return 0;
+}
+
+int wb_sheet_rounding(struct wb *b, struct sheet *s)
+{
+	static const char *const h[] = {
+		"PSA company id", "Company", "PSA product id", "Product",
+		"Rounding", "Exact quantity", "Billed quantity",
+		"Rounded by (units)", "Unit price", "Money moved", "Currency",
+	};
+	static const char *const cols[] = {
+		"psa_company_id", "psa_product_id", "exact_quantity",
+		"rounding", "quantity", "delta",
+	};
+	struct roundctx c;
+	struct strbuf path = STRBUF_INIT;
+	const struct psa_plan *p = b->in->psa;
+	lxw_row_t last;
+	size_t i, k;
+	int r, first = 1;
+
+	memset(&c, 0, sizeof(c));
+	c.b = b;
+	c.s = s;
+	for (i = 0; p && i < p->n; i++) {
+		struct strbuf key = STRBUF_INIT;
+		int created;
+
+		strbuf_addf(&key, "%s%c%s", p->lines[i].company_id, 0,
+			    p->lines[i].product_id);
+		*strmap_slot(&c.lines, key.buf, key.len, &created) =
+			(void *)&p->lines[i];
+		strbuf_release(&key);
+	}
+	wb_header(b, s, h, 11, 0x3e0);
+	strbuf_addf(&path, "%s/rounded.csv", b->in->monthdir);
+	r = csvcols_read(path.buf, cols, 6, 1, on_rounded, &c, b->e);
+	strbuf_release(&path);
+	strmap_release(&c.lines);
+	if (r < 0)
+		return -1;
+	last = s->row;
+	wb_finish_table(s, 11, 0, last);
+	for (k = 0; k < b->ncs && k < 16; k++) {
+		if (!c.has[k])
+			continue;
+		if (first && wb_row_next(b, s, "Rounding"))
+			break;
+		first = 0;
+		if (wb_row_next(b, s, "Rounding"))
+			break;
+		cell_str(b, s, 8, "Money moved", wb_fmt(b, F_LABEL, 0, 0, 0));
+		cell_dec(b, s, 9, c.moved[k], b->cs[k].cur->exp,
+			 wb_fmt(b, F_MONEY, b->cs[k].cur->exp, 0, 1),
+			 b->cs[k].cur->exp);
+		cell_str(b, s, 10, b->cs[k].cur->code, wb_fmt(b, F_LABEL, 0, 0, 0));
+	}
+	return 0;
+}
