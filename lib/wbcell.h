@@ -74,7 +74,6 @@ struct wb {
 	struct fmtc fc[160];
 	size_t nfc;
 	struct strbuf text;	/* a sanitised text cell */
-	int failed;
 	int stopped;		/* in->stop was seen */
 
 	/* what the sheets counted, for Summary */
@@ -83,7 +82,7 @@ struct wb {
 	char closed_at[64];	/* invoices.json's, when "status" is "final" */
 	struct cursum cs[16];
 	size_t ncs;
-	size_t ninvoices, nlines, nseries, nrejects, nunmapped;
+	size_t ninvoices, nlines, nseries;
 	size_t nblocking, nwarning;
 	struct product *prod;
 	size_t nprod, aprod;

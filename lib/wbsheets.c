@@ -145,8 +145,6 @@ void wb_sheet_reconciliation(struct wb *b, struct sheet *s)
 struct rowctx {
 	struct wb *b;
 	struct sheet *s;
-	const char *sheet;
-	const char *file;	/* for Rejects */
 	int days;		/* for Daily */
 	struct strmap *avg;	/* for Daily */
 	lxw_format *dayf[31];	/* for Daily: weekends shaded */
@@ -216,7 +214,7 @@ int wb_sheet_invoices(struct wb *b, struct sheet *s)
 		"description", "exact_quantity", "quantity", "unit_price",
 		"amount", "currency",
 	};
-	struct rowctx c = { .b = b, .s = s, .sheet = "Invoices", .avg = NULL };
+	struct rowctx c = { .b = b, .s = s, .avg = NULL };
 	struct strbuf path = STRBUF_INIT;
 	lxw_row_t last;
 	size_t k;
@@ -342,7 +340,7 @@ int wb_sheet_daily(struct wb *b, struct sheet *s)
 	};
 	static const char *const h[] = { "Vendor", "Account id", "Account", "SKU" };
 	struct strmap avg = STRMAP_INIT;
-	struct rowctx c = { .b = b, .s = s, .sheet = "Daily", .avg = &avg };
+	struct rowctx c = { .b = b, .s = s, .avg = &avg };
 	struct strbuf path = STRBUF_INIT;
 	int days = days_in_month(b->in->y, b->in->m), d, r;
 
@@ -410,8 +408,6 @@ static int on_unmapped(const struct csvcols_row *r, void *vc)
 
 	if (wb_row_next(b, s, "Unmapped"))
 		return 0;
-	if (c->kind < 2)
-		b->nunmapped++;
 	cell_str(b, s, 0, kinds[c->kind], c->kind < 2 ?
 		 wb_fmt(b, F_TEXT, 0, 0xFCE4D6, 0) : NULL);
 	cell_str(b, s, 1, r->f[0], NULL);
@@ -456,7 +452,7 @@ int wb_sheet_unmapped(struct wb *b, struct sheet *s)
 	};
 	const char *const *cols[] = { acc, svc, autom };
 	const size_t ncols[] = { 6, 7, 6 };
-	struct rowctx c = { .b = b, .s = s, .sheet = "Unmapped", .avg = NULL };
+	struct rowctx c = { .b = b, .s = s, .avg = NULL };
 	struct strbuf path = STRBUF_INIT;
 	int k;
 
@@ -511,7 +507,7 @@ int wb_sheet_problems(struct wb *b, struct sheet *s)
 	static const char *const cols[] = {
 		"severity", "stage", "code", "file", "line", "message",
 	};
-	struct rowctx c = { .b = b, .s = s, .sheet = "Problems", .avg = NULL };
+	struct rowctx c = { .b = b, .s = s, .avg = NULL };
 	struct strbuf path = STRBUF_INIT;
 	int r;
 
@@ -531,7 +527,6 @@ static int on_reject(const struct csvcols_row *r, void *vc)
 	struct wb *b = c->b;
 	struct sheet *s = c->s;
 
-	b->nrejects++;
 	if (wb_row_next(b, s, "Rejects"))
 		return 0;
 	cell_str(b, s, 0, r->f[0], NULL);
@@ -547,7 +542,7 @@ int wb_sheet_rejects(struct wb *b, struct sheet *s)
 	static const char *const cols[] = {
 		"source_file", "source_line", "reason", "raw",
 	};
-	struct rowctx c = { .b = b, .s = s, .sheet = "Rejects", .avg = NULL };
+	struct rowctx c = { .b = b, .s = s, .avg = NULL };
 	struct strbuf path = STRBUF_INIT;
 	struct fs_names names = FS_NAMES_INIT;
 	int r = 0;

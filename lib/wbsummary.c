@@ -218,9 +218,9 @@ int wb_sheet_summary(struct wb *b, struct sheet *s)
 
 	if (b->ncounts > 1)	/* qsort(NULL, 0) is undefined */
 		qsort(b->counts, b->ncounts, sizeof(*b->counts), cmp_count);
-	if (b->nprod)	/* the chart's order: most billed first */
-		if (b->nprod > 1)	/* qsort(NULL, 0) is undefined */
-			qsort(b->prod, b->nprod, sizeof(*b->prod), cmp_product);
+	/* the chart's order: most billed first (qsort(NULL, 0) is undefined) */
+	if (b->nprod > 1)
+		qsort(b->prod, b->nprod, sizeof(*b->prod), cmp_product);
 
 	for (k = 0; k < 6; k++)
 		rows[k] = jint(sumrows, row_keys[k]);

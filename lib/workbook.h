@@ -2,7 +2,9 @@
 #define WORKBOOK_H
 /*
  * The month's reconciliation workbook, reconciliation-<MONTH>.xlsx
- * (SPEC.md section 6), written with libxlsxwriter. Sheets, in order:
+ * (README.md, "The reconciliation workbook"), written with libxlsxwriter
+ * by workbook.c, wbcell.c (cells), wbsheets.c (the table sheets) and
+ * wbsummary.c (Summary). Sheets, in order:
  *
  *   Summary         period, invoice and due date, PSA, the state of the
  *                   month, counts, totals per currency, problems by kind,
