@@ -1,0 +1,101 @@
+#ifndef EXINT_H
+#define EXINT_H
+/*
+ * Internal to the extract stage's files, and no contract for anything
+ * else: extract.h is the stage's. The work on one inbox file is split by
+ * concept, sharing one struct ex:
+ *
+ *   extract.c     extract_file: opening and committing the outputs, the
+ *                 read loop, refused files; the helpers all share
+ *   expreamble.c  the rows before the data: blank rows, the title row
+ *                 and its month, the header that picks a profile, an
+ *                 unknown format
+ *   exrows.c      the checks of each data row, usage or PSA units, and
+ *                 what an accepted usage row adds to its series
+ *   exoutput.c    the outputs' text: rejected rows, the wide <S>.csv, the
+ *                 <S>.json accounting and the warnings written at the end
+ *   exseries.c    the series table (exseries.h)
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include "csvread.h"
+#include "exseries.h"
+#include "extract.h"
+#include "outfile.h"
+#include "problems.h"
+#include "profile.h"
+#include "strbuf.h"
+
+/* months a file's dates may cover: 1900-01 .. 2199-12 (date.h's range) */
+#define MONTH_BASE 1900
+#define NMONTHS (300 * 12)
+
+enum phase { PH_START, PH_AFTER_TITLE, PH_DATA, PH_UNKNOWN };
+
+struct ex {
+	const struct extract_opts *o;
+	struct extract_result *r;
+	const struct profile *p;
+	int col[PF_COUNT];
+	size_t ncol;
+	enum phase phase;
+	int title_y, title_m;	/* 0 when no title month */
+	int in_month;		/* monthly: the title month is MONTH */
+	int32_t first;		/* day number of MONTH's 1st */
+	int ndays;
+	unsigned char covered[NMONTHS / 8];
+	struct exseries_table series;
+	struct strbuf raw, msg;
+	struct problems pr;
+	struct outfile rej, csv;
+	long bad_price_rows, bad_price_line;
+	char *bad_price_value;
+	int read_done;		/* csv_read reached the end */
+};
+
+/* --- extract.c ---------------------------------------------------------- */
+
+/* drop the leading and trailing spaces and tabs of s[0..*n) */
+void ex_trim(const char **s, size_t *n);
+/* a blocking problem; the first is kept for the stage's message */
+void ex_blocking(struct ex *x, const char *code, long line,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* --- expreamble.c ------------------------------------------------------- */
+
+/* no field holds anything but spaces and tabs */
+int ex_is_blank_row(const struct csv_row *row);
+/* a row before the data (the caller has counted it as preamble) */
+void ex_preamble_row(struct ex *x, const struct csv_row *row);
+/* the unknown-format problem for the header row, or (NULL) no header */
+void ex_unknown_format(struct ex *x, const struct csv_row *row);
+/* append the profiles' format ids, ", " between them */
+void ex_known_formats(struct strbuf *sb, const struct profiles *ps);
+
+/* --- exrows.c ----------------------------------------------------------- */
+
+/* a data row that is not blank: counted accepted, rejected or out of month */
+void ex_usage_row(struct ex *x, const struct csv_row *row);
+void ex_psa_row(struct ex *x, const struct csv_row *row);
+
+/* --- exoutput.c --------------------------------------------------------- */
+
+/* append s as a quoted value for a message, cut at 80 bytes */
+void ex_add_quoted(struct strbuf *sb, const char *s, size_t n);
+/* bytes of s that are not valid UTF-8, and NULs, become U+FFFD each */
+void ex_add_utf8_clean(struct strbuf *out, const char *s, size_t n);
+/* the file covers month y-m (a row's date, or the title's month) */
+void ex_months_add(struct ex *x, int y, int m);
+/* row to <S>.rejects.csv, x->msg its reason; warn: a rejected-row warning */
+void ex_reject(struct ex *x, const struct csv_row *row, int warn);
+/* the PSA-units <S>.csv header, written when the header row is read */
+void ex_psa_head(FILE *fp);
+/*
+ * After the read: unknown-format when no header was found, the usage
+ * <S>.csv (header and sorted series), r->series, and the warnings about
+ * the whole file (no-rows-in-month, bad-price).
+ */
+void ex_finish(struct ex *x);
+/* <S>.json, atomically: 0, or -1 with e */
+int ex_write_json(struct ex *x, const char *path, struct error *e);
+#endif

@@ -1,0 +1,169 @@
+/*
+ * The rows before the data (exint.h, extract.h): blank rows, at most one
+ * title row (one non-empty cell, before the header), whose month
+ * extract_title_month reads, and the header row: the first row that
+ * matches a profile (profile.h) picks the format and ends the preamble.
+ * Any other row there is an unknown format, one blocking problem naming
+ * the header and the known formats; the rest of the file is then not
+ * read as data. The caller counts every row here as preamble.
+ */
+#include <string.h>
+#include "csvread.h"
+#include "date.h"
+#include "exint.h"
+#include "extract.h"
+#include "profile.h"
+#include "strbuf.h"
+#include "banned.h"
+
+static size_t nonempty_cells(const struct csv_row *row)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < row->n; i++)
+		for (size_t j = 0; j < row->len[i]; j++)
+			if (row->f[i][j] != ' ' && row->f[i][j] != '\t') {
+				n++;
+				break;
+			}
+	return n;
+}
+
+int ex_is_blank_row(const struct csv_row *row)
+{
+	for (size_t i = 0; i < row->n; i++)
+		for (size_t j = 0; j < row->len[i]; j++)
+			if (row->f[i][j] != ' ' && row->f[i][j] != '\t')
+				return 0;
+	return 1;
+}
+
+/* --- preamble ----------------------------------------------------------- */
+
+int extract_title_month(const char *s, size_t n, int *y, int *m)
+{
+	size_t e, b;
+
+	ex_trim(&s, &n);
+	if (n >= 7 && s[n - 3] == '-') {
+		char buf[8];
+
+		memcpy(buf, s + n - 7, 7);
+		buf[7] = '\0';
+		if ((n == 7 || s[n - 8] == ' ' || s[n - 8] == ':') &&
+		    month_parse(buf, y, m) == 0)
+			return 0;
+	}
+	if (n < 6)
+		return -1;
+	for (e = n - 4; e < n; e++)
+		if (s[e] < '0' || s[e] > '9')
+			return -1;
+	*y = (s[n - 4] - '0') * 1000 + (s[n - 3] - '0') * 100 +
+	     (s[n - 2] - '0') * 10 + (s[n - 1] - '0');
+	e = n - 4;
+	if (s[e - 1] != ' ')
+		return -1;
+	while (e && s[e - 1] == ' ')
+		e--;
+	for (b = e; b && ((s[b - 1] >= 'a' && s[b - 1] <= 'z') ||
+			  (s[b - 1] >= 'A' && s[b - 1] <= 'Z')); b--)
+		;
+	if (b && s[b - 1] != ' ' && s[b - 1] != ':')
+		return -1;
+	*m = month_from_name(s + b, e - b);
+	if (!*m || *y < 2000 || *y > 2099)
+		return -1;
+	return 0;
+}
+
+void ex_known_formats(struct strbuf *sb, const struct profiles *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		strbuf_addf(sb, "%s%s", i ? ", " : "", ps->p[i].format);
+}
+
+void ex_unknown_format(struct ex *x, const struct csv_row *row)
+{
+	strbuf_reset(&x->msg);
+	if (row) {
+		strbuf_reset(&x->raw);
+		csv_row_format(row, &x->raw);
+		strbuf_addstr(&x->msg, "no known format: the header ");
+		if (row->utf8_ok) {
+			ex_add_quoted(&x->msg, x->raw.buf, x->raw.len);
+		} else {
+			struct strbuf clean = STRBUF_INIT;
+
+			ex_add_utf8_clean(&clean, x->raw.buf, x->raw.len);
+			ex_add_quoted(&x->msg, clean.buf, clean.len);
+			strbuf_release(&clean);
+		}
+		strbuf_addstr(&x->msg, " matches none of ");
+	} else {
+		strbuf_addstr(&x->msg, "no known format: the file has no header row; known formats: ");
+	}
+	ex_known_formats(&x->msg, x->o->profiles);
+	ex_blocking(x, "unknown-format", row ? row->line : 0, "%s", x->msg.buf);
+	x->phase = PH_UNKNOWN;
+}
+
+static int header(struct ex *x, const struct csv_row *row)
+{
+	const struct profiles *ps = x->o->profiles;
+
+	if (!row->utf8_ok)
+		return 0;
+	for (size_t i = 0; i < ps->n; i++)
+		if (profile_match(&ps->p[i], row->f, row->len, row->n, x->col)) {
+			x->p = &ps->p[i];
+			x->ncol = row->n;
+			x->phase = PH_DATA;
+			x->r->format = x->p->format;
+			if (x->p->kind == PK_PSA_UNITS)
+				ex_psa_head(x->csv.fp);
+			return 1;
+		}
+	return 0;
+}
+
+static void start_data(struct ex *x)
+{
+	if (x->p->kind != PK_MONTHLY)
+		return;
+	if (!x->title_y) {
+		ex_blocking(x, "no-month", 0,
+			    "%s file without a title row naming its month (such as \"Consumption Billing Statement: October 2026\"): no usage is taken from it",
+			    x->p->format);
+		return;
+	}
+	ex_months_add(x, x->title_y, x->title_m);
+	x->in_month = x->title_y == x->o->year && x->title_m == x->o->month;
+}
+
+/* a row before the data: blank, the title, the header, or none of them */
+void ex_preamble_row(struct ex *x, const struct csv_row *row)
+{
+	if (x->phase == PH_UNKNOWN || row->n == 0 || ex_is_blank_row(row))
+		return;
+	if (header(x, row)) {
+		start_data(x);
+		return;
+	}
+	if (x->phase == PH_START && nonempty_cells(row) == 1) {
+		/* the title row: one cell of text before the header */
+		strbuf_reset(&x->raw);
+		for (size_t i = 0; i < row->n; i++) {
+			if (i)
+				strbuf_addch(&x->raw, ',');
+			strbuf_add(&x->raw, row->f[i], row->len[i]);
+		}
+		if (extract_title_month(x->raw.buf, x->raw.len, &x->title_y,
+				&x->title_m))
+			x->title_y = x->title_m = 0;
+		x->phase = PH_AFTER_TITLE;
+		x->raw.len = 0;
+		return;
+	}
+	ex_unknown_format(x, row);
+}
