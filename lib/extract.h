@@ -1,8 +1,11 @@
 #ifndef EXTRACT_H
 #define EXTRACT_H
 /*
- * The extract stage's work on one inbox file (SPEC.md sections 4, 5 and 8;
- * README.md "Files between stages / extract" is the output contract).
+ * The extract stage's work on one inbox file (README.md, "What goes in
+ * the inbox"; "Files between stages / extract" is the output contract).
+ * Its files: extract.c (the read and the outputs' lifecycle), exseries.c
+ * (the series table), exrows.c (row checks), expreamble.c (title,
+ * header, unknown formats), exoutput.c (the files written).
  *
  * The file is read once, streaming: leading blank rows and one title row
  * ("Consumption Billing Statement: October 2026", whose month is kept) are
