@@ -17,7 +17,7 @@
 const char program_name[] = "daily-average";
 
 static const char usage[] =
-	"usage: bin/daily-average --month YYYY-MM --config DIR -o OUTDIR EXTRACT.csv...\n"
+	"usage: bin/daily-average --month YYYY-MM --config DIR -o OUTDIR [EXTRACT.csv...]\n"
 	"\n"
 	"Merges the month's extract files (each S.csv with S.json beside it) into\n"
 	"one row per vendor, account and SKU: OUTDIR/daily-average.csv, daily.csv,\n"
@@ -61,17 +61,19 @@ int program_main(int argc, char **argv)
 	size_t n, nin;
 
 	nin = (size_t)options_parse(argc, argv, opts, usage, &inputs);
-	if (!month.text || !config || !outdir || !nin)
-		usage_error(usage, "--month, --config, -o and an extract file are needed");
+	/* no extract file at all is a month of an empty inbox (export says so) */
+	if (!month.text || !config || !outdir)
+		usage_error(usage, "--month, --config and -o are needed");
 	if (settings_read(&settings, config, &e))
 		die_error(&e);
 
-	in = xcalloc(nin, sizeof(*in));
+	in = xcalloc(nin ? nin : 1, sizeof(*in));
 	for (size_t i = 0; i < nin; i++) {
 		in[i].path = inputs[i];
 		in[i].name = avg_source_name(inputs[i]);
 	}
-	qsort(in, nin, sizeof(*in), cmp_input);
+	if (nin > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(in, nin, sizeof(*in), cmp_input);
 
 	problems_output(&probs, outdir, "daily-average.problems.csv");
 	avg_init(&a, month.y, month.m);
