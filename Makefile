@@ -34,7 +34,10 @@ endif
 digits := 0 1 2 3 4 5 6 7 8 9
 _shape = $(if $2,$(call _shape,$(subst $(firstword $2),d,$1),$(wordlist 2,10,$2)),$1)
 MONTH_TEXT := $(value MONTH)
-ifeq ($(and $(filter dddd-dd,$(call _shape,$(MONTH_TEXT),$(digits))),$(filter 20%,$(MONTH_TEXT)),\
+MONTH_SHAPE := $(call _shape,$(MONTH_TEXT),$(digits))
+# exactly dddd-dd (a blank anywhere leaves more than that), 20YY, 01..12
+ifeq ($(and $(filter dddd-dd,$(MONTH_SHAPE)),$(if $(subst dddd-dd,,$(MONTH_SHAPE)),,ok),\
+	$(filter 20%,$(MONTH_TEXT)),\
 	$(filter 01 02 03 04 05 06 07 08 09 10 11 12,$(lastword $(subst -, ,$(MONTH_TEXT))))),)
 $(file >>/dev/stderr,tally: bad MONTH ("$(MONTH_TEXT)"): expected YYYY-MM from 2000-01 to 2099-12)
 $(error usage error)
