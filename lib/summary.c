@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "csvcols.h"
 #include "csvread.h"
 #include "date.h"
 #include "decimal.h"
@@ -517,6 +518,40 @@ void summary_release(struct month_summary *ms)
 	problem_tally_release(&ms->tally);
 	extract_docs_release(&ms->docs);
 	memset(ms, 0, sizeof(*ms));
+}
+
+struct blocking_list {
+	size_t max, n;
+	struct strbuf *out;
+};
+
+static int on_blocking(const struct csvcols_row *r, void *vb)
+{
+	struct blocking_list *b = vb;
+	const char *const *f = r->f;	/* severity, file, line, message */
+
+	if (strcmp(f[0], "blocking") || b->n++ >= b->max)
+		return 0;
+	strbuf_addstr(b->out, "tally: ");
+	if (*f[1])
+		strbuf_addf(b->out, "%s%s%s: ", f[1], *f[2] ? ":" : "", f[2]);
+	strbuf_addf(b->out, "%s\n", f[3]);
+	return 0;
+}
+
+long summary_blocking_list(const char *problems_path, size_t max,
+			   struct strbuf *out, struct error *e)
+{
+	static const char *const cols[] = {
+		"severity", "file", "line", "message",
+	};
+	struct blocking_list b = { max, 0, out };
+
+	if (csvcols_read(problems_path, cols, 4, 0, on_blocking, &b, e))
+		return -1;
+	if (b.n > max)
+		strbuf_addf(out, "tally: and %zu more\n", b.n - max);
+	return (long)b.n;
 }
 
 json_t *summary_load(const char *monthdir, const char *month,

@@ -118,6 +118,16 @@ int summary_gather(struct month_summary *ms, const struct period *p,
 void summary_release(struct month_summary *ms);
 
 /*
+ * The first max blocking problems of problems_path (problems.csv), one
+ * line each for a person, appended to out: "tally: <file>:<line>:
+ * <message>" (the file and line where there are some), then "tally: and
+ * N more" when there are more. Returns the number of blocking problems,
+ * or -1 with e.
+ */
+long summary_blocking_list(const char *problems_path, size_t max,
+			   struct strbuf *out, struct error *e);
+
+/*
  * monthdir/summary.json's tree (a new reference, the caller's), checked
  * to be the month's. Returns NULL with e (ERR_IO) when it is missing,
  * malformed or another month's.

@@ -190,8 +190,9 @@ static const char status_usage[] =
 	"usage: bin/tally status --month YYYY-MM OUTDIR\n"
 	"\n"
 	"Prints the short summary of the month from OUTDIR/summary.json\n"
-	"(\"tally: ...\" lines on stdout). With blocking problems its last line\n"
-	"goes to stderr, \"tally: N blocking problems in M, see\n"
+	"(\"tally: ...\" lines on stdout). With blocking problems, the first 10\n"
+	"of them go to stderr with the file and line each concerns, then \"and\n"
+	"N more\", then the last line, \"tally: N blocking problems in M, see\n"
 	"OUTDIR/problems.csv\", and the exit is 1.\n";
 
 /*
@@ -217,6 +218,13 @@ static long print_status(const char *month, const char *dir, int blocked_only)
 	fputs(out.buf, stdout);
 	if (fflush(stdout) != 0)
 		die(EXIT_IO, "stdout:");
+	if (nblock > 0) {
+		/* what blocks it, where: the first ten, then the count */
+		strbuf_reset(&out);
+		if (summary_blocking_list(probs, 10, &out, &e) < 0)
+			die_error(&e);
+		fputs(out.buf, stderr);
+	}
 	fputs(last.buf, stderr);
 out:
 	json_decref(root);
