@@ -424,6 +424,8 @@ static json_t *load_json(const char *path, struct error *e)
 	return j;	/* a new reference, the caller's */
 }
 
+static void month_rules(struct month_summary *ms, const struct period *p);
+
 /* stages' problem files after extract's, in pipeline order */
 static const char *const stage_problems[] = {
 	"daily-average.problems.csv", "map.problems.csv",
@@ -447,15 +449,75 @@ static int gather_problems(struct month_summary *ms, const struct period *p,
 		if (bad)
 			return -1;
 	}
-	if (ms->docs.n == 0) {
-		struct strbuf msg = STRBUF_INIT;
+	month_rules(ms, p);
+	return 0;
+}
 
+/* 1 when x is a file of usage (a format tally reads, not PSA units) */
+static int is_usage(const struct extract_doc *x)
+{
+	const char *f = json_string_value(json_object_get(x->doc, "format"));
+
+	return f && strcmp(f, "psa-units") != 0;
+}
+
+/*
+ * The rules of the month as a whole (README.md, "The inbox across
+ * months"): no usage file at all is a blocking no-input; usage files
+ * whose rows all fall in other months are a blocking no-usage-in-month
+ * naming the months the inbox covers and the command to run.
+ */
+static void month_rules(struct month_summary *ms, const struct period *p)
+{
+	struct strbuf msg = STRBUF_INIT, covered = STRBUF_INIT;
+	const char *last = NULL;
+	size_t usage = 0, in_month = 0;
+	struct strmap months = STRMAP_INIT;
+	char **keys;
+	size_t n = 0, pos = 0;
+	struct strmap_entry *en;
+
+	for (size_t i = 0; i < ms->docs.n; i++) {
+		const struct extract_doc *x = &ms->docs.v[i];
+		json_t *m, *rows = json_object_get(x->doc, "rows");
+		size_t k;
+
+		if (!is_usage(x))
+			continue;
+		usage++;
+		if (get_count(rows, "accepted") > 0)
+			in_month++;
+		json_array_foreach(json_object_get(x->doc, "months"), k, m)
+			*strmap_slot(&months, json_string_value(m),
+				     strlen(json_string_value(m)), NULL) = &months;
+	}
+	if (!ms->docs.n)
 		strbuf_addf(&msg, "no input files for %s: the inbox is empty, so nothing can be billed",
 			    p->month);
-		problem_tally_add(t, SEV_BLOCKING, "no-input", "", 0, msg.buf);
-		strbuf_release(&msg);
-	}
-	return 0;
+	else if (!usage && ms->tally.blocking == 0)
+		strbuf_addf(&msg, "no usage file for %s: the inbox holds only PSA contract units, so nothing can be billed",
+			    p->month);
+	if (msg.len)
+		problem_tally_add(&ms->tally, SEV_BLOCKING, "no-input", "", 0,
+				  msg.buf);
+	if (!usage || in_month || !months.n)
+		goto out;
+	keys = xcalloc(months.n, sizeof(*keys));
+	while ((en = strmap_next(&months, &pos)))
+		keys[n++] = en->key;
+	qsort(keys, n, sizeof(*keys), str_order);
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(&covered, "%s%s", i ? ", " : "", keys[i]);
+	last = keys[n - 1];
+	strbuf_addf(&msg, "no usage in %s: the inbox covers %s: run make invoice MONTH=%s",
+		    p->month, covered.buf, last);
+	problem_tally_add(&ms->tally, SEV_BLOCKING, "no-usage-in-month", "", 0,
+			  msg.buf);
+	free(keys);
+out:
+	strmap_release(&months);
+	strbuf_release(&msg);
+	strbuf_release(&covered);
 }
 
 /* the PSA side: its psa-unplaced and no-psa-units warnings */
@@ -593,6 +655,42 @@ static void count_words(struct strbuf *sb, json_int_t n, const char *one,
 	strbuf_addf(sb, "%lld %s", (long long)n, n == 1 ? one : many);
 }
 
+/*
+ * The usage files of other months only, which a run leaves alone: "tally:
+ * 2 files hold other months only, left alone: a.csv (2026-09), b.csv
+ * (2026-11)", the first three named.
+ */
+static void other_months(struct strbuf *out, json_t *files)
+{
+	struct strbuf names = STRBUF_INIT;
+	size_t i, n = 0;
+	json_t *f;
+
+	json_array_foreach(files, i, f) {
+		const char *fmt = json_string_value(json_object_get(f, "format"));
+		json_t *months = json_object_get(f, "months"), *m;
+		size_t k;
+
+		if (!fmt || !strcmp(fmt, "psa-units") || !json_array_size(months) ||
+		    get_count(json_object_get(f, "rows"), "accepted") != 0)
+			continue;
+		if (n++ >= 3)
+			continue;
+		strbuf_addf(&names, "%s%s (", n > 1 ? ", " : "",
+			    json_string_value(json_object_get(f, "source_file")));
+		json_array_foreach(months, k, m)
+			strbuf_addf(&names, "%s%s", k ? ", " : "", json_string_value(m));
+		strbuf_addch(&names, ')');
+	}
+	if (n) {
+		strbuf_addstr(out, "tally: ");
+		count_words(out, (json_int_t)n, "file holds", "files hold");
+		strbuf_addf(out, " other months only, left alone: %s%s\n", names.buf,
+			    n > 3 ? ", ..." : "");
+	}
+	strbuf_release(&names);
+}
+
 long summary_status(json_t *root, const char *problems_path,
 		    struct strbuf *out, struct strbuf *blocking_line,
 		    struct error *e)
@@ -656,6 +754,7 @@ long summary_status(json_t *root, const char *problems_path,
 	if (!*sep)
 		strbuf_addstr(out, "none");
 	strbuf_addch(out, '\n');
+	other_months(out, files);
 	if (nwarn > 0) {
 		strbuf_addstr(out, "tally: ");
 		count_words(out, nwarn, "warning", "warnings");
