@@ -14,6 +14,11 @@
  *   - every other row must have the header's number of fields; blank
  *     lines are skipped.
  *
+ * The header's problems stop the load; a row with another number of
+ * fields does not: the loader asks cfgtable_bad of each row in turn, which
+ * records the error (error_add), and goes on with the other rows, so that
+ * one run names every error of a file in line order.
+ *
  * A table may know columns it does not use (CFG_IGNORED): the extra last
  * column of unmapped-*.csv and auto-matched.csv, so that those files can
  * be copied whole.
@@ -44,7 +49,8 @@ struct cfgtable {
 
 /*
  * Load path with the columns cols[0..ncols) (ncols <= CFG_MAXCOL).
- * Returns 0, or -1 with e; release the table in either case.
+ * Returns 0, or -1 with e (error_add) when the file cannot be read or its
+ * header is wrong; release the table in either case.
  */
 int cfgtable_load(struct cfgtable *t, const char *path,
 		  const struct cfg_column *cols, size_t ncols,
@@ -52,6 +58,9 @@ int cfgtable_load(struct cfgtable *t, const char *path,
 /* rows of the table, and the physical line of row r */
 size_t cfgtable_rows(const struct cfgtable *t);
 long cfgtable_line(const struct cfgtable *t, size_t r);
+/* 1, with the error added to e (error_add), when row r has another
+ * number of fields than the header; else 0 */
+int cfgtable_bad(const struct cfgtable *t, size_t r, struct error *e);
 /* the field of column c (an index into cols) of row r; "" when absent */
 const char *cfgtable_get(const struct cfgtable *t, size_t r, size_t c);
 /* the path it was loaded from */

@@ -1,5 +1,6 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include "error.h"
 #include "banned.h"
 
@@ -10,6 +11,8 @@ static int verror(struct error *e, int code, long line, const char *fmt,
 		return -1;
 	e->code = code;
 	e->line = line;
+	e->n = 1;
+	e->shown = 1;
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	return -1;
 }
@@ -31,5 +34,45 @@ int error_at(struct error *e, int code, long line, const char *fmt, ...)
 	va_start(ap, fmt);
 	verror(e, code, line, fmt, ap);
 	va_end(ap);
+	return -1;
+}
+
+void error_clear(struct error *e)
+{
+	if (e) {
+		e->code = 0;
+		e->line = 0;
+		e->n = 0;
+		e->shown = 0;
+		e->msg[0] = '\0';
+	}
+}
+
+int error_add(struct error *e, int code, long line, const char *fmt, ...)
+{
+	va_list ap;
+	char one[sizeof(e->msg)];
+	size_t len;
+	int n;
+
+	if (!e)
+		return -1;
+	va_start(ap, fmt);
+	if (e->n <= 0) {
+		verror(e, code, line, fmt, ap);
+		va_end(ap);
+		return -1;
+	}
+	n = vsnprintf(one, sizeof(one), fmt, ap);
+	va_end(ap);
+	/* a line is shown whole or not at all: beyond room, only counted */
+	len = strlen(e->msg);
+	if (e->shown < ERROR_MAX_LINES && n >= 0 &&
+	    len + 1 + (size_t)n < sizeof(e->msg)) {
+		e->msg[len] = '\n';
+		memcpy(e->msg + len + 1, one, (size_t)n + 1);
+		e->shown++;
+	}
+	e->n++;
 	return -1;
 }

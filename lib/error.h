@@ -11,6 +11,11 @@
  *   msg   one lower-case line for a person, naming the file, line and
  *         value ("config/prices.csv:4: bad unit_price (\"x\")").
  *
+ * A loader that can go on after a bad row (a configuration file) records
+ * each error with error_add, so one run names them all: msg then holds up
+ * to ERROR_MAX_LINES lines (shown), n counts every error recorded, and
+ * code and line are the first's.
+ *
  * The programs (stages/common/runtime.h) turn a code into an exit code:
  * ERR_USAGE and ERR_CONFIG exit 2, ERR_REFUSED exits 1, every other code
  * exits 3.
@@ -30,10 +35,14 @@ enum error_code {
 	ERR_LINE_SIZE,	/* a physical line over CSV_MAX_LINE bytes */
 };
 
+#define ERROR_MAX_LINES 20
+
 struct error {
 	int code;	/* enum error_code */
 	long line;	/* physical line concerned, 0 when none */
-	char msg[1024];
+	int n;		/* errors recorded: 1 by error_set, more by error_add */
+	int shown;	/* of them, the lines msg holds */
+	char msg[4096];	/* one line, or one a line for error_add's */
 };
 
 /* fill e (when not NULL) with code, line 0 and the message; return -1 */
@@ -41,5 +50,14 @@ int error_set(struct error *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* the same with the line the error concerns */
 int error_at(struct error *e, int code, long line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* e empty again (n = 0), for a loader that records errors with error_add */
+void error_clear(struct error *e);
+/*
+ * Record one more error: the first as error_at does (e->n must be 0 at
+ * the start: error_clear), later ones as further lines of msg
+ * (up to ERROR_MAX_LINES; beyond, only counted). Returns -1.
+ */
+int error_add(struct error *e, int code, long line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 #endif

@@ -27,6 +27,7 @@ int holidays_load(struct cal_extra *x, const char *path, struct error *e)
 
 	x->days = NULL;
 	x->n = 0;
+	error_clear(e);
 	if (cfgtable_load(&t, path, cols, NCOL, e))
 		goto out;
 	for (r = 0; r < cfgtable_rows(&t); r++) {
@@ -34,11 +35,13 @@ int holidays_load(struct cal_extra *x, const char *path, struct error *e)
 		long line = cfgtable_line(&t, r);
 		int32_t day;
 
+		if (cfgtable_bad(&t, r, e))
+			continue;
 		if (date_parse(d, &day)) {
-			error_at(e, ERR_CONFIG, line,
-				 "%s:%ld: bad date, expected YYYY-MM-DD (\"%s\")",
-				 path, line, d);
-			goto out;
+			error_add(e, ERR_CONFIG, line,
+				  "%s:%ld: bad date, expected YYYY-MM-DD (\"%s\")",
+				  path, line, d);
+			continue;
 		}
 		XGROW(x->days, alloc, n + 1);
 		x->days[n++] = day;
@@ -48,7 +51,7 @@ int holidays_load(struct cal_extra *x, const char *path, struct error *e)
 	for (i = 0; i < n; i++)
 		if (!x->n || x->days[x->n - 1] != x->days[i])
 			x->days[x->n++] = x->days[i];
-	ret = 0;
+	ret = e && e->n ? -1 : 0;
 out:
 	cfgtable_release(&t);
 	if (ret)

@@ -44,34 +44,36 @@ static int load_accounts(struct mapping *m, struct error *e)
 		void **slot;
 		int ignore;
 
+		if (cfgtable_bad(&t, r, e))
+			continue;
 		for (int i = 0; i < A_N; i++)
 			f[i] = cfgtable_get(&t, r, (size_t)i);
 		if (!*f[A_VENDOR] || !*f[A_ID]) {
-			error_at(e, ERR_CONFIG, line, "%s:%ld: empty %s (\"\")", path, line,
+			error_add(e, ERR_CONFIG, line, "%s:%ld: empty %s (\"\")", path, line,
 				  *f[A_VENDOR] ? "vendor_account_id" : "vendor");
-			goto out;
+			continue;
 		}
 		if (!strcmp(f[A_ACTION], "bill"))
 			ignore = 0;
 		else if (!strcmp(f[A_ACTION], "ignore"))
 			ignore = 1;
 		else {
-			error_at(e, ERR_CONFIG, line, "%s:%ld: unknown action (\"%s\")",
+			error_add(e, ERR_CONFIG, line, "%s:%ld: unknown action (\"%s\")",
 				  path, line, f[A_ACTION]);
-			goto out;
+			continue;
 		}
 		if (!ignore && !*f[A_CID]) {
-			error_at(e, ERR_CONFIG, line, "%s:%ld: empty psa_company_id for action bill (\"%s,%s\")",
+			error_add(e, ERR_CONFIG, line, "%s:%ld: empty psa_company_id for action bill (\"%s,%s\")",
 				  path, line, f[A_VENDOR], f[A_ID]);
-			goto out;
+			continue;
 		}
 		map_key2(&k, f[A_VENDOR], f[A_ID]);
 		slot = strmap_slot(&m->accounts, k.buf, k.len, NULL);
 		if (*slot) {
-			error_at(e, ERR_CONFIG, line, "%s:%ld: duplicate account, first on line %ld (\"%s,%s\")",
+			error_add(e, ERR_CONFIG, line, "%s:%ld: duplicate account, first on line %ld (\"%s,%s\")",
 				  path, line, ((struct map_account *)*slot)->line,
 				  f[A_VENDOR], f[A_ID]);
-			goto out;
+			continue;
 		}
 		a = xcalloc(1, sizeof(*a));
 		a->vendor = xstrdup(f[A_VENDOR]);
@@ -115,37 +117,41 @@ static int load_services(struct mapping *m, const struct settings *st,
 		enum billing billing;
 		enum rounding rounding = st->rounding;
 		void **slot;
+		int empty = 0;
 
+		if (cfgtable_bad(&t, r, e))
+			continue;
 		for (int i = 0; i < S_N; i++)
 			f[i] = cfgtable_get(&t, r, (size_t)i);
-		for (int i = S_VENDOR; i <= S_PID; i++)
-			if (!*f[i]) {
-				error_at(e, ERR_CONFIG, line, "%s:%ld: empty %s (\"\")", path, line,
-					  service_cols[i].name);
-				goto out;
-			}
+		for (int i = S_VENDOR; i <= S_PID && !empty; i++)
+			if (!*f[i])
+				empty = error_add(e, ERR_CONFIG, line,
+						  "%s:%ld: empty %s (\"\")", path,
+						  line, service_cols[i].name);
+		if (empty)
+			continue;
 		if (billing_parse(f[S_BILLING], &billing)) {
-			error_at(e, ERR_CONFIG, line, "%s:%ld: unknown billing (\"%s\")",
+			error_add(e, ERR_CONFIG, line, "%s:%ld: unknown billing (\"%s\")",
 				  path, line, f[S_BILLING]);
-			goto out;
+			continue;
 		}
 		if (*f[S_ROUNDING] && rounding_parse(f[S_ROUNDING], &rounding)) {
-			error_at(e, ERR_CONFIG, line, "%s:%ld: unknown rounding (\"%s\")",
+			error_add(e, ERR_CONFIG, line, "%s:%ld: unknown rounding (\"%s\")",
 				  path, line, f[S_ROUNDING]);
-			goto out;
+			continue;
 		}
 		if (st->psa == PSA_AUTOTASK && rounding == ROUND_NONE) {
-			error_at(e, ERR_CONFIG, line, "%s:%ld: rounding none, but autotask takes whole units only (\"%s\")",
+			error_add(e, ERR_CONFIG, line, "%s:%ld: rounding none, but autotask takes whole units only (\"%s\")",
 				  path, line, f[S_ROUNDING]);
-			goto out;
+			continue;
 		}
 		map_key2(&k, f[S_VENDOR], f[S_SKU]);
 		slot = strmap_slot(&m->services, k.buf, k.len, NULL);
 		if (*slot) {
-			error_at(e, ERR_CONFIG, line, "%s:%ld: duplicate service, first on line %ld (\"%s,%s\")",
+			error_add(e, ERR_CONFIG, line, "%s:%ld: duplicate service, first on line %ld (\"%s,%s\")",
 				  path, line, ((struct map_service *)*slot)->line,
 				  f[S_VENDOR], f[S_SKU]);
-			goto out;
+			continue;
 		}
 		s = xcalloc(1, sizeof(*s));
 		s->vendor = xstrdup(f[S_VENDOR]);
@@ -169,12 +175,12 @@ static int load_services(struct mapping *m, const struct settings *st,
 		}
 		first = *slot;
 		if (first->rounding != rounding) {
-			error_at(e, ERR_CONFIG, line, "%s:%ld: product %s has rounding %s here and %s on line %ld (\"%s\")",
+			error_add(e, ERR_CONFIG, line, "%s:%ld: product %s has rounding %s here and %s on line %ld (\"%s\")",
 				  path, line, s->product_id,
 				  rounding_name(rounding),
 				  rounding_name(first->rounding), first->line,
 				  f[S_ROUNDING]);
-			goto out;
+			continue;
 		}
 	}
 	ret = 0;
@@ -205,16 +211,18 @@ static int load_companies(struct mapping *m, struct error *e)
 		struct map_index *x;
 		struct strbuf n = STRBUF_INIT;
 
+		if (cfgtable_bad(&t, r, e))
+			continue;
 		if (!*id) {
-			error_at(e, ERR_CONFIG, line, "%s:%ld: empty psa_company_id (\"\")", path,
+			error_add(e, ERR_CONFIG, line, "%s:%ld: empty psa_company_id (\"\")", path,
 				  line);
-			goto out;
+			continue;
 		}
 		x = map_index_slot(&m->ids, id, strlen(id));
 		if (x->n) {
-			error_at(e, ERR_CONFIG, line, "%s:%ld: duplicate psa_company_id, first on line %ld (\"%s\")",
+			error_add(e, ERR_CONFIG, line, "%s:%ld: duplicate psa_company_id, first on line %ld (\"%s\")",
 				  path, line, m->companies[x->v[0]].line, id);
-			goto out;
+			continue;
 		}
 		map_index_add(x, m->ncompanies);
 		XGROW(m->companies, m->calloc, m->ncompanies + 1);
@@ -245,10 +253,12 @@ int mapping_load(struct mapping *m, const char *dir, const struct settings *s,
 	m->companies_path = path_join(dir, "psa-companies.csv");
 	m->company_sugg = map_suggest_new();
 	m->product_sugg = map_suggest_new();
-	if (load_accounts(m, e) || load_services(m, s, e) ||
-	    load_companies(m, e))
-		return -1;
-	return 0;
+	/* every file read to its end, so one run names all their errors */
+	error_clear(e);
+	load_accounts(m, e);
+	load_services(m, s, e);
+	load_companies(m, e);
+	return e->n ? -1 : 0;
 }
 
 void mapping_release(struct mapping *m)

@@ -58,45 +58,48 @@ static int load_rows(struct prices *p, const struct cfgtable *t,
 		struct price_list *l;
 		struct error pe;
 		void **slot;
-		int created;
+		int created, twice = 0;
+
+		if (cfgtable_bad(t, r, e))
+			continue;
 
 		if (!*product) {
-			error_at(e, ERR_CONFIG, line,
+			error_add(e, ERR_CONFIG, line,
 				 "%s:%ld: empty psa_product_id (\"\")", path, line);
-			goto out;
+			continue;
 		}
 		if (price_parse(up, &pr.unit_price, &pe)) {
-			error_at(e, ERR_CONFIG, line,
+			error_add(e, ERR_CONFIG, line,
 				 "%s:%ld: bad unit_price: %s (\"%s\")", path, line,
 				 pe.msg, up);
-			goto out;
+			continue;
 		}
 		pr.currency = *cur ? currency_find(cur) : dflt;
 		if (!pr.currency) {
-			error_at(e, ERR_CONFIG, line,
+			error_add(e, ERR_CONFIG, line,
 				 "%s:%ld: unknown currency (\"%s\")", path, line,
 				 cur);
-			goto out;
+			continue;
 		}
 		if (date_parse(from, &pr.from)) {
-			error_at(e, ERR_CONFIG, line,
+			error_add(e, ERR_CONFIG, line,
 				 "%s:%ld: bad effective_from, expected YYYY-MM-DD (\"%s\")",
 				 path, line, from);
-			goto out;
+			continue;
 		}
 		key_of(&key, product, company);
 		slot = strmap_slot(&p->map, key.buf, key.len, &created);
 		if (created)
 			*slot = xcalloc(1, sizeof(struct price_list));
 		l = *slot;
-		for (i = 0; i < l->n; i++)
-			if (l->v[i].from == pr.from) {
-				error_at(e, ERR_CONFIG, line,
+		for (i = 0; i < l->n && !twice; i++)
+			if (l->v[i].from == pr.from)
+				twice = error_add(e, ERR_CONFIG, line,
 					 "%s:%ld: a second price for the same product, company and date as line %ld (\"%s,%s,%s\")",
 					 path, line, l->v[i].line, product,
 					 company, from);
-				goto out;
-			}
+		if (twice)
+			continue;
 		XGROW(l->v, l->alloc, l->n + 1);
 		l->v[l->n++] = pr;
 		p->n++;
@@ -112,8 +115,7 @@ static int load_rows(struct prices *p, const struct cfgtable *t,
 				qsort(pl->v, pl->n, sizeof(*pl->v), by_from);
 		}
 	}
-	ret = 0;
-out:
+	ret = e && e->n ? -1 : 0;
 	strbuf_release(&key);
 	return ret;
 }
@@ -124,6 +126,7 @@ int prices_load(struct prices *p, const char *path,
 	struct cfgtable t;
 	int ret = -1;
 
+	error_clear(e);
 	if (!cfgtable_load(&t, path, cols, NCOL, e))
 		ret = load_rows(p, &t, dflt, e);
 	cfgtable_release(&t);

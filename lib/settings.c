@@ -38,7 +38,7 @@ static int bad(struct error *e, const char *path, const char *key,
 	/* 15 digits show a JSON number as the user wrote it (0.0825) */
 	char *txt = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT |
 			       JSON_REAL_PRECISION(15));
-	int r = error_set(e, ERR_CONFIG, "%s: %s: %s (%s)", path, key, why,
+	int r = error_add(e, ERR_CONFIG, 0, "%s: %s: %s (%s)", path, key, why,
 			  txt ? txt : "?");
 
 	free(txt);
@@ -69,6 +69,7 @@ int settings_load(struct settings *s, const char *path, struct error *e)
 	struct stat st;
 	int ret = -1;
 
+	error_clear(e);
 	if (stat(path, &st) != 0 && errno == ENOENT)
 		goto defaults;
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
@@ -88,17 +89,17 @@ int settings_load(struct settings *s, const char *path, struct error *e)
 				s->psa = PSA_CONNECTWISE;
 			else {
 				bad(e, path, key, "must be \"autotask\" or \"connectwise\"", v);
-				goto out;
+				continue;
 			}
 		} else if (!strcmp(key, "calendar")) {
 			if (!t || cal_parse(t, &s->calendar)) {
 				bad(e, path, key, "must be \"US\", \"IE\", \"JP\" or \"none\"", v);
-				goto out;
+				continue;
 			}
 		} else if (!strcmp(key, "currency")) {
 			if (!t || !(s->currency = currency_find(t))) {
-				bad(e, path, key, "unknown currency code", v);
-				goto out;
+				bad(e, path, key, "must be a currency code tally knows: AUD, CAD, CHF, DKK, EUR, GBP, JPY, NOK, NZD, SEK, USD or ZAR", v);
+				continue;
 			}
 		} else if (!strcmp(key, "invoice_prefix")) {
 			size_t n = t ? strlen(t) : 0;
@@ -112,7 +113,7 @@ int settings_load(struct settings *s, const char *path, struct error *e)
 					okp = 0;
 			if (!okp) {
 				bad(e, path, key, "must be 1 to 32 letters, digits, '-' or '_'", v);
-				goto out;
+				continue;
 			}
 			memcpy(s->invoice_prefix, t, n + 1);
 		} else if (!strcmp(key, "payment_terms_days")) {
@@ -121,7 +122,7 @@ int settings_load(struct settings *s, const char *path, struct error *e)
 			if (!json_is_integer(v) || (d = json_integer_value(v)) < 0 ||
 			    d > 365) {
 				bad(e, path, key, "must be a whole number of days from 0 to 365", v);
-				goto out;
+				continue;
 			}
 			s->payment_terms_days = (int)d;
 		} else if (!strcmp(key, "tax_rate")) {
@@ -129,12 +130,12 @@ int settings_load(struct settings *s, const char *path, struct error *e)
 
 			if (json_is_number(v)) {
 				bad(e, path, key, "must be a string such as \"0.0825\", not a JSON number", v);
-				goto out;
+				continue;
 			}
 			if (!t || dec_parse(t, strlen(t), 6, &r, NULL) || r < 0 ||
 			    r >= RATE_SCALE) {
-				bad(e, path, key, "must be a decimal string from \"0\" to below \"1\" with up to 6 decimals", v);
-				goto out;
+				bad(e, path, key, "must be a rate below 1 with up to 6 decimals, such as \"0.0825\" for 8.25 %", v);
+				continue;
 			}
 			s->tax_rate = r;
 		} else if (!strcmp(key, "gap_days")) {
@@ -146,20 +147,20 @@ int settings_load(struct settings *s, const char *path, struct error *e)
 				s->gap_days = GAP_CARRY;
 			else {
 				bad(e, path, key, "must be \"error\", \"zero\" or \"carry\"", v);
-				goto out;
+				continue;
 			}
 		} else if (!strcmp(key, "rounding")) {
 			if (!t || rounding_parse(t, &s->rounding)) {
 				bad(e, path, key, "must be \"nearest\", \"half-even\", \"up\", \"down\" or \"none\"", v);
-				goto out;
+				continue;
 			}
 			s->rounding_set = 1;
 		} else {
-			bad(e, path, key, "unknown key", v);
-			goto out;
+			bad(e, path, key, "unknown key: the keys are psa, calendar, currency, invoice_prefix, payment_terms_days, tax_rate, gap_days and rounding", v);
+			continue;
 		}
 	}
-	ret = 0;
+	ret = e && e->n ? -1 : 0;
 out:
 	json_decref(root);
 	if (ret)

@@ -60,7 +60,19 @@ enum exit_code exit_code_of(const struct error *e)
 
 void die_error(const struct error *e)
 {
-	die(exit_code_of(e), "%s", e->msg);
+	const char *p = e->msg;
+	const char *nl;
+
+	/* one message a line (error_add's), each with the program's prefix */
+	while ((nl = strchr(p, '\n'))) {
+		warn("%.*s", (int)(nl - p), p);
+		p = nl + 1;
+	}
+	if (e->n > e->shown && e->shown > 0) {
+		warn("%s", p);
+		die(exit_code_of(e), "and %d more errors", e->n - e->shown);
+	}
+	die(exit_code_of(e), "%s", p);
 }
 
 void output_open(struct outfile *o, const char *dir, const char *name)
