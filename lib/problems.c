@@ -1,9 +1,11 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "problems.h"
 #include "strbuf.h"
 #include "csvwrite.h"
+#include "xalloc.h"
 #include "banned.h"
 
 const char *severity_name(enum severity s)
@@ -14,8 +16,11 @@ const char *severity_name(enum severity s)
 int problems_open(struct problems *p, const char *path, const char *stage,
 		  struct error *e)
 {
+	const char *slash = path ? strrchr(path, '/') : NULL;
+
 	p->stage = stage;
 	p->nblocking = p->nwarning = 0;
+	p->dir = slash ? xstrndup(path, (size_t)(slash - path) + 1) : NULL;
 	memset(&p->out, 0, sizeof(p->out));
 	if (!path)
 		return 0;
@@ -36,6 +41,8 @@ void problem_add(struct problems *p, enum severity sev, const char *code,
 	strbuf_vaddf(&msg, fmt, ap);
 	va_end(ap);
 	snprintf(num, sizeof(num), "%ld", line);
+	if (file && p->dir && !strncmp(file, p->dir, strlen(p->dir)))
+		file += strlen(p->dir);
 	if (p->out.fp) {
 		const char *f[] = { severity_name(sev), p->stage, code,
 				    file ? file : "", line > 0 ? num : "",
@@ -51,10 +58,14 @@ void problem_add(struct problems *p, enum severity sev, const char *code,
 
 int problems_commit(struct problems *p, struct error *e)
 {
+	free(p->dir);
+	p->dir = NULL;
 	return p->out.fp ? outfile_commit(&p->out, e) : 0;
 }
 
 void problems_abort(struct problems *p)
 {
+	free(p->dir);
+	p->dir = NULL;
 	outfile_abort(&p->out);
 }

@@ -13,7 +13,10 @@
  * no-rows-in-month, gap-day, auto-matched, full-month-average,
  * rounded-to-zero, no-psa-units, psa-unplaced.
  * file is the inbox name (or config file) the problem is about, line its
- * physical line or 0 when none applies.
+ * physical line or 0 when none applies. A file inside the folder the
+ * problems file is written in (an earlier stage's output, such as
+ * OUT/M/mapped.csv) is named relative to it ("mapped.csv"), as the bundle
+ * names it: the month's outputs then name the same files wherever OUT is.
  */
 #include <stdio.h>
 #include "error.h"
@@ -24,6 +27,7 @@ enum severity { SEV_BLOCKING, SEV_WARNING };
 struct problems {
 	struct outfile out;
 	const char *stage;
+	char *dir;		/* the problems file's folder and '/', or NULL */
 	size_t nblocking, nwarning;
 };
 
@@ -36,6 +40,7 @@ int problems_open(struct problems *p, const char *path, const char *stage,
 void problem_add(struct problems *p, enum severity sev, const char *code,
 		 const char *file, long line, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+/* commit or abort the file; either frees what problems_open took */
 int problems_commit(struct problems *p, struct error *e);
 void problems_abort(struct problems *p);
 const char *severity_name(enum severity s);
