@@ -137,15 +137,17 @@ M := $(if $(CLOSED),$(OUT)/.rerun/$(MONTH),$(MONTH_DIR))
 T := $(M)/.tally
 # when make close gives the month its numbers (the one clock read of a close)
 CLOSED_AT ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
-# a stage's command; `make bench` sets RUN to a wrapper that measures it
-run = $(if $(RUN),$(RUN) $(1) )bin/$(1)
+# a stage's command: bin/tally run marks the month failed when it fails (no
+# output of an earlier run is left to pass for this one); `make bench` sets
+# RUN to a wrapper that measures it
+run = bin/tally run --stage $(1) --month $(MONTH) $(M) -- $(if $(RUN),$(RUN) $(1) )bin/$(1)
 cfg = $(T)/config/$(1)
 
 # The inbox and config as make sees them, read inside the run's lock: the
 # safe name of each inbox file, and (with -n) the stamps that would change.
 # (A closed month's close needs none: it is refused, or rewrites outputs.)
 ifneq ($(filter month-invoice $(if $(CLOSED),,month-close) $(M)/%,$(MAKECMDGOALS)),)
-INBOX_WORDS := $(shell bin/tally inbox $(if $(DRY_RUN),--dry-run) --inbox $(INBOX) --config $(CONFIG) $(M))
+INBOX_WORDS := $(shell bin/tally inbox $(if $(DRY_RUN),--dry-run) --month $(MONTH) --inbox $(INBOX) --config $(CONFIG) $(M))
 ifneq ($(.SHELLSTATUS),0)
 $(error tally inbox failed, see above)
 endif

@@ -8,10 +8,12 @@
  * change is here, over lib/.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include <jansson.h>
 #include "close.h"
 #include "date.h"
@@ -20,6 +22,7 @@
 #include "inbox.h"
 #include "invoice.h"
 #include "lock.h"
+#include "monthfail.h"
 #include "outfile.h"
 #include "period.h"
 #include "problems.h"
@@ -28,6 +31,7 @@
 #include "settings.h"
 #include "strbuf.h"
 #include "summary.h"
+#include "tempfile.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -40,6 +44,7 @@ static const char usage[] =
 	"house is laid out\"):\n"
 	"  inbox    bring OUT/M in line with the inbox and config for make\n"
 	"  lock     run a command holding the lock of a month's folder\n"
+	"  run      run a stage; when it fails, mark the month as failed\n"
 	"  status   print the short summary of a month\n"
 	"  close    give a month's invoices their final numbers and freeze them\n"
 	"  publish  put a closed month's rerun in place, or list what changed\n"
@@ -74,7 +79,7 @@ static void open_state(struct state *st, const char *dir, int create)
 /* --- inbox ----------------------------------------------------------------- */
 
 static const char inbox_usage[] =
-	"usage: bin/tally inbox [--dry-run] --inbox DIR --config DIR OUTDIR\n"
+	"usage: bin/tally inbox [--dry-run] [--month YYYY-MM] --inbox DIR --config DIR OUTDIR\n"
 	"\n"
 	"Brings OUTDIR (OUT/M) in line with the inbox and the config folder for\n"
 	"the month's Makefile: a link OUTDIR/in/<safe name> to each inbox file,\n"
@@ -82,16 +87,42 @@ static const char inbox_usage[] =
 	"an inbox or config file does, or when one is added or removed\n"
 	"(lib/inbox.h, lib/stamp.h). Prints on one line the safe name of each\n"
 	"inbox file; with --dry-run nothing is written and the line also names\n"
-	"each stamp that would change as stale:<path>.\n";
+	"each stamp that would change as stale:<path>.\n"
+	"With --month, an error (a full disk) marks the month failed as\n"
+	"bin/tally run does.\n";
+
+/*
+ * OUTDIR of month marked as stopped at stage with exit status (errors:
+ * the stage's message lines), and the last line that says so.
+ */
+static void mark_failed(const char *dir, const char *month, const char *stage,
+			int status, const char *errors)
+{
+	struct error e;
+	int written = month_failed(dir, month, stage, status, errors, &e) == 0;
+
+	if (!written)
+		warn("%s", e.msg);
+	if (written)
+		warn("%s stopped at %s by %s%s: %s/summary.json says \"failed\"; no workbook, bundle or PSA file of an earlier run is left",
+		     month, stage, month_fail_cause(status),
+		     status == 2 || status == 3 ? " (above)" : "", dir);
+	else
+		warn("%s stopped at %s by %s%s: no summary, workbook, bundle or PSA file of an earlier run is left in %s",
+		     month, stage, month_fail_cause(status),
+		     status == 2 || status == 3 ? " (above)" : "", dir);
+}
 
 static int cmd_inbox(int argc, char **argv)
 {
 	const char *inbox = NULL, *config = NULL;
+	struct month_arg month = { 0 };
 	int dry_run = 0;
 	const struct opt opts[] = {
 		{ "--inbox", OPT_STRING, &inbox },
 		{ "--config", OPT_STRING, &config },
 		{ "--dry-run", OPT_FLAG, &dry_run },
+		{ "--month", OPT_MONTH, &month },
 		OPT_END,
 	};
 	struct strbuf stale = STRBUF_INIT;
@@ -103,8 +134,23 @@ static int cmd_inbox(int argc, char **argv)
 	    !inbox || !config)
 		usage_error(inbox_usage, "--inbox, --config and OUTDIR are needed");
 	if (inbox_scan(&in, inbox, &e) ||
-	    inbox_sync(&in, inbox, config, dirs[0], dry_run, &stale, &e))
-		die_error(&e);
+	    inbox_sync(&in, inbox, config, dirs[0], dry_run, &stale, &e)) {
+		/* a run that cannot even start leaves no old result either */
+		struct strbuf lines = STRBUF_INIT;
+
+		if (!month.text || dry_run)
+			die_error(&e);
+		for (const char *p = e.msg; *p; ) {
+			size_t n = strcspn(p, "\n");
+
+			strbuf_addf(&lines, "tally: %.*s\n", (int)n, p);
+			p += n + (p[n] == '\n');
+		}
+		fputs(lines.buf, stderr);
+		mark_failed(dirs[0], month.text, "inbox", exit_code_of(&e),
+			    lines.buf);
+		exit(exit_code_of(&e));
+	}
 	for (size_t i = 0; i < in.n; i++)
 		printf("%s%s", i ? " " : "", in.e[i].safe);
 	if (dry_run) {
@@ -184,6 +230,83 @@ static int cmd_lock(int argc, char **argv)
 	die(EXIT_IO, "%s: cannot run:", args[1]);
 }
 
+/* --- run ------------------------------------------------------------------- */
+
+static const char run_usage[] =
+	"usage: bin/tally run --stage NAME --month YYYY-MM OUTDIR -- COMMAND [ARG...]\n"
+	"\n"
+	"Runs COMMAND, the stage NAME of the month in OUTDIR (OUT/M), and exits\n"
+	"as it does. When it fails (a configuration or I/O error, or killed), no\n"
+	"output of an earlier run is left to pass for this one: the workbook,\n"
+	"the bundle, the PSA files, problems.csv and the invoices are removed\n"
+	"and OUTDIR/summary.json says \"failed\", naming the stage and its\n"
+	"messages (lib/monthfail.h); the last line says what stopped the run.\n";
+
+/* the file COMMAND's messages go to ($TALLY_ERRORS), read back */
+static void read_errors(const char *path, struct strbuf *out)
+{
+	struct error ignored;
+
+	if (strbuf_read_file(out, path, 1, &ignored) < 0)
+		strbuf_reset(out);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct month_arg month = { 0 };
+	const char *stage = NULL;
+	const struct opt opts[] = {
+		{ "--stage", OPT_STRING, &stage },
+		{ "--month", OPT_MONTH, &month },
+		OPT_END,
+	};
+	struct strbuf path = STRBUF_INIT, errs = STRBUF_INIT;
+	struct tempfile *t;
+	struct error e;
+	char **args;
+	int status, wst;
+	pid_t pid;
+
+	if (options_parse(argc, argv, opts, run_usage, &args) < 2 || !stage ||
+	    !month.text)
+		usage_error(run_usage, "--stage, --month, OUTDIR and COMMAND are needed");
+	strbuf_addf(&path, "%s/" INBOX_STAMPS, args[0]);
+	if (fs_mkdirs(path.buf, &e))
+		die_error(&e);
+	strbuf_addf(&path, "errors.%s.tmp%ld", stage, (long)getpid());
+	t = tempfile_register(path.buf);
+	unlink(path.buf);
+	fflush(NULL);
+	/* a Ctrl-C reaches the stage; this waits for it to end, then says so */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	if ((pid = fork()) < 0)
+		die(EXIT_IO, "cannot start %s:", args[1]);
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		setenv("TALLY_ERRORS", path.buf, 1);
+		execvp(args[1], args + 1);
+		warn("%s: cannot run:", args[1]);
+		_exit(EXIT_IO);
+	}
+	while (waitpid(pid, &wst, 0) < 0)
+		if (errno != EINTR)
+			die(EXIT_IO, "waiting for %s:", args[1]);
+	status = WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + WTERMSIG(wst);
+	if (status != 0) {
+		read_errors(path.buf, &errs);
+		mark_failed(args[0], month.text, stage, status, errs.buf);
+	}
+	tempfile_remove(t);
+	strbuf_release(&path);
+	strbuf_release(&errs);
+	free(args);
+	return status;
+}
+
 /* --- status ---------------------------------------------------------------- */
 
 static const char status_usage[] =
@@ -194,6 +317,12 @@ static const char status_usage[] =
 	"of them go to stderr with the file and line each concerns, then \"and\n"
 	"N more\", then the last line, \"tally: N blocking problems in M, see\n"
 	"OUTDIR/problems.csv\", and the exit is 1.\n";
+
+/* a JSON string's text, "?" when it is not one */
+static const char *text_of(json_t *v)
+{
+	return json_is_string(v) ? json_string_value(v) : "?";
+}
 
 /*
  * The month's summary on stdout and, with blocking problems, its last line
@@ -210,6 +339,22 @@ static long print_status(const char *month, const char *dir, int blocked_only)
 
 	if (!root)
 		die_error(&e);
+	if (summary_is_failed(root)) {
+		json_t *f = json_object_get(root, "failed");
+		json_t *errs = json_object_get(f, "errors");
+		size_t i;
+		json_t *v;
+
+		json_array_foreach(errs, i, v)
+			if (json_is_string(v))
+				fprintf(stderr, "%s\n", json_string_value(v));
+		warn("%s: the last run stopped at %s by %s: fix it and run make invoice MONTH=%s again",
+		     month, text_of(json_object_get(f, "stage")),
+		     text_of(json_object_get(f, "cause")), month);
+		json_decref(root);
+		free(probs);
+		return 1;
+	}
 	nblock = summary_status(root, probs, &out, &last, &e);
 	if (nblock < 0)
 		die(EXIT_IO, "%s/summary.json: %s", dir, e.msg);
@@ -530,6 +675,7 @@ static const struct command {
 } commands[] = {
 	{ "inbox", cmd_inbox },
 	{ "lock", cmd_lock },
+	{ "run", cmd_run },
 	{ "status", cmd_status },
 	{ "close", cmd_close },
 	{ "publish", cmd_publish },

@@ -11,19 +11,46 @@
 #include "xalloc.h"
 #include "banned.h"
 
-static void vwarn(const char *fmt, va_list ap)
+/*
+ * One message line, "tally <program>: <what>" (a format ending in ':'
+ * gets strerror(errno) added), on stderr; with keep, also appended to the
+ * file $TALLY_ERRORS when it is set: make gives each stage one, so that
+ * bin/tally failed can name in summary.json what stopped a run.
+ */
+static void vsay(int keep, const char *fmt, va_list ap)
 {
 	int saved = errno;
 	size_t n = strlen(fmt);
+	struct strbuf sb = STRBUF_INIT;
+	const char *path;
+	FILE *fp;
 
 	if (*program_name)
-		fprintf(stderr, "tally %s: ", program_name);
+		strbuf_addf(&sb, "tally %s: ", program_name);
 	else
-		fputs("tally: ", stderr);
-	vfprintf(stderr, fmt, ap);
+		strbuf_addstr(&sb, "tally: ");
+	strbuf_vaddf(&sb, fmt, ap);
 	if (n && fmt[n - 1] == ':')
-		fprintf(stderr, " %s", strerror(saved));
-	fputc('\n', stderr);
+		strbuf_addf(&sb, " %s", strerror(saved));
+	strbuf_addch(&sb, '\n');
+	fputs(sb.buf, stderr);
+	if (keep && (path = getenv("TALLY_ERRORS")) && *path &&
+	    (fp = fopen(path, "a"))) {
+		fputs(sb.buf, fp);
+		fclose(fp);
+	}
+	strbuf_release(&sb);
+}
+
+static void say(int keep, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void say(int keep, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(keep, fmt, ap);
+	va_end(ap);
 }
 
 void warn(const char *fmt, ...)
@@ -31,7 +58,7 @@ void warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarn(fmt, ap);
+	vsay(0, fmt, ap);
 	va_end(ap);
 }
 
@@ -40,7 +67,7 @@ void die(enum exit_code code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarn(fmt, ap);
+	vsay(1, fmt, ap);
 	va_end(ap);
 	exit(code);
 }
@@ -65,11 +92,11 @@ void die_error(const struct error *e)
 
 	/* one message a line (error_add's), each with the program's prefix */
 	while ((nl = strchr(p, '\n'))) {
-		warn("%.*s", (int)(nl - p), p);
+		say(1, "%.*s", (int)(nl - p), p);
 		p = nl + 1;
 	}
 	if (e->n > e->shown && e->shown > 0) {
-		warn("%s", p);
+		say(1, "%s", p);
 		die(exit_code_of(e), "and %d more errors", e->n - e->shown);
 	}
 	die(exit_code_of(e), "%s", p);
@@ -116,7 +143,7 @@ void usage_error(const char *usage, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarn(fmt, ap);
+	vsay(1, fmt, ap);
 	va_end(ap);
 	put_synopsis(usage, stderr);
 	exit(EXIT_USAGE);
