@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "close.h"
+#include "frozen.h"
 #include "fsutil.h"
 #include "date.h"
 #include "sha256.h"
@@ -17,7 +18,7 @@
 #include "csvwrite.h"
 #include "banned.h"
 
-static const char hint[] = "restore STATE from a backup; tally never renumbers";
+static const char hint[] = STATE_HINT;
 
 static char *month_dir(const struct state *s, const char *month, int tmp)
 {
@@ -420,8 +421,9 @@ static void drop_rows(struct ledger *l, size_t keep)
 int state_close_month(struct state *s, const char *month,
 		      const char *closed_at, const struct close_invoice *inv,
 		      size_t n, const struct strbuf *json,
-		      const struct strbuf *csv, close_point_fn point,
-		      void *ctx, struct error *e)
+		      const struct strbuf *csv, const struct frozen_input *in,
+		      size_t nin, close_point_fn point, void *ctx,
+		      struct error *e)
 {
 	char *closed = path_join(s->dir, STATE_CLOSED);
 	char *tmp = month_dir(s, month, 1), *final = month_dir(s, month, 0);
@@ -490,7 +492,7 @@ int state_close_month(struct state *s, const char *month,
 	p = path_join(tmp, "invoices.json");
 	bad = fs_write(p, json->buf, json->len, e);
 	free(p);
-	if (bad || fs_dir_fsync(tmp, e) || fs_dir_fsync(closed, e) ||
+	if (bad || frozen_write(tmp, in, nin, e) || fs_dir_fsync(tmp, e) || fs_dir_fsync(closed, e) ||
 	    fs_dir_fsync(s->dir, e))
 		goto out;
 	if (point)

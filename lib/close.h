@@ -9,10 +9,13 @@
  *   STATE/ledger.csv                     the numbers (ledger.h)
  *   STATE/closed/<M>/invoices.json       frozen copies, final numbers,
  *   STATE/closed/<M>/invoice-lines.csv   exactly the month's final outputs
+ *   STATE/closed/<M>/inputs.csv, inbox/, config/
+ *                                        the inputs it was billed from
+ *                                        (frozen.h)
  *
  * A close of M (state_close_month), under the lock:
- *   1. closed/.<M>.tmp/ gets both frozen files (each fsynced), and the
- *      folder is fsynced;                               crash point "frozen"
+ *   1. closed/.<M>.tmp/ gets both frozen files and the frozen inputs
+ *      (each fsynced), and the folder is fsynced;      crash point "frozen"
  *   2. ledger.csv.new = ledger.csv plus M's rows, fsynced;  "ledger-new"
  *   3. rename closed/.<M>.tmp -> closed/<M>, fsync closed/:
  *      THE COMMIT POINT: from here on M is closed;          "commit"
@@ -35,6 +38,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "error.h"
+#include "frozen.h"
 #include "ledger.h"
 #include "lock.h"
 #include "strbuf.h"
@@ -97,7 +101,8 @@ typedef void (*close_point_fn)(const char *point, void *ctx);
 
 /*
  * Close month: the protocol above, with json and csv as the frozen bytes
- * (they must carry the numbers of inv). Refuses (-1) a month already
+ * (they must carry the numbers of inv) and in[0..nin) the inputs to
+ * freeze (frozen_write). Refuses (-1) a month already
  * closed, no invoices, or invoices out of order. Returns 0 once the month
  * is closed (step 4 done), or -1 with e; a failure before the commit point
  * leaves the month not closed, after it closed (the next state_open
@@ -106,6 +111,7 @@ typedef void (*close_point_fn)(const char *point, void *ctx);
 int state_close_month(struct state *s, const char *month,
 		      const char *closed_at, const struct close_invoice *inv,
 		      size_t n, const struct strbuf *json,
-		      const struct strbuf *csv, close_point_fn point,
-		      void *ctx, struct error *e);
+		      const struct strbuf *csv, const struct frozen_input *in,
+		      size_t nin, close_point_fn point, void *ctx,
+		      struct error *e);
 #endif

@@ -472,6 +472,7 @@ static int cmd_close(int argc, char **argv)
 	struct invoice_run run;
 	struct problems probs;
 	struct close_invoice *ci;
+	struct frozen_plan plan = FROZEN_PLAN_INIT;
 	struct error e;
 	char **dirs, *lines_path, *json_path, *rounded, *mapped;
 	char **num, (*tot)[48], date[11];
@@ -549,8 +550,9 @@ static int cmd_close(int argc, char **argv)
 	strbuf_reset(&fj);
 	strbuf_reset(&fc);
 	if (invoice_render(&run, &fj, &fc, &e) ||
+	    frozen_plan(&plan, outdir, config, &e) ||
 	    state_close_month(&state, period.month, closed_at, ci, run.ninv,
-			      &fj, &fc, crash_point, NULL, &e))
+			      &fj, &fc, plan.v, plan.n, crash_point, NULL, &e))
 		die_error(&e);
 	write_final(lines_path, json_path, &fj, &fc, crash_point);
 	warn("closed %s: %zu invoice%s, %s to %s, in %s/ledger.csv",
@@ -559,6 +561,7 @@ static int cmd_close(int argc, char **argv)
 	free(num);
 	free(ci);
 	free(tot);
+	frozen_plan_release(&plan);
 	invoice_run_release(&run);
 done:
 	state_release(&state);

@@ -90,7 +90,7 @@ static int close_month(struct state *s, const char *month, size_t n,
 	}
 	strbuf_addstr(&json, "]}\n");
 	r = state_close_month(s, month, "2026-11-05T09:12:00Z", inv, n, &json,
-			      &csv, point, NULL, e);
+			      &csv, NULL, 0, point, NULL, e);
 	for (i = 0; i < n; i++)
 		free(num[i]);
 	strbuf_release(&json);
