@@ -270,8 +270,8 @@ int wb_sheet_summary(struct wb *b, struct sheet *s)
 		strbuf_reset(&sb);
 		if (p->have_units && p->blocked)
 			strbuf_addf(&sb, "none written: the month has blocking "
-				    "problems (%zu once they are fixed)",
-				    p->nplaced);
+				    "problems (%zu placed, written once they "
+				    "are fixed)", p->nplaced);
 		else if (p->have_units)
 			strbuf_addf(&sb, "%zu", p->nplaced);
 		else

@@ -298,7 +298,25 @@ static void test_without_units(void **state)
 	strbuf_reset(&path);
 	strbuf_addf(&path, "%s/psa/autotask-contract-service-adjustments.csv", d);
 	assert_int_not_equal(access(path.buf, F_OK), 0);
+	/* blocked, the review file holds no quantity either */
+	psa_plan_release(&p);
+	{
+		struct settings st;
+
+		settings_init(&st);
+		if (psa_plan_build(&p, d, DATA "/config", &st, 2026, 10, 1, &e) ||
+		    psa_plan_write(&p, d, &e))
+			fail_msg("%s", e.msg);
+	}
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/psa/units-for-review.csv", d);
+	got = slurp(path.buf);
+	assert_non_null(got);
+	assert_string_equal(got,
+		"psa_company_id,psa_company_name,psa_product_id,psa_product_name,quantity,unit_price,currency,effectiveDate\n");
+	free(got);
 	j = psa_plan_summary(&p);
+	assert_true(json_is_true(json_object_get(j, "blocked")));
 	assert_true(json_is_false(json_object_get(j, "compared")));
 	assert_string_equal(json_string_value(json_array_get(
 		json_object_get(j, "files"), 0)), "psa/units-for-review.csv");
