@@ -181,7 +181,12 @@ int psa_plan_build(struct psa_plan *p, const char *monthdir,
  */
 int psa_plan_write(const struct psa_plan *p, const char *monthdir,
 		   struct error *e);
-/* the plan for summary.json (a new reference, the caller's) */
+/*
+ * The plan for summary.json (a new reference, the caller's), keys in this
+ * order: psa, units_file (null: none), units_files_left [names],
+ * compared, effective_date, lines, status {<status>: n}, changes,
+ * placed, unplaced, other_rows, other_periods, blocked, files [paths].
+ */
 json_t *psa_plan_summary(const struct psa_plan *p);
 void psa_plan_release(struct psa_plan *p);
 #endif
