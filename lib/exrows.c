@@ -333,15 +333,17 @@ static int id_ok(struct ex *x, const struct csv_row *row, enum pfield f)
 	return 0;
 }
 
-/* a PSA row's start_date or end_date: empty (open), or YYYY-MM-DD */
+/* a PSA row's start_date or end_date: empty (open, *given 0), or
+ * YYYY-MM-DD */
 static int period_date(struct ex *x, const struct csv_row *row,
-		       enum pfield f, int32_t *day)
+		       enum pfield f, int32_t *day, int *given)
 {
 	const char *s;
 	size_t n;
 	char what[24];
 
 	field(x, row, f, &s, &n);
+	*given = n != 0;
 	if (!n || date_parse_fmt(s, n, "YYYY-MM-DD", day) == 0)
 		return 0;
 	snprintf(what, sizeof(what), "bad %s", pfield_name(f));
@@ -367,6 +369,7 @@ void ex_psa_row(struct ex *x, const struct csv_row *row)
 	char buf[48];
 	int64_t units, pr;
 	int32_t start = 0, end = 0;
+	int has_start, has_end;
 	FILE *fp = x->csv.fp;
 
 	if (check_common(x, row) ||
@@ -380,12 +383,10 @@ void ex_psa_row(struct ex *x, const struct csv_row *row)
 	field(x, row, PF_UNITS, &s, &n);
 	if (number(x, "units", s, n, &units))
 		goto rejected;
-	if (period_date(x, row, PF_START_DATE, &start) ||
-	    period_date(x, row, PF_END_DATE, &end))
+	if (period_date(x, row, PF_START_DATE, &start, &has_start) ||
+	    period_date(x, row, PF_END_DATE, &end, &has_end))
 		goto rejected;
-	if (x->col[PF_START_DATE] >= 0 && x->col[PF_END_DATE] >= 0 &&
-	    row->len[x->col[PF_START_DATE]] && row->len[x->col[PF_END_DATE]] &&
-	    start > end) {
+	if (has_start && has_end && start > end) {
 		char a[11], b[11];
 
 		strbuf_reset(&x->msg);
