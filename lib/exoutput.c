@@ -122,7 +122,8 @@ static const char usage_head[] =
 	"licence_days,max_daily,unit_price,currency,line";
 static const char psa_head[] =
 	"source_file,line,contract_id,psa_company_id,psa_product_id,units,"
-	"psa_company_name,psa_product_name,unit_price,service_id\n";
+	"psa_company_name,psa_product_name,unit_price,service_id,"
+	"contract_service_id,addition_id,start_date,end_date\n";
 
 void ex_psa_head(FILE *fp)
 {

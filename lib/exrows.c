@@ -316,18 +316,60 @@ rejected:
 	ex_reject(x, row, 1);
 }
 
+/* a PSA row's id holds no control character (a tab, a line end) */
+static int id_ok(struct ex *x, const struct csv_row *row, enum pfield f)
+{
+	const char *s;
+	size_t n, i;
+
+	field(x, row, f, &s, &n);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+			strbuf_reset(&x->msg);
+			strbuf_addf(&x->msg, "control character in %s",
+				    pfield_name(f));
+			return -1;
+		}
+	return 0;
+}
+
+/* a PSA row's start_date or end_date: empty (open, *given 0), or
+ * YYYY-MM-DD */
+static int period_date(struct ex *x, const struct csv_row *row,
+		       enum pfield f, int32_t *day, int *given)
+{
+	const char *s;
+	size_t n;
+	char what[24];
+
+	field(x, row, f, &s, &n);
+	*given = n != 0;
+	if (!n || date_parse_fmt(s, n, "YYYY-MM-DD", day) == 0)
+		return 0;
+	snprintf(what, sizeof(what), "bad %s", pfield_name(f));
+	reason(x, what, s, n);
+	return -1;
+}
+
 void ex_psa_row(struct ex *x, const struct csv_row *row)
 {
 	static const enum pfield out[] = {
 		PF_CONTRACT_ID, PF_PSA_COMPANY_ID, PF_PSA_PRODUCT_ID, PF_UNITS,
 		PF_PSA_COMPANY_NAME, PF_PSA_PRODUCT_NAME, PF_UNIT_PRICE,
-		PF_SERVICE_ID,
+		PF_SERVICE_ID, PF_CONTRACT_SERVICE_ID, PF_ADDITION_ID,
+		PF_START_DATE, PF_END_DATE,
+	};
+	static const enum pfield ids[] = {
+		PF_CONTRACT_ID, PF_PSA_COMPANY_ID, PF_PSA_PRODUCT_ID,
+		PF_SERVICE_ID, PF_CONTRACT_SERVICE_ID, PF_ADDITION_ID,
 	};
 	const char *s, *c = "";
 	size_t n, cn = 0, i;
 	const struct currency *cur;
 	char buf[48];
 	int64_t units, pr;
+	int32_t start = 0, end = 0;
+	int has_start, has_end;
 	FILE *fp = x->csv.fp;
 
 	if (check_common(x, row) ||
@@ -335,9 +377,23 @@ void ex_psa_row(struct ex *x, const struct csv_row *row)
 	    need(x, row, PF_PSA_COMPANY_ID, "empty psa company id", &s, &n) ||
 	    need(x, row, PF_PSA_PRODUCT_ID, "empty psa product id", &s, &n))
 		goto rejected;
+	for (i = 0; i < sizeof(ids) / sizeof(*ids); i++)
+		if (id_ok(x, row, ids[i]))
+			goto rejected;
 	field(x, row, PF_UNITS, &s, &n);
 	if (number(x, "units", s, n, &units))
 		goto rejected;
+	if (period_date(x, row, PF_START_DATE, &start, &has_start) ||
+	    period_date(x, row, PF_END_DATE, &end, &has_end))
+		goto rejected;
+	if (has_start && has_end && start > end) {
+		char a[11], b[11];
+
+		strbuf_reset(&x->msg);
+		strbuf_addf(&x->msg, "start_date after end_date (\"%s\" after \"%s\")",
+			    date_format(a, start), date_format(b, end));
+		goto rejected;
+	}
 	x->r->rows.accepted++;
 	csv_put(fp, x->o->name);
 	csv_sep(fp);

@@ -31,6 +31,9 @@
  *   more than 4 decimals ("1.23456")   quantity too large ("...")
  *   (the same three for max_daily and units, named so)
  *   no month (the file has no title row naming it)   [keeper-monthly]
+ *   control character in contract_id (and the other ids)  [psa-units]
+ *   bad start_date ("2026-11-31") | bad end_date (...)   [psa-units]
+ *   start_date after end_date ("2026-12-01" after "2026-11-30")
  *
  * A price that cannot be read ("3,75 EUR") does not reject the row: the
  * quantity is what is billed and tally bills at config/prices.csv. The

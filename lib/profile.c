@@ -21,7 +21,10 @@ static const char *const field_names[PF_COUNT] = {
 	[PF_PSA_PRODUCT_ID] = "psa_product_id", [PF_UNITS] = "units",
 	[PF_PSA_COMPANY_NAME] = "psa_company_name",
 	[PF_PSA_PRODUCT_NAME] = "psa_product_name",
-	[PF_SERVICE_ID] = "service_id", [PF_IGNORE] = "ignore",
+	[PF_SERVICE_ID] = "service_id",
+	[PF_CONTRACT_SERVICE_ID] = "contract_service_id",
+	[PF_ADDITION_ID] = "addition_id", [PF_START_DATE] = "start_date",
+	[PF_END_DATE] = "end_date", [PF_IGNORE] = "ignore",
 };
 
 static const char *const kind_names[] = {
@@ -39,7 +42,9 @@ static const unsigned long psa_fields =
 	1UL << PF_CONTRACT_ID | 1UL << PF_PSA_COMPANY_ID |
 	1UL << PF_PSA_PRODUCT_ID | 1UL << PF_UNITS |
 	1UL << PF_PSA_COMPANY_NAME | 1UL << PF_PSA_PRODUCT_NAME |
-	1UL << PF_UNIT_PRICE | 1UL << PF_SERVICE_ID | 1UL << PF_IGNORE;
+	1UL << PF_UNIT_PRICE | 1UL << PF_SERVICE_ID |
+	1UL << PF_CONTRACT_SERVICE_ID | 1UL << PF_ADDITION_ID |
+	1UL << PF_START_DATE | 1UL << PF_END_DATE | 1UL << PF_IGNORE;
 static const unsigned long must[] = {
 	[PK_DAILY] = 1UL << PF_DATE | 1UL << PF_ACCOUNT_ID | 1UL << PF_SKU |
 		     1UL << PF_QUANTITY,

@@ -49,7 +49,9 @@
  * such as "$3.75" whose symbol gives the currency), currency (ISO code),
  * ignore (a known column whose values are not used). psa-units: contract_id,
  * psa_company_id, psa_product_id, units, psa_company_name,
- * psa_product_name, unit_price, service_id, ignore. Each kind has its
+ * psa_product_name, unit_price, service_id, contract_service_id,
+ * addition_id, start_date, end_date (YYYY-MM-DD, both inclusive, empty
+ * = open: the row's period), ignore. Each kind has its
  * mandatory fields (daily: date, account_id, sku, quantity and a vendor;
  * monthly: account_id, sku, quantity and a vendor; psa-units: contract_id,
  * psa_company_id, psa_product_id, units), which must be "required".
@@ -67,8 +69,9 @@ enum pfield {
 	PF_DATE, PF_VENDOR, PF_ACCOUNT_ID, PF_ACCOUNT_NAME, PF_SKU,
 	PF_SKU_NAME, PF_QUANTITY, PF_MAX_DAILY, PF_UNIT_PRICE, PF_CURRENCY,
 	PF_CONTRACT_ID, PF_PSA_COMPANY_ID, PF_PSA_PRODUCT_ID, PF_UNITS,
-	PF_PSA_COMPANY_NAME, PF_PSA_PRODUCT_NAME, PF_SERVICE_ID, PF_IGNORE,
-	PF_COUNT
+	PF_PSA_COMPANY_NAME, PF_PSA_PRODUCT_NAME, PF_SERVICE_ID,
+	PF_CONTRACT_SERVICE_ID, PF_ADDITION_ID, PF_START_DATE, PF_END_DATE,
+	PF_IGNORE, PF_COUNT
 };
 
 enum pkind { PK_DAILY, PK_MONTHLY, PK_PSA_UNITS };

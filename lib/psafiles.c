@@ -1,28 +1,20 @@
 /*
- * PSA contract units against billed quantities, and the PSA import files.
- * The rules are in psafiles.h.
+ * The PSA plan: PSA contract units against billed quantities, and where
+ * each change goes. The rules are in psafiles.h; psawrite.c writes the
+ * files.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "csvcols.h"
 #include "date.h"
 #include "decimal.h"
-#include "fsutil.h"
-#include "outfile.h"
 #include "period.h"
 #include "psafiles.h"
+#include "psaunits.h"
 #include "strbuf.h"
 #include "strmap.h"
 #include "xalloc.h"
-#include "csvwrite.h"
 #include "banned.h"
-
-#define AUTOTASK_FILE "psa/autotask-contract-service-adjustments.csv"
-#define CONNECTWISE_FILE "psa/connectwise-agreement-additions.csv"
-#define REVIEW_FILE "psa/units-for-review.csv"
 
 const char *recon_status_name(enum recon_status s)
 {
@@ -32,24 +24,88 @@ const char *recon_status_name(enum recon_status s)
 	return s < RS_COUNT ? names[s] : "?";
 }
 
+const char *psa_change_name(enum psa_change c)
+{
+	static const char *const names[] = {
+		"", "adjustment", "addition update", "new addition",
+		"for review",
+	};
+	return c < PC_COUNT ? names[c] : "?";
+}
+
+const char *psa_change_file(enum psa_change c)
+{
+	static const char *const files[] = {
+		NULL,
+		"psa/autotask-contract-service-adjustments.csv",
+		"psa/connectwise-addition-updates.csv",
+		"psa/connectwise-agreement-additions.csv",
+		"psa/units-for-review.csv",
+	};
+	return c < PC_COUNT ? files[c] : NULL;
+}
+
+int psa_id_is_integer(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 18 || s[0] == '0')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* the first two distinct values met (contracts of a company, service ids
+ * of a product) */
+struct two {
+	char *first, *second;
+};
+
 struct build {
 	struct psa_plan *p;
 	const struct settings *s;
+	struct psa_units u;
 	struct strmap lines;	/* "company\0product" -> index + 1 */
 	struct strmap company_name, product_name;
-	struct strmap contracts; /* company -> struct contracts */
-	struct strmap services;	/* product -> service id */
+	struct strmap contracts; /* company -> struct two: contracts in effect */
+	struct strmap services;	/* product -> struct two: service ids */
 	struct strmap billed_products; /* services.csv psa_product_id */
 	int have_services;
-	size_t alloc;
+	size_t alloc, walloc;
 	const char *file;	/* the file being read, for errors */
 	struct error *e;
 };
 
-struct contracts {
-	char *first;
-	int several;
-};
+static void two_add(struct strmap *m, const char *key, const char *v)
+{
+	int created;
+	void **slot = strmap_slot(m, key, strlen(key), &created);
+	struct two *t;
+
+	if (created)
+		*slot = xcalloc(1, sizeof(struct two));
+	t = *slot;
+	if (!t->first)
+		t->first = xstrdup(v);
+	else if (!t->second && strcmp(t->first, v))
+		t->second = xstrdup(v);
+}
+
+static void two_free_all(struct strmap *m)
+{
+	size_t pos = 0;
+	struct strmap_entry *en;
+
+	while ((en = strmap_next(m, &pos))) {
+		struct two *t = en->value;
+
+		free(t->first);
+		free(t->second);
+	}
+	strmap_free_values(m);
+}
 
 static struct recon_line *line_get(struct build *b, const char *company,
 				   const char *product)
@@ -131,6 +187,7 @@ static int on_invoice_line(const struct csvcols_row *r, void *vb)
 		if (price_parse(r->f[4], &l->price, NULL))
 			return bad_number(b, r->line, "unit_price", r->f[4]);
 		l->has_price = 1;
+		l->price_invoiced = 1;
 		l->cur = cur;
 	}
 	return 0;
@@ -156,123 +213,58 @@ static int on_service(const struct csvcols_row *r, void *vb)
 	return 0;
 }
 
-/* PSA contract units extract: source_file,line,contract_id,psa_company_id,
- * psa_product_id,units,psa_company_name,psa_product_name,unit_price,
- * service_id */
-static int on_units(const struct csvcols_row *r, void *vb)
+/* one row of the PSA contract units file read */
+static void units_row(struct build *b, const struct psa_row *r)
 {
-	struct build *b = vb;
-	const char *company = r->f[3], *product = r->f[4];
+	struct psa_plan *p = b->p;
 	struct recon_line *l;
-	int64_t units, price;
-	int created;
-	void **slot;
-	struct contracts *c;
-	long line = 0;
-	const char *ln = r->f[1];
+	int in = psa_row_in_effect(r, p->effective);
 
-	for (; *ln >= '0' && *ln <= '9' && line < 1000000000L; ln++)
-		line = line * 10 + (*ln - '0');
-	name_set(&b->company_name, company, r->f[6]);
-	name_set(&b->product_name, product, r->f[7]);
-	if (*r->f[2]) {
-		slot = strmap_slot(&b->contracts, company, strlen(company),
-				   &created);
-		if (created)
-			*slot = xcalloc(1, sizeof(struct contracts));
-		c = *slot;
-		if (!c->first)
-			c->first = xstrdup(r->f[2]);
-		else if (strcmp(c->first, r->f[2]))
-			c->several = 1;
-	}
+	name_set(&b->company_name, r->company_id, r->company_name);
+	name_set(&b->product_name, r->product_id, r->product_name);
+	if (in)
+		two_add(&b->contracts, r->company_id, r->contract_id);
 	if (b->have_services &&
-	    !strmap_get(&b->billed_products, product, strlen(product))) {
-		b->p->other_rows++;
-		return 0;
+	    !strmap_get(&b->billed_products, r->product_id,
+			strlen(r->product_id))) {
+		p->other_rows++;
+		return;
 	}
-	if (dec_parse_text(r->f[5], 4, &units))
-		return bad_number(b, r->line, "units", r->f[5]);
-	if (*r->f[9]) {
-		slot = strmap_slot(&b->services, product, strlen(product),
-				   &created);
-		if (created)
-			*slot = xstrdup(r->f[9]);
+	if (*r->service_id)
+		two_add(&b->services, r->product_id, r->service_id);
+	if (!in) {
+		p->other_periods++;
+		return;
 	}
-	l = line_get(b, company, product);
-	if (l->has_units) {
-		if (!l->contract_id || strcmp(l->contract_id, r->f[2]))
-			l->several = 1;
-	} else {
-		l->source_file = xstrdup(r->f[0]);
-		l->source_line = line;
-		l->contract_id = *r->f[2] ? xstrdup(r->f[2]) : NULL;
-		l->service_id = *r->f[9] ? xstrdup(r->f[9]) : NULL;
+	l = line_get(b, r->company_id, r->product_id);
+	if (l->nrows == 0) {
+		l->line = r->line;
+		l->units1 = r->units;
+		l->contract_id = xstrdup(r->contract_id);
+		if (*r->service_id)
+			l->service_id = xstrdup(r->service_id);
+		if (*r->addition_id)
+			l->addition_id = xstrdup(r->addition_id);
+	} else if (l->nrows == 1) {
+		l->line2 = r->line;
+		l->units2 = r->units;
 	}
+	l->nrows++;
 	l->has_units = 1;
-	l->units += units;
-	if (!l->has_price && *r->f[8] && !price_parse(r->f[8], &price, NULL)) {
+	l->units += r->units;
+	if (!l->has_price && r->has_price) {
 		l->has_price = 1;
-		l->price = price;
+		l->price = r->price;
 	}
-	return 0;
 }
 
-/* the extract/<name>.json of format psa-units, in name order */
-static int units_files(struct build *b, const char *monthdir,
-		       struct strbuf *paths_out, struct error *e)
+static void warn_add(struct build *b, const char *code, const char *file,
+		     long line, char *msg)
 {
-	struct strbuf dir = STRBUF_INIT;
-	struct fs_names names = FS_NAMES_INIT;
-	size_t falloc = 0, i;
-	int ret = -1;
-
-	strbuf_addf(&dir, "%s/extract", monthdir);
-	if (fs_list(dir.buf, ".json", FS_MISSING_OK, &names, e))
-		goto out;
-	for (i = 0; i < names.n; i++) {
-		struct strbuf path = STRBUF_INIT;
-		json_error_t je;
-		json_t *j, *fmt, *ex, *src;
-
-		strbuf_addf(&path, "%s/%s", dir.buf, names.v[i]);
-		j = json_load_file(path.buf, 0, &je);
-		if (!j) {
-			error_set(e, ERR_IO, "%s:%d: %s", path.buf, je.line, je.text);
-			strbuf_release(&path);
-			goto out;
-		}
-		fmt = json_object_get(j, "format");
-		ex = json_object_get(j, "extract");
-		src = json_object_get(j, "source_file");
-		if (json_is_string(fmt) && !strcmp(json_string_value(fmt),
-						   "psa-units") &&
-		    json_is_string(ex)) {
-			/* NUL-separated list of extract paths */
-			strbuf_addf(paths_out, "%s/%s", monthdir,
-				    json_string_value(ex));
-			strbuf_addch(paths_out, '\0');
-			XGROW(b->p->units_files, falloc, b->p->nunits_files + 1);
-			b->p->units_files[b->p->nunits_files++] = xstrdup(
-				json_is_string(src) ? json_string_value(src) :
-						      json_string_value(ex));
-		}
-		json_decref(j);
-		strbuf_release(&path);
-	}
-	ret = 0;
-out:
-	fs_names_release(&names);
-	strbuf_release(&dir);
-	return ret;
-}
-
-static void warn_add(struct psa_plan *p, size_t *alloc, const char *code,
-		     const char *file, long line, char *msg)
-{
+	struct psa_plan *p = b->p;
 	struct psa_warning *w;
 
-	XGROW(p->warn, *alloc, p->nwarn + 1);
+	XGROW(p->warn, b->walloc, p->nwarn + 1);
 	w = &p->warn[p->nwarn++];
 	w->code = code;
 	w->file = xstrdup(file ? file : "");
@@ -300,46 +292,177 @@ static int cmp_stake(const void *va, const void *vb)
 	return c ? c : strcmp(a->product_id, b->product_id);
 }
 
-/* find where a change goes; NULL, or why it cannot be placed */
-static const char *place(struct build *b, struct recon_line *l)
+static int not_id(struct strbuf *why, const char *what, const char *v,
+		  const char *psa)
 {
-	struct contracts *c;
-	const char *svc;
+	strbuf_addf(why, "%s (\"%s\") is not %s id (a whole number)", what, v,
+		    psa);
+	return -1;
+}
 
-	if (l->several)
-		return "the product is in several contract rows of the company";
-	if (!l->contract_id) {
-		c = strmap_get(&b->contracts, l->company_id,
-			       strlen(l->company_id));
-		if (!c)
-			return "no contract for that company";
-		if (c->several)
-			return "several contracts for that company";
-		l->contract_id = xstrdup(c->first);
+/* the contract of a line: its row's, or the company's only one in effect */
+static int contract(struct build *b, struct recon_line *l,
+		    struct strbuf *why)
+{
+	const struct two *c;
+
+	if (l->contract_id)
+		return 0;
+	c = strmap_get(&b->contracts, l->company_id, strlen(l->company_id));
+	if (!c) {
+		strbuf_addstr(why, "no contract in effect for that company");
+		return -1;
 	}
-	if (b->p->psa != PSA_AUTOTASK)
-		return NULL;
+	if (c->second) {
+		strbuf_addf(why, "several contracts in effect for that company "
+			    "(%s, %s)", c->first, c->second);
+		return -1;
+	}
+	l->contract_id = xstrdup(c->first);
+	return 0;
+}
+
+/* Autotask: contract and service ids of whole numbers */
+static int place_autotask(struct build *b, struct recon_line *l,
+			  struct strbuf *why)
+{
+	const struct two *svc;
+
+	if (!psa_id_is_integer(l->contract_id))
+		return not_id(why, "contract id", l->contract_id,
+			      "an Autotask");
 	if (!l->service_id) {
 		svc = strmap_get(&b->services, l->product_id,
 				 strlen(l->product_id));
-		if (!svc)
-			return "no service id for that product";
-		l->service_id = xstrdup(svc);
+		if (!svc) {
+			strbuf_addstr(why, "no service id for that product");
+			return -1;
+		}
+		if (svc->second) {
+			strbuf_addf(why, "several service ids for that product "
+				    "(%s, %s)", svc->first, svc->second);
+			return -1;
+		}
+		l->service_id = xstrdup(svc->first);
 	}
-	if (l->diff % QTY_SCALE)
-		return "the change is not in whole units";
-	return NULL;
+	if (!psa_id_is_integer(l->service_id))
+		return not_id(why, "service id", l->service_id, "an Autotask");
+	if (l->diff % QTY_SCALE) {
+		strbuf_addstr(why, "the change is not in whole units");
+		return -1;
+	}
+	l->kind = PC_ADJUSTMENT;
+	return 0;
+}
+
+/* ConnectWise: an update of the addition billed today, or a new one */
+static int place_connectwise(struct recon_line *l, struct strbuf *why)
+{
+	if (!psa_id_is_integer(l->contract_id))
+		return not_id(why, "agreement id", l->contract_id,
+			      "a ConnectWise");
+	if (!l->has_units) {
+		l->kind = PC_NEW_ADDITION;
+		return 0;
+	}
+	if (!l->addition_id) {
+		strbuf_addstr(why, "billed today without a known addition_id "
+			      "(a new addition would bill it twice)");
+		return -1;
+	}
+	if (!psa_id_is_integer(l->addition_id))
+		return not_id(why, "addition id", l->addition_id,
+			      "a ConnectWise");
+	l->kind = PC_ADDITION_UPDATE;
+	return 0;
+}
+
+/* where a change goes: 0, or -1 with why it cannot be placed */
+static int place(struct build *b, struct recon_line *l, struct strbuf *why)
+{
+	char q1[48], q2[48], eff[11];
+	int autotask = b->p->psa == PSA_AUTOTASK;
+
+	if (l->nrows >= 2) {
+		strbuf_addf(why, "%zu rows in effect on %s: line %ld (%s units) "
+			    "and line %ld (%s units)", l->nrows,
+			    date_format(eff, b->p->effective), l->line,
+			    qty_format(q1, l->units1), l->line2,
+			    qty_format(q2, l->units2));
+		if (l->nrows > 2)
+			strbuf_addf(why, " and %zu more", l->nrows - 2);
+		return -1;
+	}
+	if (autotask && l->has_units && l->units % QTY_SCALE) {
+		strbuf_addf(why, "PSA units not whole (%s, line %ld): Autotask "
+			    "takes whole units only", qty_format(q1, l->units),
+			    l->line);
+		return -1;
+	}
+	if (!l->has_units && b->u.rejected) {
+		strbuf_addf(why, "%ld row%s of the PSA units file rejected (see "
+			    "its rejects): one may bill it already",
+			    b->u.rejected, b->u.rejected == 1 ? "" : "s");
+		return -1;
+	}
+	if (contract(b, l, why))
+		return -1;
+	if (autotask ? place_autotask(b, l, why) : place_connectwise(l, why))
+		return -1;
+	if (!l->has_units && !l->price_invoiced) {
+		l->kind = PC_NONE;
+		strbuf_addstr(why, "no invoiced price for it");
+		return -1;
+	}
+	return 0;
+}
+
+/* the warning of a line that cannot be placed */
+static void unplaced(struct build *b, struct recon_line *l, const char *why)
+{
+	struct psa_plan *p = b->p;
+	struct strbuf sb = STRBUF_INIT;
+	char q[48];
+	const char *file = psa_change_file(
+		p->psa == PSA_AUTOTASK ? PC_ADJUSTMENT :
+		l->has_units ? PC_ADDITION_UPDATE : PC_NEW_ADDITION);
+
+	l->note = xstrdup(why);
+	if (l->diff)
+		strbuf_addf(&sb, "change of %s%s units for company %s and "
+			    "product %s left out of %s: %s",
+			    l->diff > 0 ? "+" : "", qty_format(q, l->diff),
+			    l->company_id, l->product_id, file, why);
+	else
+		strbuf_addf(&sb, "company %s and product %s left out of %s: "
+			    "%s", l->company_id, l->product_id, file, why);
+	warn_add(b, "psa-unplaced", p->units_file, l->line,
+		 strbuf_detach(&sb));
+	strbuf_release(&sb);
+}
+
+static int cmp_ids(const void *va, const void *vb)
+{
+	const struct recon_line *a = va, *b = vb;
+	int c = strcmp(a->company_id, b->company_id);
+
+	return c ? c : strcmp(a->product_id, b->product_id);
 }
 
 static void settle(struct build *b)
 {
 	struct psa_plan *p = b->p;
-	size_t i, walloc = 0;
-	char q[48], sign[2] = "";
+	struct strbuf why = STRBUF_INIT;
+	size_t i;
+
+	/* warnings in company and product order (qsort(NULL, 0) is
+	 * undefined); the lines themselves end sorted by money at stake */
+	if (p->n > 1)
+		qsort(p->lines, p->n, sizeof(*p->lines), cmp_ids);
 
 	for (i = 0; i < p->n; i++) {
 		struct recon_line *l = &p->lines[i];
-		const char *cn, *pn, *why;
+		const char *cn, *pn;
 
 		cn = strmap_get(&b->company_name, l->company_id,
 				strlen(l->company_id));
@@ -362,40 +485,32 @@ static void settle(struct build *b)
 			l->status = l->diff > 0 ? RS_UP :
 				    l->diff < 0 ? RS_DOWN : RS_SAME;
 		p->count[l->status]++;
-		if (!p->have_units || l->diff == 0)
+		if (!p->have_units) {
+			if (l->has_vendor && l->billed)
+				l->kind = PC_REVIEW;
 			continue;
-		l->change = 1;
-		p->nchanges++;
-		why = place(b, l);
-		if (!why) {
+		}
+		l->change = l->diff != 0;
+		p->nchanges += (size_t)l->change;
+		if (!l->change && l->nrows < 2)
+			continue;
+		strbuf_reset(&why);
+		if (place(b, l, &why)) {
+			l->kind = PC_NONE;
+			unplaced(b, l, why.buf);
+		} else if (l->change) {
 			l->placed = 1;
 			p->nplaced++;
-			continue;
-		}
-		l->note = xstrdup(why);
-		sign[0] = l->diff > 0 ? '+' : '\0';
-		qty_format(q, l->diff);
-		{
-			struct strbuf sb = STRBUF_INIT;
-
-			strbuf_addf(&sb, "change of %s%s units for company %s and "
-				    "product %s left out of %s: %s", sign, q,
-				    l->company_id, l->product_id,
-				    p->psa == PSA_AUTOTASK ? AUTOTASK_FILE :
-				    CONNECTWISE_FILE, why);
-			warn_add(p, &walloc, "psa-unplaced",
-				 l->source_file ? l->source_file :
-				 p->units_files[0],
-				 l->source_file ? l->source_line : 0,
-				 strbuf_detach(&sb));
-			strbuf_release(&sb);
+		} else {
+			l->kind = PC_NONE;
 		}
 	}
+	strbuf_release(&why);
 	if (!p->have_units)
-		warn_add(p, &walloc, "no-psa-units", "", 0,
+		warn_add(b, "no-psa-units", "", 0,
 			 xstrdup("no PSA contract units file in the inbox: "
-				 "nothing to compare with, " REVIEW_FILE
-				 " lists the billed quantities"));
+				 "nothing to compare with, psa/units-for-review.csv "
+				 "lists the billed quantities"));
 	if (p->n > 1)	/* qsort(NULL, 0) is undefined */
 		qsort(p->lines, p->n, sizeof(*p->lines), cmp_stake);
 }
@@ -410,9 +525,22 @@ static int read_month(struct build *b, struct strbuf *path,
 	return csvcols_read(path->buf, cols, ncols, 1, fn, b, b->e);
 }
 
+/* the files of the plan, in the order their changes are sent */
+static void plan_files(struct psa_plan *p)
+{
+	if (!p->have_units) {
+		p->files[p->nfiles++] = psa_change_file(PC_REVIEW);
+	} else if (p->psa == PSA_AUTOTASK) {
+		p->files[p->nfiles++] = psa_change_file(PC_ADJUSTMENT);
+	} else {
+		p->files[p->nfiles++] = psa_change_file(PC_ADDITION_UPDATE);
+		p->files[p->nfiles++] = psa_change_file(PC_NEW_ADDITION);
+	}
+}
+
 int psa_plan_build(struct psa_plan *p, const char *monthdir,
 		   const char *configdir, const struct settings *s, int y,
-		   int m, struct error *e)
+		   int m, int blocked, struct error *e)
 {
 	static const char *const rounded_cols[] = {
 		"psa_company_id", "psa_product_id", "exact_quantity",
@@ -427,17 +555,10 @@ int psa_plan_build(struct psa_plan *p, const char *monthdir,
 		"psa_product_name",
 	};
 	static const char *const service_cols[] = { "psa_product_id" };
-	static const char *const units_cols[] = {
-		"source_file", "line", "contract_id", "psa_company_id",
-		"psa_product_id", "units", "?psa_company_name",
-		"?psa_product_name", "?unit_price", "?service_id",
-	};
 	struct build b;
-	struct strbuf path = STRBUF_INIT, units = STRBUF_INIT;
-	const char *u;
+	struct strbuf path = STRBUF_INIT;
 	int ret = -1, r;
-	size_t pos;
-	struct strmap_entry *en;
+	size_t i;
 
 	memset(p, 0, sizeof(*p));
 	memset(&b, 0, sizeof(b));
@@ -445,6 +566,7 @@ int psa_plan_build(struct psa_plan *p, const char *monthdir,
 	p->y = y;
 	p->m = m;
 	p->effective = period_next_first(y, m);
+	p->blocked = blocked != 0;
 	b.p = p;
 	b.s = s;
 	b.e = e;
@@ -465,141 +587,56 @@ int psa_plan_build(struct psa_plan *p, const char *monthdir,
 			goto out;
 		b.have_services = r == 0;
 	}
-	if (units_files(&b, monthdir, &units, e))
+	if (psa_units_load(&b.u, monthdir, e))
 		goto out;
-	p->have_units = p->nunits_files > 0;
-	for (u = units.buf; u < units.buf + units.len; u += strlen(u) + 1) {
-		b.file = u;
-		if (csvcols_read(u, units_cols, 10, 0, on_units, &b, e) < 0)
-			goto out;
-	}
+	p->have_units = b.u.file != NULL;
+	if (b.u.file)
+		p->units_file = xstrdup(b.u.file);
+	p->units_left = xcalloc(b.u.nleft + 1, sizeof(*p->units_left));
+	for (i = 0; i < b.u.nleft; i++)
+		p->units_left[p->nunits_left++] = xstrdup(b.u.left[i]);
+	p->units_rejected = b.u.rejected;
+	for (i = 0; i < b.u.n; i++)
+		units_row(&b, &b.u.rows[i]);
 	settle(&b);
-	p->file = !p->have_units ? REVIEW_FILE :
-		  p->psa == PSA_AUTOTASK ? AUTOTASK_FILE : CONNECTWISE_FILE;
+	plan_files(p);
 	ret = 0;
 out:
 	strbuf_release(&path);
-	strbuf_release(&units);
+	psa_units_release(&b.u);
 	strmap_release(&b.lines);
 	strmap_free_values(&b.company_name);
 	strmap_free_values(&b.product_name);
-	strmap_free_values(&b.services);
+	two_free_all(&b.contracts);
+	two_free_all(&b.services);
 	strmap_release(&b.billed_products);
-	pos = 0;
-	while ((en = strmap_next(&b.contracts, &pos)))
-		free(((struct contracts *)en->value)->first);
-	strmap_free_values(&b.contracts);
 	if (ret)
 		psa_plan_release(p);
 	return ret;
 }
 
-static int cmp_ids(const void *va, const void *vb)
-{
-	const struct recon_line *a = *(const struct recon_line *const *)va;
-	const struct recon_line *b = *(const struct recon_line *const *)vb;
-	int c = strcmp(a->company_id, b->company_id);
-
-	return c ? c : strcmp(a->product_id, b->product_id);
-}
-
-int psa_plan_write(const struct psa_plan *p, const char *monthdir,
-		   struct error *e)
-{
-	static const char *const all[] = {
-		AUTOTASK_FILE, CONNECTWISE_FILE, REVIEW_FILE,
-	};
-	struct strbuf path = STRBUF_INIT;
-	struct outfile o;
-	const struct recon_line **v;
-	char eff[11], q[48], price[48];
-	size_t i, n = 0;
-
-	strbuf_addf(&path, "%s/psa", monthdir);
-	if (mkdir(path.buf, 0777) && errno != EEXIST) {
-		error_set(e, ERR_IO, "%s: cannot create: %s", path.buf, strerror(errno));
-		strbuf_release(&path);
-		return -1;
-	}
-	for (i = 0; i < 3; i++) {
-		if (!strcmp(all[i], p->file))
-			continue;
-		strbuf_reset(&path);
-		strbuf_addf(&path, "%s/%s", monthdir, all[i]);
-		if (unlink(path.buf) && errno != ENOENT) {
-			error_set(e, ERR_IO, "%s: cannot remove: %s", path.buf,
-				  strerror(errno));
-			strbuf_release(&path);
-			return -1;
-		}
-	}
-	strbuf_reset(&path);
-	strbuf_addf(&path, "%s/%s", monthdir, p->file);
-	if (outfile_open(&o, path.buf, e)) {
-		strbuf_release(&path);
-		return -1;
-	}
-	strbuf_release(&path);
-	v = xcalloc(p->n ? p->n : 1, sizeof(*v));
-	for (i = 0; i < p->n; i++)
-		if (p->have_units ? p->lines[i].placed :
-				    p->lines[i].has_vendor && p->lines[i].billed)
-			v[n++] = &p->lines[i];
-	if (n > 1)	/* qsort(NULL, 0) is undefined */
-		qsort(v, n, sizeof(*v), cmp_ids);
-	date_format(eff, p->effective);
-	if (!p->have_units)
-		fputs("psa_company_id,psa_company_name,psa_product_id,"
-		      "psa_product_name,quantity,unit_price,currency,"
-		      "effectiveDate\n", o.fp);
-	else if (p->psa == PSA_AUTOTASK)
-		fputs("contractID,serviceID,unitChange,effectiveDate\n", o.fp);
-	else
-		fputs("agreementId,productIdentifier,quantity,unitPrice,"
-		      "effectiveDate,billCustomer\n", o.fp);
-	for (i = 0; i < n; i++) {
-		const struct recon_line *l = v[i];
-
-		if (l->has_price)
-			price_format(price, l->price);
-		else
-			price[0] = '\0';
-		if (!p->have_units) {
-			const char *f[] = { l->company_id, l->company_name,
-					    l->product_id, l->product_name,
-					    qty_format(q, l->billed), price,
-					    l->has_price ? l->cur->code : "",
-					    eff };
-			csv_putrow(o.fp, f, 8);
-		} else if (p->psa == PSA_AUTOTASK) {
-			const char *f[] = { l->contract_id, l->service_id,
-					    qty_format(q, l->diff), eff };
-			csv_putrow(o.fp, f, 4);
-		} else {
-			const char *f[] = { l->contract_id, l->product_id,
-					    qty_format(q, l->billed), price,
-					    eff, "Billable" };
-			csv_putrow(o.fp, f, 6);
-		}
-	}
-	free(v);
-	return outfile_commit(&o, e);
-}
-
 json_t *psa_plan_summary(const struct psa_plan *p)
 {
-	json_t *j = json_object(), *files = json_array(), *st = json_object();
+	json_t *j = json_object(), *left = json_array(), *st = json_object();
+	json_t *files = json_array();
+	char eff[11];
 	size_t i;
 
-	for (i = 0; i < p->nunits_files; i++)
-		json_array_append_new(files, json_string(p->units_files[i]));
+	for (i = 0; i < p->nunits_left; i++)
+		json_array_append_new(left, json_string(p->units_left[i]));
 	for (i = 0; i < RS_COUNT; i++)
 		if (p->count[i])
 			json_object_set_new(st, recon_status_name(i),
 					    json_integer((json_int_t)p->count[i]));
+	for (i = 0; i < p->nfiles; i++)
+		json_array_append_new(files, json_string(p->files[i]));
 	json_object_set_new(j, "psa", json_string(psa_name(p->psa)));
-	json_object_set_new(j, "units_files", files);
+	json_object_set_new(j, "units_file", p->units_file ?
+			    json_string(p->units_file) : json_null());
+	json_object_set_new(j, "units_files_left", left);
 	json_object_set_new(j, "compared", json_boolean(p->have_units));
+	json_object_set_new(j, "effective_date",
+			    json_string(date_format(eff, p->effective)));
 	json_object_set_new(j, "lines", json_integer((json_int_t)p->n));
 	json_object_set_new(j, "status", st);
 	json_object_set_new(j, "changes", json_integer((json_int_t)p->nchanges));
@@ -607,7 +644,10 @@ json_t *psa_plan_summary(const struct psa_plan *p)
 	json_object_set_new(j, "unplaced",
 			    json_integer((json_int_t)(p->nchanges - p->nplaced)));
 	json_object_set_new(j, "other_rows", json_integer((json_int_t)p->other_rows));
-	json_object_set_new(j, "file", json_string(p->file ? p->file : ""));
+	json_object_set_new(j, "other_periods",
+			    json_integer((json_int_t)p->other_periods));
+	json_object_set_new(j, "blocked", json_boolean(p->blocked));
+	json_object_set_new(j, "files", files);
 	return j;
 }
 
@@ -625,13 +665,14 @@ void psa_plan_release(struct psa_plan *p)
 		free(l->rounding);
 		free(l->contract_id);
 		free(l->service_id);
+		free(l->addition_id);
 		free(l->note);
-		free(l->source_file);
 	}
 	free(p->lines);
-	for (i = 0; i < p->nunits_files; i++)
-		free(p->units_files[i]);
-	free(p->units_files);
+	free(p->units_file);
+	for (i = 0; i < p->nunits_left; i++)
+		free(p->units_left[i]);
+	free(p->units_left);
 	for (i = 0; i < p->nwarn; i++) {
 		free(p->warn[i].file);
 		free(p->warn[i].message);

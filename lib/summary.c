@@ -551,7 +551,8 @@ int summary_gather(struct month_summary *ms, const struct period *p,
 	open = 1;
 	problem_tally_init(&ms->tally, out.fp);
 	if (gather_problems(ms, p, monthdir, e) ||
-	    psa_plan_build(&ms->plan, monthdir, config, s, p->y, p->m, e))
+	    psa_plan_build(&ms->plan, monthdir, config, s, p->y, p->m,
+			   ms->tally.blocking != 0, e))
 		goto out;
 	gather_psa(ms);
 	ms->root = summary_build(p, &ms->docs, daily, daily_path,

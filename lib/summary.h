@@ -21,7 +21,9 @@
  *   totals {<currency>: {subtotal, tax, total}} (money text, currencies
  *     in byte order),
  *   problems {blocking, warning, by_code {<code>: n}} (codes in byte
- *     order).
+ *     order),
+ *   psa (psafiles.h, psa_plan_summary: the units file read and those
+ *     left, what was compared and placed, the files written).
  * Counts are JSON integers; money is decimal text, as in invoices.json.
  */
 #include <jansson.h>

@@ -43,6 +43,30 @@ static lxw_color_t status_bg(enum recon_status s)
 	}
 }
 
+/* the line's PSA file and the kind of change it went into, or why not */
+static void recon_where(const struct psa_plan *p, const struct recon_line *l,
+			struct strbuf *file, struct strbuf *change)
+{
+	if (l->note) {
+		strbuf_addf(change, "unplaced: %s", l->note);
+		return;
+	}
+	if (l->kind == PC_NONE) {
+		if (p->have_units)
+			strbuf_addstr(change, "no change");
+		return;
+	}
+	if (p->blocked) {
+		strbuf_addf(change, "%s, not written: the month has blocking "
+			    "problems", psa_change_name(l->kind));
+		return;
+	}
+	strbuf_addstr(file, psa_change_file(l->kind));
+	strbuf_addstr(change, psa_change_name(l->kind));
+	if (l->kind == PC_ADJUSTMENT && !l->has_units)
+		strbuf_addstr(change, " (a new service, at the invoiced price)");
+}
+
 void wb_sheet_reconciliation(struct wb *b, struct sheet *s)
 {
 	static const char *const h[] = {
@@ -50,20 +74,26 @@ void wb_sheet_reconciliation(struct wb *b, struct sheet *s)
 		"Status", "Vendor daily average", "Billed quantity",
 		"PSA contract units", "Difference (units)", "Unit price",
 		"Difference (money)", "Currency", "Contract", "Service id",
-		"PSA file",
+		"PSA file", "Change",
 	};
+	const char *hh[16];
 	const struct psa_plan *p = b->in->psa;
+	int connectwise = p && p->psa == PSA_CONNECTWISE;
+	struct strbuf file = STRBUF_INIT, change = STRBUF_INIT;
 	int64_t total[16] = { 0 };
 	int has_total[16] = { 0 };
 	size_t i, k;
 	lxw_row_t last;
 
-	wb_header(b, s, h, 15, 0x7e0);
+	memcpy(hh, h, sizeof(hh));
+	if (connectwise)	/* the addition a ConnectWise change updates */
+		hh[13] = "Addition id";
+	wb_header(b, s, hh, 16, 0x7e0);
 	for (i = 0; p && i < p->n; i++) {
 		const struct recon_line *l = &p->lines[i];
 		lxw_color_t bg = status_bg(l->status);
 		lxw_format *t = bg ? wb_fmt(b, F_TEXT, 0, bg, 0) : NULL;
-		const char *where = "";
+		const char *id = connectwise ? l->addition_id : l->service_id;
 
 		if (wb_row_next(b, s, "Reconciliation"))
 			break;
@@ -109,19 +139,19 @@ void wb_sheet_reconciliation(struct wb *b, struct sheet *s)
 		cell_str(b, s, 11, l->has_price ? l->cur->code : "",
 			 wb_fmt(b, F_CODE, 0, bg, 0));
 		cell_str(b, s, 12, l->contract_id ? l->contract_id : "", t);
-		cell_str(b, s, 13, l->service_id ? l->service_id : "", t);
-		if (!p->have_units)
-			where = l->has_vendor && l->billed ? "for review" : "";
-		else if (l->placed)
-			where = "yes";
-		else if (l->note)
-			where = l->note;
-		cell_str(b, s, 14, where, t);
+		cell_str(b, s, 13, id ? id : "", t);
+		strbuf_reset(&file);
+		strbuf_reset(&change);
+		recon_where(p, l, &file, &change);
+		cell_str(b, s, 14, file.buf, t);
+		cell_str(b, s, 15, change.buf, t);
 	}
+	strbuf_release(&file);
+	strbuf_release(&change);
 	last = s->row;
 	/* while the last row is the current one: constant-memory mode
 	 * refuses a filter over rows it has written out */
-	wb_finish_table(s, 15, 2, last);
+	wb_finish_table(s, 16, 2, last);
 	/* net difference in money per currency, below the table */
 	for (k = 0, i = 0; k < b->ncs; k++) {
 		const struct currency *cur = b->cs[k].cur;

@@ -252,16 +252,27 @@ int wb_sheet_summary(struct wb *b, struct sheet *s)
 			      "psa/units-for-review.csv lists the billed "
 			      "quantities");
 	} else {
-		for (i = 0; i < p->nunits_files; i++)
-			strbuf_addf(&sb, "%s%s", i ? ", " : "",
-				    p->units_files[i]);
+		strbuf_addstr(&sb, p->units_file);
+		for (i = 0; i < p->nunits_left; i++)
+			strbuf_addf(&sb, "%s%s", i ? ", " : " (the newest; "
+				    "older ones not read: ", p->units_left[i]);
+		if (p->nunits_left)
+			strbuf_addch(&sb, ')');
 	}
 	fact_str(b, s, "PSA contract units", sb.buf, !p || !p->have_units ?
 		 wb_fmt(b, F_TEXT, 0, 0xFFF2CC, 0) : NULL);
 	if (p) {
-		fact_str(b, s, "PSA file", p->file, NULL);
 		strbuf_reset(&sb);
-		if (p->have_units)
+		for (i = 0; i < p->nfiles; i++)
+			strbuf_addf(&sb, "%s%s", i ? ", " : "", p->files[i]);
+		fact_str(b, s, p->nfiles > 1 ? "PSA files" : "PSA file",
+			 sb.buf, NULL);
+		strbuf_reset(&sb);
+		if (p->have_units && p->blocked)
+			strbuf_addf(&sb, "none written: the month has blocking "
+				    "problems (%zu placed, written once they "
+				    "are fixed)", p->nplaced);
+		else if (p->have_units)
 			strbuf_addf(&sb, "%zu", p->nplaced);
 		else
 			strbuf_addstr(&sb, "none: quantities for review only");

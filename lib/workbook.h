@@ -11,7 +11,8 @@
  *                   files read, billed amount by product and its chart
  *   Reconciliation  per PSA company and product: status, vendor daily
  *                   average, billed quantity, PSA contract units, the
- *                   difference in units and money, where the change goes;
+ *                   difference in units and money, the PSA file and the
+ *                   kind of change it went into (or why it is unplaced);
  *                   sorted by money at stake, rows coloured by status
  *   Invoices        one row per invoice line, totals per currency below
  *   Daily           each vendor account and SKU by day of the month, with

@@ -114,7 +114,8 @@ static void write_psa_list(const char *outdir, const struct psa_plan *p)
 	if (fs_mkdir(path.buf, &e))
 		die_error(&e);
 	strbuf_addstr(&path, "/psa.list");
-	strbuf_addf(&list, "%s\n", p->file);
+	for (size_t i = 0; i < p->nfiles; i++)
+		strbuf_addf(&list, "%s\n", p->files[i]);
 	if (fs_write(path.buf, list.buf, list.len, &e))
 		die_error(&e);
 	strbuf_release(&path);

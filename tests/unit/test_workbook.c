@@ -91,7 +91,7 @@ static void write_month(const char *monthdir, const char *out, enum psa psa)
 
 	settings_init(&s);
 	s.psa = psa;
-	if (psa_plan_build(&p, monthdir, DATA "/config", &s, 2026, 10, &e))
+	if (psa_plan_build(&p, monthdir, DATA "/config", &s, 2026, 10, 0, &e))
 		fail_msg("%s", e.msg);
 	memset(&in, 0, sizeof(in));
 	in.monthdir = monthdir;
@@ -154,10 +154,10 @@ static const struct table {
 	const char *pane;	/* the frozen header (and columns) */
 	const char *filter;	/* the autofilter over header and rows */
 } tables[] = {
-	/* 1: 9 lines + header, 15 columns, company id and name frozen */
+	/* 1: 9 lines + header, 16 columns, company id and name frozen */
 	{ "xl/worksheets/sheet2.xml",
 	  "<pane xSplit=\"2\" ySplit=\"1\" topLeftCell=\"C2\" activePane=\"bottomRight\" state=\"frozen\"/>",
-	  "<autoFilter ref=\"A1:O10\"/>" },
+	  "<autoFilter ref=\"A1:P10\"/>" },
 	/* 2: 6 invoice lines, 13 columns (totals below are outside) */
 	{ "xl/worksheets/sheet3.xml",
 	  "<pane xSplit=\"1\" ySplit=\"1\" topLeftCell=\"B2\" activePane=\"bottomRight\" state=\"frozen\"/>",
@@ -258,6 +258,15 @@ static void test_statuses(void **state)
 		snprintf(ref, sizeof(ref), "E%zu", i + 2);
 		has_text(x, ref, want[i]);
 	}
+	/* the file and kind of change each line went into, or why not */
+	has_text(x, "P2", "unplaced: no contract in effect for that company");
+	has_text(x, "M3", "71007");
+	has_text(x, "N3", "501");
+	has_text(x, "O3", "psa/autotask-contract-service-adjustments.csv");
+	has_text(x, "P3", "adjustment");
+	has_text(x, "P5", "adjustment (a new service, at the invoiced price)");
+	has_text(x, "P8", "unplaced: no service id for that product");
+	has_text(x, "P9", "no change");
 	free(x);
 }
 
@@ -427,7 +436,8 @@ static void test_without_units(void **state)
 	free(x);
 	x = part(out.buf, "xl/worksheets/sheet2.xml");
 	has_text(x, "E2", "not compared");
-	has_text(x, "O2", "for review");
+	has_text(x, "O2", "psa/units-for-review.csv");
+	has_text(x, "P2", "for review");
 	free(x);
 	strbuf_release(&cmd);
 	strbuf_release(&out);
