@@ -128,12 +128,31 @@ bin/%: stages/%.c $(COMMON_OBJ) lib/libtally.a $(HDR) $(FLAGS)
 FORCE:
 
 # --- the month: extract, daily-average, map, round, invoice, export ----------
-# A closed month (frozen in STATE/closed/) reruns its pipeline in a scratch
-# folder; bin/tally publish puts it in place only when its invoices come
-# out as frozen (README.md, "Closing a month").
+# A closed month (frozen in STATE/closed/M/) is run twice, each run a make
+# of its own (PASS): "frozen" reproduces it from its frozen inputs and
+# config in OUT/.rerun/M, which bin/tally publish puts in place; "compare"
+# runs the current inbox and config over the frozen inputs in
+# OUT/.compare/M, which bin/tally restate compares with the frozen invoices
+# (README.md, "Closing a month"). A month closed before tally froze inputs
+# has no inputs.csv: its one rerun reads the current inbox.
 MONTH_DIR := $(OUT)/$(MONTH)
-CLOSED := $(wildcard $(STATE)/closed/$(MONTH)/invoices.json)
-M := $(if $(CLOSED),$(OUT)/.rerun/$(MONTH),$(MONTH_DIR))
+FROZEN := $(STATE)/closed/$(MONTH)
+CLOSED := $(wildcard $(FROZEN)/invoices.json)
+FROZEN_IN := $(wildcard $(FROZEN)/inputs.csv)
+RERUN := $(OUT)/.rerun/$(MONTH)
+ifeq ($(PASS),compare)
+M := $(OUT)/.compare/$(MONTH)
+RUN_INBOX := $(INBOX)
+RUN_CONFIG := $(CONFIG)
+else ifneq ($(CLOSED),)
+M := $(RERUN)
+RUN_INBOX := $(if $(FROZEN_IN),$(FROZEN)/inbox,$(INBOX))
+RUN_CONFIG := $(if $(FROZEN_IN),$(FROZEN)/config,$(CONFIG))
+else
+M := $(MONTH_DIR)
+RUN_INBOX := $(INBOX)
+RUN_CONFIG := $(CONFIG)
+endif
 T := $(M)/.tally
 # when make close gives the month its numbers (the one clock read of a close)
 CLOSED_AT ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -145,9 +164,12 @@ cfg = $(T)/config/$(1)
 
 # The inbox and config as make sees them, read inside the run's lock: the
 # safe name of each inbox file, and (with -n) the stamps that would change.
-# (A closed month's close needs none: it is refused, or rewrites outputs.)
-ifneq ($(filter month-invoice $(if $(CLOSED),,month-close) $(M)/%,$(MAKECMDGOALS)),)
-INBOX_WORDS := $(shell bin/tally inbox $(if $(DRY_RUN),--dry-run) --month $(MONTH) --inbox $(INBOX) --config $(CONFIG) $(M))
+# (A closed month's month-invoice and close need none: its passes do, or
+# the close is refused.)
+ifneq ($(filter month-pass $(if $(CLOSED),,month-invoice month-close) $(M)/%,$(MAKECMDGOALS)),)
+INBOX_WORDS := $(shell bin/tally inbox $(if $(DRY_RUN),--dry-run) --month $(MONTH) \
+	$(if $(and $(CLOSED),$(FROZEN_IN),$(filter-out compare,$(PASS))),--frozen $(FROZEN)) \
+	--inbox $(RUN_INBOX) --config $(RUN_CONFIG) $(M))
 ifneq ($(.SHELLSTATUS),0)
 $(error tally inbox failed, see above)
 endif
@@ -158,6 +180,13 @@ PSA_FILES := $(addprefix $(M)/,$(file <$(T)/psa.list))
 endif
 EXTRACT_OUT = $(foreach s,$(STEMS),$(foreach x,.csv .json .rejects.csv .problems.csv,$(M)/extract/$s$x))
 EXTRACTS = $(STEMS:%=$(M)/extract/%.csv)
+# a closed month's comparison also takes the frozen files that no file of
+# the current inbox replaces (bin/tally overlay, read when the step runs)
+# (copied into its extract/ folder, so it is redone every run)
+ifeq ($(PASS),compare)
+OVERLAY = $$(bin/tally overlay --frozen $(FROZEN) --from $(RERUN) $(M))
+OVERLAY_IN = FORCE
+endif
 
 # a dry run writes no stamp: those that would change are out of date
 ifneq ($(STALE),)
@@ -177,13 +206,13 @@ GROUPED := $(if $(DRY_RUN),:,&:)
 also = $(if $(DRY_RUN),,$(1))
 
 $(M)/daily-average.csv $(M)/daily.csv $(M)/daily-average.json $(M)/daily-average.problems.csv $(GROUPED) \
-		$(EXTRACT_OUT) $(T)/inbox.list bin/daily-average $(call cfg,settings.json)
-	$(call run,daily-average) --month $(MONTH) --config $(CONFIG) -o $(M) $(EXTRACTS)
+		$(EXTRACT_OUT) $(T)/inbox.list bin/daily-average $(call cfg,settings.json) $(OVERLAY_IN)
+	$(call run,daily-average) --month $(MONTH) --config $(RUN_CONFIG) -o $(M) $(EXTRACTS) $(OVERLAY)
 
 $(M)/mapped.csv $(M)/unmapped-accounts.csv $(M)/unmapped-services.csv $(M)/auto-matched.csv $(M)/map.problems.csv $(GROUPED) \
 		$(M)/daily-average.csv bin/map $(call cfg,settings.json) \
 		$(call cfg,accounts.csv) $(call cfg,services.csv) $(call cfg,psa-companies.csv)
-	$(call run,map) --month $(MONTH) --config $(CONFIG) -o $(M) $(M)/daily-average.csv
+	$(call run,map) --month $(MONTH) --config $(RUN_CONFIG) -o $(M) $(M)/daily-average.csv
 
 $(M)/rounded.csv $(M)/round.problems.csv $(GROUPED) $(M)/mapped.csv bin/round
 	$(call run,round) --month $(MONTH) -o $(M) $(M)/mapped.csv
@@ -192,7 +221,7 @@ $(M)/rounded.csv $(M)/round.problems.csv $(GROUPED) $(M)/mapped.csv bin/round
 $(M)/invoices.json $(M)/invoice-lines.csv $(M)/invoice.problems.csv $(GROUPED) \
 		$(M)/rounded.csv $(M)/mapped.csv bin/invoice $(call cfg,settings.json) \
 		$(call cfg,prices.csv) $(call cfg,holidays.csv) $(CLOSED)
-	$(call run,invoice) --month $(MONTH) --config $(CONFIG) $(if $(CLOSED),--numbers $(CLOSED)) \
+	$(call run,invoice) --month $(MONTH) --config $(RUN_CONFIG) $(if $(CLOSED),--numbers $(CLOSED)) \
 		-o $(M) $(M)/rounded.csv $(M)/mapped.csv
 
 EXPORT_OUT = $(M)/summary.json $(M)/problems.csv $(M)/reconciliation-$(MONTH).xlsx \
@@ -203,12 +232,12 @@ $(EXPORT_OUT) $(GROUPED) $(M)/invoices.json $(M)/rounded.csv $(M)/mapped.csv $(M
 		$(M)/auto-matched.csv $(M)/daily.csv $(M)/daily-average.json \
 		$(M)/daily-average.problems.csv) \
 		$(EXTRACT_OUT) $(T)/inbox.list bin/export $(T)/config.list
-	$(call run,export) --month $(MONTH) --config $(CONFIG) $(M)
+	$(call run,export) --month $(MONTH) --config $(RUN_CONFIG) $(if $(filter compare,$(PASS)),--no-workbook) $(M)
 
 # The whole run holds the lock OUT/MONTH.lock (bin/tally lock), so two runs
 # on one month go one after the other; before it starts, what a killed run
 # left is swept and an interrupted close is finished or rolled back.
-LOCK = $(if $(DRY_RUN),,bin/tally lock --state $(STATE) $(if $(CLOSED),--sweep $(M)) $(MONTH_DIR) --)
+LOCK = $(if $(DRY_RUN),,bin/tally lock --state $(STATE) $(if $(CLOSED),--sweep $(RERUN):$(OUT)/.compare/$(MONTH)) $(MONTH_DIR) --)
 
 .PHONY: invoice month-invoice
 invoice: all
@@ -223,11 +252,23 @@ MONTH_OUT = $(EXTRACT_OUT) \
 	rounded.csv round.problems.csv invoice-lines.csv invoice.problems.csv invoices.json) \
 	$(EXPORT_OUT)
 
+ifeq ($(CLOSED),)
 month-invoice: $(if $(DRY_RUN),$(M)/summary.json,$(MONTH_OUT))
-ifneq ($(CLOSED),)
-	@bin/tally publish --month $(MONTH) --state $(STATE) $(M) $(MONTH_DIR)
+	@bin/tally status --month $(MONTH) $(MONTH_DIR)
+else
+# (each $(MAKE) on a line of its own: make -n runs those lines, no other)
+month-invoice:
+	@$(MAKE) --no-print-directory month-pass PASS=frozen MONTH=$(MONTH)
+	@bin/tally publish --month $(MONTH) --state $(STATE) $(RERUN) $(MONTH_DIR)
+ifneq ($(and $(FROZEN_IN),$(if $(NO_COMPARE),,yes)),)
+	@$(MAKE) --no-print-directory month-pass PASS=compare MONTH=$(MONTH)
+	@bin/tally restate --month $(MONTH) --state $(STATE) $(OUT)/.compare/$(MONTH) $(MONTH_DIR)
 endif
 	@bin/tally status --month $(MONTH) $(MONTH_DIR)
+endif
+
+.PHONY: month-pass
+month-pass: $(if $(DRY_RUN),$(M)/summary.json,$(if $(filter compare,$(PASS)),$(M)/summary.json,$(MONTH_OUT)))
 
 # close: only a month whose outputs are up to date with inbox and config and
 # free of blocking problems; then final numbers (STATE/ledger.csv), frozen
@@ -248,7 +289,7 @@ ifeq ($(CLOSED),)
 endif
 	bin/tally close --state $(STATE) --closed-at '$(CLOSED_AT)' --month $(MONTH) \
 		--config $(CONFIG) $(MONTH_DIR)
-	$(call run,export) --month $(MONTH) --config $(CONFIG) $(MONTH_DIR)
+	@$(MAKE) --no-print-directory month-invoice MONTH=$(MONTH) NO_COMPARE=1 >/dev/null
 
 # --- demo, tests, benchmark ----------------------------------------------------
 .PHONY: demo

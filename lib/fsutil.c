@@ -306,6 +306,38 @@ int fs_sync_tree(const char *from, const char *to, size_t *copied,
 	return ret;
 }
 
+int fs_prune_tree(const char *to, const char *from, const char *keep,
+		  struct error *e)
+{
+	struct fs_names names = FS_NAMES_INIT;
+	int ret = 0;
+
+	if (fs_list(to, NULL, FS_MISSING_OK, &names, e))
+		return -1;
+	for (size_t i = 0; i < names.n && !ret; i++) {
+		char *a = path_join(to, names.v[i]);
+		char *b = path_join(from, names.v[i]);
+		struct stat st, sf;
+
+		if (keep && !strcmp(names.v[i], keep)) {
+			/* left alone */
+		} else if (lstat(a, &st) != 0) {
+			ret = error_set(e, ERR_IO, "%s: cannot stat: %s", a,
+					strerror(errno));
+		} else if (S_ISDIR(st.st_mode)) {
+			ret = fs_prune_tree(a, b, NULL, e);
+		} else if (lstat(b, &sf) != 0 && errno == ENOENT &&
+			   unlink(a) != 0 && errno != ENOENT) {
+			ret = error_set(e, ERR_IO, "%s: cannot remove: %s", a,
+					strerror(errno));
+		}
+		free(a);
+		free(b);
+	}
+	fs_names_release(&names);
+	return ret;
+}
+
 int fs_sweep_temps(const char *dir, size_t *removed, struct error *e)
 {
 	struct fs_names names = FS_NAMES_INIT;

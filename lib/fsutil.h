@@ -60,6 +60,13 @@ int fs_write(const char *path, const char *data, size_t len,
 int fs_sync_tree(const char *from, const char *to, size_t *copied,
 		 struct error *e);
 /*
+ * Remove every file and link under to (hidden names and keep, at the top,
+ * left alone) that has no counterpart at the same path under from:
+ * with fs_sync_tree, to then holds what from holds. 0 or -1.
+ */
+int fs_prune_tree(const char *to, const char *from, const char *keep,
+		 struct error *e);
+/*
  * 1 when name is a temporary file of tally or of its libraries:
  * "<name>.tmp<digits>", or libzip's "<name>.tmp<digits>.<6 characters>".
  */

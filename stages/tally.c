@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include "close.h"
 #include "date.h"
+#include "frozen.h"
 #include "fsutil.h"
 #include "holidays.h"
 #include "inbox.h"
@@ -48,6 +49,8 @@ static const char usage[] =
 	"  status   print the short summary of a month\n"
 	"  close    give a month's invoices their final numbers and freeze them\n"
 	"  publish  put a closed month's rerun in place, or list what changed\n"
+	"  overlay  the frozen files a closed month's comparison still takes\n"
+	"  restate  compare a closed month with the current inbox and config\n"
 	"Each command answers --help.\n";
 
 static void print_notes(const struct strbuf *notes)
@@ -79,7 +82,7 @@ static void open_state(struct state *st, const char *dir, int create)
 /* --- inbox ----------------------------------------------------------------- */
 
 static const char inbox_usage[] =
-	"usage: bin/tally inbox [--dry-run] [--month YYYY-MM] --inbox DIR --config DIR OUTDIR\n"
+	"usage: bin/tally inbox [--dry-run] [--month YYYY-MM] [--frozen DIR] --inbox DIR --config DIR OUTDIR\n"
 	"\n"
 	"Brings OUTDIR (OUT/M) in line with the inbox and the config folder for\n"
 	"the month's Makefile: a link OUTDIR/in/<safe name> to each inbox file,\n"
@@ -89,7 +92,9 @@ static const char inbox_usage[] =
 	"inbox file; with --dry-run nothing is written and the line also names\n"
 	"each stamp that would change as stale:<path>.\n"
 	"With --month, an error (a full disk) marks the month failed as\n"
-	"bin/tally run does.\n";
+	"bin/tally run does. With --frozen STATE/closed/YYYY-MM (a closed\n"
+	"month's frozen inputs, the --inbox and --config of its rerun), each\n"
+	"file keeps the safe name it had when the month was closed.\n";
 
 /*
  * OUTDIR of month marked as stopped at stage with exit status (errors:
@@ -113,9 +118,35 @@ static void mark_failed(const char *dir, const char *month, const char *stage,
 		     status == 2 || status == 3 ? " (above)" : "", dir);
 }
 
+/*
+ * A closed month's frozen inbox (dir: STATE/closed/M) takes the safe names
+ * make knew its files by when it was closed, after every copy is checked
+ * against its SHA-256.
+ */
+static int frozen_names(struct inbox *in, const char *dir, struct error *e)
+{
+	struct frozen f = FROZEN_INIT;
+	int r = frozen_load(&f, dir, e);
+
+	for (size_t i = 0; r == 0 && i < in->n; i++) {
+		const struct frozen_entry *x = frozen_find(&f, "inbox",
+							   in->e[i].name);
+
+		if (!x) {
+			r = error_set(e, ERR_IO, "%s/inbox/%s: not in %s/" FROZEN_INPUTS ": %s",
+				      dir, in->e[i].name, dir, STATE_HINT);
+			break;
+		}
+		free(in->e[i].safe);
+		in->e[i].safe = xstrdup(x->safe);
+	}
+	frozen_release(&f);
+	return r < 0 ? -1 : 0;
+}
+
 static int cmd_inbox(int argc, char **argv)
 {
-	const char *inbox = NULL, *config = NULL;
+	const char *inbox = NULL, *config = NULL, *frozen = NULL;
 	struct month_arg month = { 0 };
 	int dry_run = 0;
 	const struct opt opts[] = {
@@ -123,6 +154,7 @@ static int cmd_inbox(int argc, char **argv)
 		{ "--config", OPT_STRING, &config },
 		{ "--dry-run", OPT_FLAG, &dry_run },
 		{ "--month", OPT_MONTH, &month },
+		{ "--frozen", OPT_STRING, &frozen },
 		OPT_END,
 	};
 	struct strbuf stale = STRBUF_INIT;
@@ -134,6 +166,7 @@ static int cmd_inbox(int argc, char **argv)
 	    !inbox || !config)
 		usage_error(inbox_usage, "--inbox, --config and OUTDIR are needed");
 	if (inbox_scan(&in, inbox, &e) ||
+	    (frozen && frozen_names(&in, frozen, &e)) ||
 	    inbox_sync(&in, inbox, config, dirs[0], dry_run, &stale, &e)) {
 		/* a run that cannot even start leaves no old result either */
 		struct strbuf lines = STRBUF_INIT;
@@ -174,12 +207,12 @@ static int cmd_inbox(int argc, char **argv)
 /* --- lock ------------------------------------------------------------------ */
 
 static const char lock_usage[] =
-	"usage: bin/tally lock [--state DIR] [--sweep DIR] LOCKDIR -- COMMAND [ARG...]\n"
+	"usage: bin/tally lock [--state DIR] [--sweep DIR[:DIR...]] LOCKDIR -- COMMAND [ARG...]\n"
 	"\n"
 	"Runs COMMAND holding the lock LOCKDIR.lock (saying so while it waits\n"
 	"for another run), so that two runs on one month go one after the other.\n"
 	"Before COMMAND starts, the temporary files that a killed run left under\n"
-	"LOCKDIR (and the --sweep folder) are removed, and with --state an\n"
+	"LOCKDIR (and the --sweep folders) are removed, and with --state an\n"
 	"interrupted close of STATE is finished or rolled back, and said.\n";
 
 static void on_wait(const char *path, void *ctx)
@@ -218,7 +251,15 @@ static int cmd_lock(int argc, char **argv)
 		die_error(&e);
 	strbuf_release(&path);
 	sweep(args[0]);
-	sweep(extra);
+	/* --sweep DIR[:DIR...] (make's folders hold no ':') */
+	for (const char *p = extra; p && *p; ) {
+		size_t n = strcspn(p, ":");
+		char *d = xstrndup(p, n);
+
+		sweep(d);
+		free(d);
+		p += n + (p[n] == ':');
+	}
 	if (statedir) {
 		struct state st = STATE_INIT;
 
@@ -228,6 +269,130 @@ static int cmd_lock(int argc, char **argv)
 	fflush(NULL);
 	execvp(args[1], args + 1);
 	die(EXIT_IO, "%s: cannot run:", args[1]);
+}
+
+/* --- overlay --------------------------------------------------------------- */
+
+static const char overlay_usage[] =
+	"usage: bin/tally overlay --frozen DIR --from RERUN OUTDIR\n"
+	"\n"
+	"For the comparison of a closed month with the current inbox: OUTDIR\n"
+	"(OUT/.compare/M) has extracted every file of the current inbox, RERUN\n"
+	"(OUT/.rerun/M) every frozen one of DIR (STATE/closed/M). The frozen\n"
+	"extracts that the month still takes are copied into OUTDIR/extract/\n"
+	"as frozen@<S>.* and printed on one line: each frozen file but those\n"
+	"replaced by a current file of the same name with rows in the month. A\n"
+	"frozen file missing from the inbox is no change, and neither is one\n"
+	"whose name now holds other months only.\n";
+
+/* the safe name of the current inbox file named name (inbox.list), or NULL */
+static char *current_safe(const struct strbuf *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *l = list->buf; l && *l; ) {
+		const char *tab = strchr(l, '\t'), *end = strchr(l, '\n');
+		size_t len = end ? (size_t)(end - l) : strlen(l);
+
+		if (tab && tab < l + len && (size_t)(l + len - tab - 1) == n &&
+		    !memcmp(tab + 1, name, n))
+			return xstrndup(l, (size_t)(tab - l));
+		l = end ? end + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* 1 when the extract of safe name safe in dir has rows in the month */
+static int has_month_rows(const char *dir, const char *safe)
+{
+	struct strbuf p = STRBUF_INIT;
+	json_t *doc, *rows;
+	int yes;
+
+	strbuf_addf(&p, "%s/extract/%.*s.json", dir, (int)(strlen(safe) - 4),
+		    safe);
+	doc = json_load_file(p.buf, 0, NULL);
+	rows = json_object_get(doc, "rows");
+	yes = json_integer_value(json_object_get(rows, "accepted")) +
+	      json_integer_value(json_object_get(rows, "rejected")) > 0;
+	json_decref(doc);
+	strbuf_release(&p);
+	return yes;
+}
+
+/*
+ * A frozen file's extract (S.csv, S.json, S.problems.csv, S.rejects.csv of
+ * from/extract) copied into to/extract as frozen@S...: the comparison is a
+ * month of its own, whose every file export counts ('@' is in no safe
+ * name, so the copy meets no file of the inbox; bin/tally inbox removes it
+ * before the next run, which copies it again).
+ */
+#define FROZEN_STEM "frozen@"
+static void take_frozen(const char *from, const char *to, const char *safe)
+{
+	static const char *const suffix[] = {
+		".csv", ".json", ".problems.csv", ".rejects.csv" };
+	int stem = (int)strlen(safe) - 4;
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	struct error e;
+
+	for (size_t k = 0; k < sizeof(suffix) / sizeof(*suffix); k++) {
+		strbuf_reset(&a);
+		strbuf_reset(&b);
+		strbuf_addf(&a, "%s/extract/%.*s%s", from, stem, safe, suffix[k]);
+		strbuf_addf(&b, "%s/extract/" FROZEN_STEM "%.*s%s", to, stem,
+			    safe, suffix[k]);
+		if (fs_copy(a.buf, b.buf, &e))
+			die_error(&e);
+	}
+	strbuf_release(&a);
+	strbuf_release(&b);
+}
+
+static int cmd_overlay(int argc, char **argv)
+{
+	const char *frozen = NULL, *from = NULL;
+	const struct opt opts[] = {
+		{ "--frozen", OPT_STRING, &frozen },
+		{ "--from", OPT_STRING, &from },
+		OPT_END,
+	};
+	struct frozen f = FROZEN_INIT;
+	struct strbuf list = STRBUF_INIT, path = STRBUF_INIT;
+	struct error e;
+	const char *sep = "";
+	char **dirs;
+
+	if (options_parse(argc, argv, opts, overlay_usage, &dirs) != 1 ||
+	    !frozen || !from)
+		usage_error(overlay_usage, "--frozen, --from and OUTDIR are needed");
+	strbuf_addf(&path, "%s/" INBOX_STAMPS "inbox.list", dirs[0]);
+	if (frozen_load(&f, frozen, &e) < 0 ||
+	    strbuf_read_file(&list, path.buf, 0, &e))
+		die_error(&e);
+	for (size_t i = 0; i < f.n; i++) {
+		const struct frozen_entry *x = &f.v[i];
+		char *now;
+		int replaced;
+
+		if (strcmp(x->kind, "inbox"))
+			continue;
+		now = current_safe(&list, x->name);
+		replaced = now && has_month_rows(dirs[0], now);
+		free(now);
+		if (!replaced) {
+			take_frozen(from, dirs[0], x->safe);
+			printf("%s%s/extract/" FROZEN_STEM "%s", sep, dirs[0],
+			       x->safe);
+			sep = " ";
+		}
+	}
+	putchar('\n');
+	frozen_release(&f);
+	strbuf_release(&list);
+	strbuf_release(&path);
+	free(dirs);
+	return EXIT_DONE;
 }
 
 /* --- run ------------------------------------------------------------------- */
@@ -574,20 +739,33 @@ done:
 	return EXIT_DONE;
 }
 
-/* --- publish --------------------------------------------------------------- */
+/* --- publish, restate ------------------------------------------------------ */
 
 static const char publish_usage[] =
 	"usage: bin/tally publish --month YYYY-MM --state DIR FROM TO\n"
 	"\n"
-	"A closed month's rerun in FROM (OUT/.rerun/M): when its invoices are\n"
-	"the frozen ones of STATE/closed/YYYY-MM/, byte for byte, every file of\n"
-	"FROM that differs is copied into TO (OUT/M) and an old\n"
-	"TO/restatement.csv is removed. Otherwise nothing in TO changes but\n"
+	"A closed month's rerun in FROM (OUT/.rerun/M), from its frozen inputs\n"
+	"(STATE/closed/YYYY-MM/): when its invoices are the frozen ones, byte\n"
+	"for byte, TO (OUT/M) is made to hold what FROM holds (only the files\n"
+	"that differ are written). Otherwise nothing in TO changes but\n"
 	"TO/restatement.csv, the list of changes, and the exit is 1; so too\n"
-	"when the rerun has blocking problems.\n";
+	"when the rerun has blocking problems. (A month closed before tally\n"
+	"froze inputs reruns from the current inbox, and an old\n"
+	"TO/restatement.csv is removed when nothing changed.)\n";
+
+static const char restate_usage[] =
+	"usage: bin/tally restate --month YYYY-MM --state DIR COMPARE TO\n"
+	"\n"
+	"A closed month run again on the current inbox and config, over its\n"
+	"frozen inputs, in COMPARE (OUT/.compare/M): when its invoices are the\n"
+	"frozen ones, an old TO/restatement.csv is removed and the month stands;\n"
+	"otherwise TO/restatement.csv lists each change (invoice, product, old\n"
+	"and new quantity and amount, or date) and the exit is 1. When COMPARE\n"
+	"has blocking problems, they are listed, an old TO/restatement.csv is\n"
+	"removed and the exit is 1. Nothing else in TO changes.\n";
 
 /* a closed month that would change: the list, restatement.csv, exit 1 */
-static void restate(const char *month, const char *path,
+static void restate(const char *month, const char *path, const char *why,
 		    const struct restatement *rs)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -599,8 +777,8 @@ static void restate(const char *month, const char *path,
 	restate_write_csv(rs, o.fp);
 	if (outfile_commit(&o, &e))
 		die_error(&e);
-	warn("%s is closed and its inputs now give other invoices; nothing was changed",
-	     month);
+	warn("%s is closed and %s give other invoices; nothing was changed",
+	     month, why);
 	for (size_t i = 0; i < rs->n; i++) {
 		strbuf_reset(&sb);
 		restate_describe(&rs->row[i], &sb);
@@ -612,6 +790,72 @@ static void restate(const char *month, const char *path,
 	exit(EXIT_REFUSED);
 }
 
+/*
+ * The invoices of run (OUT/.rerun/M or OUT/.compare/M) against the frozen
+ * ones of month: returns when they are the same; otherwise writes
+ * to/restatement.csv, says why (why: what gives the other invoices) and
+ * exits 1.
+ */
+static void compare_frozen(const char *month, const char *statedir,
+			   const char *run, const char *to, const char *why)
+{
+	struct strbuf fj = STRBUF_INIT, fc = STRBUF_INIT, now = STRBUF_INIT;
+	struct state state = STATE_INIT;
+	struct error e;
+	char *json = path_join(run, "invoices.json");
+	char *lines = path_join(run, "invoice-lines.csv");
+	char *rpath = path_join(to, "restatement.csv");
+	int same_csv;
+
+	open_state(&state, statedir, 0);
+	if (state_frozen(&state, month, &fj, &fc, &e))
+		die_error(&e);
+	state_release(&state);
+	same_csv = fs_same_as(lines, fc.buf, fc.len);
+	if (!fs_same_as(json, fj.buf, fj.len) || !same_csv) {
+		struct restatement rs = RESTATEMENT_INIT;
+
+		if (strbuf_read_file(&now, json, 0, &e) ||
+		    restate_diff(&rs, fj.buf, fj.len, now.buf, now.len,
+				 !same_csv, &e))
+			die_error(&e);
+		restate(month, rpath, why, &rs);
+	}
+	strbuf_release(&fj);
+	strbuf_release(&fc);
+	strbuf_release(&now);
+	free(json);
+	free(lines);
+	free(rpath);
+}
+
+/* TO/restatement.csv removed: the month stands as closed */
+static void unrestate(const char *to)
+{
+	char *rpath = path_join(to, "restatement.csv");
+	struct error e;
+
+	if (unlink(rpath) != 0 && errno != ENOENT) {
+		error_set(&e, ERR_IO, "%s: cannot remove: %s", rpath,
+			  strerror(errno));
+		die_error(&e);
+	}
+	free(rpath);
+}
+
+/* 1 when the closed month has frozen inputs (closed by this tally) */
+static int has_frozen_inputs(const char *statedir, const char *month)
+{
+	struct strbuf p = STRBUF_INIT;
+	int yes;
+
+	strbuf_addf(&p, "%s/" STATE_CLOSED "/%s/" FROZEN_INPUTS, statedir,
+		    month);
+	yes = fs_exists(p.buf);
+	strbuf_release(&p);
+	return yes;
+}
+
 static int cmd_publish(int argc, char **argv)
 {
 	struct month_arg month = { 0 };
@@ -621,51 +865,76 @@ static int cmd_publish(int argc, char **argv)
 		{ "--state", OPT_STRING, &statedir },
 		OPT_END,
 	};
-	struct strbuf fj = STRBUF_INIT, fc = STRBUF_INIT, now = STRBUF_INIT;
-	struct state state = STATE_INIT;
 	struct error e;
-	char **dirs, *json, *lines, *rpath;
+	char **dirs;
 	const char *from, *to;
 	size_t copied = 0;
-	int same_csv;
+	int frozen;
 
 	if (options_parse(argc, argv, opts, publish_usage, &dirs) != 2 ||
 	    !month.text || !statedir)
 		usage_error(publish_usage, "--month, --state, FROM and TO are needed");
 	from = dirs[0];
 	to = dirs[1];
-	open_state(&state, statedir, 0);
-	if (state_frozen(&state, month.text, &fj, &fc, &e))
-		die_error(&e);
-	state_release(&state);
-	json = path_join(from, "invoices.json");
-	lines = path_join(from, "invoice-lines.csv");
-	rpath = path_join(to, "restatement.csv");
-	same_csv = fs_same_as(lines, fc.buf, fc.len);
-	if (!fs_same_as(json, fj.buf, fj.len) || !same_csv) {
-		struct restatement rs = RESTATEMENT_INIT;
-
-		if (strbuf_read_file(&now, json, 0, &e) ||
-		    restate_diff(&rs, fj.buf, fj.len, now.buf, now.len,
-				 !same_csv, &e))
-			die_error(&e);
-		restate(month.text, rpath, &rs);
-	}
+	frozen = has_frozen_inputs(statedir, month.text);
+	compare_frozen(month.text, statedir, from, to,
+		       frozen ? "its frozen inputs now (this version of tally)"
+			      : "its inputs now");
 	/* a rerun with blocking problems is not published either */
 	if (print_status(month.text, from, 1) > 0)
 		return EXIT_REFUSED;
 	if (fs_sync_tree(from, to, &copied, &e) ||
-	    (unlink(rpath) != 0 && errno != ENOENT &&
-	     error_set(&e, ERR_IO, "%s: cannot remove: %s", rpath,
-		       strerror(errno))) ||
+	    fs_prune_tree(to, from, "restatement.csv", &e) ||
 	    fs_dir_fsync(to, &e))
 		die_error(&e);
-	strbuf_release(&fj);
-	strbuf_release(&fc);
-	strbuf_release(&now);
-	free(json);
-	free(lines);
-	free(rpath);
+	if (!frozen)
+		unrestate(to);
+	free(dirs);
+	return EXIT_DONE;
+}
+
+static int cmd_restate(int argc, char **argv)
+{
+	struct month_arg month = { 0 };
+	const char *statedir = NULL;
+	const struct opt opts[] = {
+		{ "--month", OPT_MONTH, &month },
+		{ "--state", OPT_STRING, &statedir },
+		OPT_END,
+	};
+	struct strbuf out = STRBUF_INIT;
+	struct error e;
+	char **dirs, *probs;
+	json_t *root;
+	long nblock;
+
+	if (options_parse(argc, argv, opts, restate_usage, &dirs) != 2 ||
+	    !month.text || !statedir)
+		usage_error(restate_usage, "--month, --state, COMPARE and TO are needed");
+	probs = path_join(dirs[0], "problems.csv");
+	if (!(root = summary_load(dirs[0], month.text, &e)))
+		die_error(&e);
+	if (summary_is_failed(root))
+		die(EXIT_REFUSED, "%s is closed, and its comparison with the current inbox and config stopped (%s/summary.json); nothing was changed",
+		    month.text, dirs[0]);
+	nblock = json_integer_value(json_object_get(json_object_get(root, "problems"), "blocking"));
+	json_decref(root);
+	if (nblock > 0) {
+		if (summary_blocking_list(probs, 10, &out, &e) < 0)
+			die_error(&e);
+		fputs(out.buf, stderr);
+		/* an old list of changes no longer says what the inbox holds */
+		unrestate(dirs[1]);
+		die(EXIT_REFUSED, "%s is closed, and the current inbox and config have %ld blocking problem%s for it (%s): fix them or take the files out (a corrected export replaces the closed one when it has its name); nothing was changed",
+		    month.text, nblock, nblock == 1 ? "" : "s", probs);
+	}
+	compare_frozen(month.text, statedir, dirs[0], dirs[1],
+		       "the current inbox and config");
+	unrestate(dirs[1]);
+	warn("%s is closed: reproduced from its frozen inputs; the current inbox and config change none of its invoices",
+	     month.text);
+	strbuf_release(&out);
+	free(probs);
 	free(dirs);
 	return EXIT_DONE;
 }
@@ -679,9 +948,11 @@ static const struct command {
 	{ "inbox", cmd_inbox },
 	{ "lock", cmd_lock },
 	{ "run", cmd_run },
+	{ "overlay", cmd_overlay },
 	{ "status", cmd_status },
 	{ "close", cmd_close },
 	{ "publish", cmd_publish },
+	{ "restate", cmd_restate },
 };
 
 int program_main(int argc, char **argv)
