@@ -32,7 +32,7 @@
 #include "wbsummary.h"
 #include "banned.h"
 
-#define TOTAL_BG 0xF2F2F2	/* an invoice's totals rows */
+#define TOTAL_BG 0xE7E6E6	/* an invoice's total */
 
 /* --- invoices.json, one invoice at a time -------------------------------- */
 
@@ -169,9 +169,10 @@ static int write_totals(struct invctx *c, json_t *inv)
 	const struct currency *cur = currency_find(jstr(inv, "currency"));
 	const char *rate = json_string_value(json_object_get(inv, "tax_rate"));
 	struct strbuf label = STRBUF_INIT;
+	lxw_format *dim = wb_fmt(b, F_DIM, 0, 0, 0);
 	int64_t v[3], r;
 	char buf[48];
-	int i, k;
+	int i;
 
 	if (!cur)
 		return bad_key(c, "currency");
@@ -182,7 +183,7 @@ static int write_totals(struct invctx *c, json_t *inv)
 			return bad_key(c, keys[i]);
 	}
 	for (i = 0; i < 3; i++) {
-		lxw_color_t bg = i == 2 ? TOTAL_BG : 0;	/* the total's row */
+		lxw_color_t bg = i == 2 ? TOTAL_BG : 0;	/* the total shaded */
 
 		if (wb_row_next(b, s, "Invoices"))
 			break;
@@ -197,12 +198,9 @@ static int write_totals(struct invctx *c, json_t *inv)
 			strbuf_addstr(&label, "Tax");
 		/* the invoice and company on each row, in grey: a filter on
 		 * either keeps an invoice's lines and totals together */
-		for (k = 0; k < 10; k++)
-			cell_str(b, s, k, k == 0 ? jstr(inv, "invoice_number") :
-				 k == 3 ? jstr(inv, "psa_company_id") :
-				 k == 4 ? jstr(inv, "psa_company_name") : "",
-				 bg || k == 0 || k == 3 || k == 4 ?
-				 wb_fmt(b, F_DIM, 0, bg, 0) : NULL);
+		cell_str(b, s, 0, jstr(inv, "invoice_number"), dim);
+		cell_str(b, s, 3, jstr(inv, "psa_company_id"), dim);
+		cell_str(b, s, 4, jstr(inv, "psa_company_name"), dim);
 		cell_str(b, s, 10, label.buf, wb_fmt(b, F_LABEL_R, 0, bg, 0));
 		cell_dec(b, s, 11, v[i], cur->exp,
 			 wb_fmt(b, F_MONEY, cur->exp, bg, i == 2), cur->exp);
