@@ -53,6 +53,10 @@ lxw_format *wb_fmt(struct wb *b, enum fkind kind, int exp,
 	case F_LABEL:
 		format_set_bold(f);
 		break;
+	case F_LABEL_R:	/* a label beside the number it names */
+		format_set_bold(f);
+		format_set_align(f, LXW_ALIGN_RIGHT);
+		break;
 	case F_DATE:
 		format_set_num_format(f, "yyyy-mm-dd");
 		format_set_align(f, LXW_ALIGN_LEFT);
@@ -76,6 +80,15 @@ lxw_format *wb_fmt(struct wb *b, enum fkind kind, int exp,
 	case F_MONEY:
 		format_set_num_format(f, exp == 0 ? "#,##0" : exp == 3 ?
 				      "#,##0.000" : "#,##0.00");
+		break;
+	case F_WRAP:	/* a long message: lines within the column */
+		format_set_text_wrap(f);
+		break;
+	case F_LINE:
+		format_set_align(f, LXW_ALIGN_LEFT);
+		break;
+	case F_DIM:
+		format_set_font_color(f, 0x808080);
 		break;
 	case F_CODE:	/* a currency code beside an amount */
 		format_set_align(f, LXW_ALIGN_CENTER);
@@ -174,6 +187,23 @@ void cell_str(struct wb *b, struct sheet *s, int col, const char *v,
 	wb_widen(s, col, utf8_chars(t, strlen(t)));
 }
 
+void cell_wrap(struct wb *b, struct sheet *s, int col, const char *v,
+	       lxw_format *f)
+{
+	size_t cap = col < MAXCOL && s->cap[col] ? s->cap[col] : 60, lines;
+
+	cell_str(b, s, col, v, f);
+	if (s->full || !v)
+		return;
+	/* a character is narrower than the width unit (a digit), so this
+	 * many lines hold v even with words carried to the next line */
+	lines = (utf8_chars(v, strlen(v)) + cap - 1) / cap;
+	if (lines > 27)		/* 409 points, the tallest a row is */
+		lines = 27;
+	if (lines > 1)
+		worksheet_set_row(s->ws, s->row, 15.0 * (double)lines, NULL);
+}
+
 /* digits and separators of v / 10^exp shown with `shown` decimals */
 static size_t num_chars(int64_t v, int shown)
 {
@@ -227,14 +257,15 @@ void cell_qtytext(struct wb *b, struct sheet *s, int col,
 }
 
 /* a line number from a month file: a number cell, else its text */
-void cell_line(struct wb *b, struct sheet *s, int col, const char *v)
+void cell_line(struct wb *b, struct sheet *s, int col, const char *v,
+	       lxw_format *f)
 {
 	int64_t n;
 
 	if (*v && dec_parse(v, strlen(v), 0, &n, NULL) == 0)
-		cell_dec(b, s, col, n, 0, NULL, 0);
+		cell_dec(b, s, col, n, 0, f, 0);
 	else
-		cell_str(b, s, col, v, NULL);
+		cell_str(b, s, col, v, f);
 }
 
 /* the header row; columns in the bit mask numeric are right-aligned */
@@ -269,12 +300,16 @@ void wb_finish_table(struct sheet *s, int ncol, int freeze_cols,
 	int i;
 
 	for (i = 0; i < ncol && i < MAXCOL; i++) {
-		double w = s->width[i] + 1;
+		double w = s->width[i] + 1, cap = s->cap[i] ? s->cap[i] : 60;
 
-		if (w > 60)
-			w = 60;
+		if (w > cap)
+			w = cap;
 		worksheet_set_column(s->ws, (lxw_col_t)i, (lxw_col_t)i, w, NULL);
 	}
+	/* numbers are number cells: a text cell that looks like one is an
+	 * id or a line of a file, text on purpose */
+	worksheet_ignore_errors(s->ws, LXW_IGNORE_NUMBER_STORED_AS_TEXT,
+				"A1:XFD1048576");
 	worksheet_freeze_panes(s->ws, 1, (lxw_col_t)freeze_cols);
 	worksheet_autofilter(s->ws, 0, 0, last ? last : 1,
 			     (lxw_col_t)(ncol - 1));

@@ -2,8 +2,8 @@
 #define WBCELL_H
 /*
  * Internal to the reconciliation workbook's files (workbook.c, wbcell.c,
- * wbsheets.c, wbsummary.c): no other module includes it; workbook.h is
- * the contract.
+ * wbsheets.c, wbinvoices.c, wbsummary.c): no other module includes it;
+ * workbook.h is the contract.
  *
  * struct wb is what one workbook_write shares with every sheet: the
  * libxlsxwriter workbook, the format cache, and what the sheets count for
@@ -30,9 +30,13 @@
 #define EXCEL_1970 25569	/* serial number of 1970-01-01 */
 
 enum fkind {
-	F_TEXT, F_CODE, F_HEAD, F_HEAD_R, F_DAYHEAD, F_TITLE, F_LABEL, F_DATE, F_INT, F_INT_LEFT,
+	F_TEXT, F_CODE, F_HEAD, F_HEAD_R, F_DAYHEAD, F_TITLE, F_LABEL, F_LABEL_R,
+	F_DATE, F_INT, F_INT_LEFT,
 	F_QTY,
 	F_QTY4, F_PRICE, F_MONEY,
+	F_WRAP,		/* text wrapped within its column's width */
+	F_DIM,		/* text in grey: repeated for a filter's sake */
+	F_LINE,		/* a line number, left beside its file's name */
 };
 
 struct fmtc {
@@ -47,6 +51,7 @@ struct sheet {
 	lxw_worksheet *ws;
 	lxw_row_t row;		/* the row being written */
 	unsigned width[MAXCOL];	/* widest content, in characters */
+	unsigned cap[MAXCOL];	/* the most a column is widened to; 0: 60 */
 	int full;		/* the sheet reached MAXROW */
 };
 
@@ -115,6 +120,13 @@ void wb_widen(struct sheet *s, int col, size_t chars);
 /* v as a string cell; an empty v is a blank cell with f, or nothing */
 void cell_str(struct wb *b, struct sheet *s, int col, const char *v,
 	      lxw_format *f);
+/*
+ * v as a string cell that wraps at its column's cap (s->cap[col], set
+ * before the rows; f an F_WRAP format): a longer v makes its row as tall
+ * as its lines, which spreadsheet programs do not all work out
+ */
+void cell_wrap(struct wb *b, struct sheet *s, int col, const char *v,
+	       lxw_format *f);
 /* v / 10^exp as a number cell, its width counted with `shown` decimals */
 void cell_dec(struct wb *b, struct sheet *s, int col, int64_t v,
 	      int exp, lxw_format *f, int shown);
@@ -124,16 +136,21 @@ void cell_date(struct wb *b, struct sheet *s, int col, int32_t day,
 /* v, a quantity's text: a number cell (4 decimals), else its text */
 void cell_qtytext(struct wb *b, struct sheet *s, int col,
 		  const char *v, lxw_format *f, int shown);
-/* v, a line number's text: a number cell, else its text */
-void cell_line(struct wb *b, struct sheet *s, int col, const char *v);
+/* v, a line number's text: a number cell, else its text (an empty v
+ * with f: a blank cell) */
+void cell_line(struct wb *b, struct sheet *s, int col, const char *v,
+	       lxw_format *f);
 
 /* row 0 of a table sheet: the n headers h, bit i of numeric set over a
  * column of numbers */
 void wb_header(struct wb *b, struct sheet *s, const char *const *h,
 	       int n, unsigned numeric);
 /*
- * A table sheet's column widths, frozen header, filter over rows 0..last
- * and page setup, called while last (its last row) is the current row.
+ * A table sheet's column widths (each column's widest content, up to its
+ * cap), frozen header, filter over rows 0..last and page setup, called
+ * while last (its last row) is the current row. Its text cells are text
+ * on purpose (ids such as "1001" included), so Excel is told not to flag
+ * them as numbers stored as text.
  */
 void wb_finish_table(struct sheet *s, int ncol, int freeze_cols,
 		     lxw_row_t last);

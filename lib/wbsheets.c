@@ -1,8 +1,9 @@
 /*
- * The workbook's table sheets: Reconciliation, Invoices, Daily, Unmapped,
- * Problems, Rejects and Rounding, each with the row callbacks that read
- * its files. What they show is in workbook.h; how they are called and
- * what they count, in wbsheets.h.
+ * The workbook's table sheets: Reconciliation, Daily, Unmapped, Problems,
+ * Rejects and Rounding, each with the row callbacks that read its files
+ * (Invoices, which reads invoices.json beside its lines, is wbinvoices.c).
+ * What they show is in workbook.h; how they are called and what they
+ * count, in wbsheets.h.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -170,7 +171,7 @@ void wb_sheet_reconciliation(struct wb *b, struct sheet *s)
 	}
 }
 
-/* --- Invoices ------------------------------------------------------------ */
+/* --- the rows of the table sheets --------------------------------------- */
 
 struct rowctx {
 	struct wb *b;
@@ -178,109 +179,9 @@ struct rowctx {
 	int days;		/* for Daily */
 	struct strmap *avg;	/* for Daily */
 	lxw_format *dayf[31];	/* for Daily: weekends shaded */
-	int kind;		/* for Unmapped */
+	int kind;		/* for Unmapped: the file; Problems: the pass */
+	char *into[3];		/* for Unmapped: the config file of each kind */
 };
-
-/* invoice_number,invoice_date,due_date,psa_company_id,psa_company_name,
- * psa_product_id,psa_product_name,description,exact_quantity,quantity,
- * unit_price,amount,currency */
-static int on_invoice_line(const struct csvcols_row *r, void *vc)
-{
-	struct rowctx *c = vc;
-	struct wb *b = c->b;
-	struct sheet *s = c->s;
-	const struct currency *cur = currency_find(r->f[12]);
-	int32_t d;
-	int64_t price, amount, q;
-	struct product *p;
-	size_t k;
-
-	if (wb_row_next(b, s, "Invoices"))
-		return 0;
-	cell_str(b, s, 0, r->f[0], NULL);
-	for (k = 1; k <= 2; k++) {
-		if (date_parse(r->f[k], &d) == 0)
-			cell_date(b, s, (int)k, d, wb_fmt(b, F_DATE, 0, 0, 0));
-		else
-			cell_str(b, s, (int)k, r->f[k], NULL);
-	}
-	for (k = 3; k <= 7; k++)
-		cell_str(b, s, (int)k, r->f[k], NULL);
-	cell_qtytext(b, s, 8, r->f[8], wb_fmt(b, F_QTY4, 0, 0, 0), 4);
-	cell_qtytext(b, s, 9, r->f[9], wb_fmt(b, F_QTY, 0, 0, 0), 2);
-	if (price_parse(r->f[10], &price, NULL) == 0)
-		cell_dec(b, s, 10, price, 4, wb_fmt(b, F_PRICE, 0, 0, 0), 4);
-	else
-		cell_str(b, s, 10, r->f[10], NULL);
-	if (cur && dec_parse(r->f[11], strlen(r->f[11]), cur->exp, &amount,
-			     NULL) == 0) {
-		cell_dec(b, s, 11, amount, cur->exp,
-			 wb_fmt(b, F_MONEY, cur->exp, 0, 0), cur->exp);
-		int ci = wb_cur_index(b, cur);
-
-		p = wb_product_get(b, r->f[5], r->f[6]);
-		if (ci >= 0)
-			p->amount[ci] += amount;
-		if (dec_parse_text(r->f[9], 4, &q) == 0)
-			p->qty += q;
-	} else {
-		cell_str(b, s, 11, r->f[11], NULL);
-	}
-	cell_str(b, s, 12, r->f[12], wb_fmt(b, F_CODE, 0, 0, 0));
-	return 0;
-}
-
-int wb_sheet_invoices(struct wb *b, struct sheet *s)
-{
-	static const char *const h[] = {
-		"Invoice", "Invoice date", "Due date", "PSA company id",
-		"Company", "PSA product id", "Product", "Description",
-		"Exact quantity", "Quantity", "Unit price", "Amount",
-		"Currency",
-	};
-	static const char *const cols[] = {
-		"invoice_number", "invoice_date", "due_date", "psa_company_id",
-		"psa_company_name", "psa_product_id", "psa_product_name",
-		"description", "exact_quantity", "quantity", "unit_price",
-		"amount", "currency",
-	};
-	struct rowctx c = { .b = b, .s = s, .avg = NULL };
-	struct strbuf path = STRBUF_INIT;
-	lxw_row_t last;
-	size_t k;
-	int r;
-
-	wb_header(b, s, h, 13, 0xf00);
-	strbuf_addf(&path, "%s/invoice-lines.csv", b->in->monthdir);
-	r = csvcols_read(path.buf, cols, 13, 1, on_invoice_line, &c, b->e);
-	strbuf_release(&path);
-	if (r < 0)
-		return -1;
-	last = s->row;
-	wb_finish_table(s, 13, 1, last);
-	for (k = 0; k < b->ncs; k++) {
-		const struct currency *cur = b->cs[k].cur;
-		static const char *const what[] = { "Subtotal", "Tax", "Total" };
-		int64_t v[3] = { b->cs[k].subtotal, b->cs[k].tax, b->cs[k].total };
-		int i;
-
-		if (!b->cs[k].invoices)
-			continue;
-		wb_row_next(b, s, "Invoices");
-		for (i = 0; i < 3; i++) {
-			if (wb_row_next(b, s, "Invoices"))
-				break;
-			cell_str(b, s, 10, what[i],
-				 wb_fmt(b, F_LABEL, 0, 0, 0));
-			cell_dec(b, s, 11, v[i], cur->exp,
-				 wb_fmt(b, F_MONEY, cur->exp, 0, i == 2),
-				 cur->exp);
-			cell_str(b, s, 12, cur->code,
-				 wb_fmt(b, F_LABEL, 0, 0, 0));
-		}
-	}
-	return 0;
-}
 
 /* --- Daily --------------------------------------------------------------- */
 
@@ -425,10 +326,6 @@ static int on_unmapped(const struct csvcols_row *r, void *vc)
 	static const char *const kinds[] = {
 		"unmapped account", "unmapped service", "automatic match",
 	};
-	static const char *const dest[] = {
-		"config/accounts.csv", "config/services.csv",
-		"config/accounts.csv",
-	};
 	struct rowctx *c = vc;
 	struct wb *b = c->b;
 	struct sheet *s = c->s;
@@ -452,7 +349,7 @@ static int on_unmapped(const struct csvcols_row *r, void *vc)
 		csv_row_format(&line, &sb);
 		cell_str(b, s, 9, sb.buf, NULL);	/* last: it may run on */
 	}
-	cell_str(b, s, 8, dest[c->kind], NULL);
+	cell_str(b, s, 8, c->into[c->kind], NULL);
 	strbuf_release(&sb);
 	return 0;
 }
@@ -480,52 +377,66 @@ int wb_sheet_unmapped(struct wb *b, struct sheet *s)
 		"unmapped-accounts.csv", "unmapped-services.csv",
 		"auto-matched.csv",
 	};
+	static const char *const into[] = {
+		"accounts.csv", "services.csv", "accounts.csv",
+	};
 	const char *const *cols[] = { acc, svc, autom };
 	const size_t ncols[] = { 6, 7, 6 };
+	const char *config = b->in->configdir ? b->in->configdir : "config";
 	struct rowctx c = { .b = b, .s = s, .avg = NULL };
 	struct strbuf path = STRBUF_INIT;
-	int k;
+	int k, r = 0;
 
+	/* the files of the config folder the run read, as the user named it */
+	for (k = 0; k < 3; k++)
+		c.into[k] = path_join(config, into[k]);
 	wb_header(b, s, h, 10, 0);
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < 3 && r >= 0; k++) {
 		c.kind = k;
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", b->in->monthdir, files[k]);
-		if (csvcols_read(path.buf, cols[k], ncols[k], 1, on_unmapped,
-				 &c, b->e) < 0) {
-			strbuf_release(&path);
-			return -1;
-		}
+		r = csvcols_read(path.buf, cols[k], ncols[k], 1, on_unmapped,
+				 &c, b->e);
 	}
 	strbuf_release(&path);
+	for (k = 0; k < 3; k++)
+		free(c.into[k]);
+	if (r < 0)
+		return -1;
+	s->cap[9] = 100;	/* the line to copy, whole */
 	wb_finish_table(s, 10, 0, s->row);
 	return 0;
 }
 
 /* --- Problems, Rejects --------------------------------------------------- */
 
+/*
+ * problems.csv is read twice: its blocking problems (and every problem
+ * counted for Summary), then the others, each in the file's order
+ */
 static int on_problem(const struct csvcols_row *r, void *vc)
 {
 	struct rowctx *c = vc;
 	struct wb *b = c->b;
 	struct sheet *s = c->s;
 	int blocking = !strcmp(r->f[0], "blocking");
-	lxw_format *t = blocking ? wb_fmt(b, F_TEXT, 0, 0xFCE4D6, 0) : NULL;
+	lxw_color_t bg = blocking ? 0xFCE4D6 : 0;
+	lxw_format *t = blocking ? wb_fmt(b, F_TEXT, 0, bg, 0) : NULL;
 	int i;
 
-	if (blocking)
-		b->nblocking++;
-	else
-		b->nwarning++;
-	wb_count_problem(b, r->f[0], r->f[2]);
-	if (wb_row_next(b, s, "Problems"))
-		return 0;
-	for (i = 0; i < 6; i++) {
-		if (i == 4)
-			cell_line(b, s, 4, r->f[4]);
+	if (c->kind == 0) {
+		if (blocking)
+			b->nblocking++;
 		else
-			cell_str(b, s, i, r->f[i], t);
+			b->nwarning++;
+		wb_count_problem(b, r->f[0], r->f[2]);
 	}
+	if (blocking != (c->kind == 0) || wb_row_next(b, s, "Problems"))
+		return 0;
+	for (i = 0; i < 4; i++)
+		cell_str(b, s, i, r->f[i], t);
+	cell_line(b, s, 4, r->f[4], wb_fmt(b, F_LINE, 0, bg, 0));
+	cell_wrap(b, s, 5, r->f[5], wb_fmt(b, F_WRAP, 0, bg, 0));
 	return 0;
 }
 
@@ -541,12 +452,18 @@ int wb_sheet_problems(struct wb *b, struct sheet *s)
 	struct strbuf path = STRBUF_INIT;
 	int r;
 
-	wb_header(b, s, h, 6, 0x10);
+	wb_header(b, s, h, 6, 0);
+	s->cap[5] = 100;	/* longer messages wrap */
 	strbuf_addf(&path, "%s/problems.csv", b->in->monthdir);
 	r = csvcols_read(path.buf, cols, 6, 1, on_problem, &c, b->e);
+	if (r == 0) {
+		c.kind = 1;
+		r = csvcols_read(path.buf, cols, 6, 1, on_problem, &c, b->e);
+	}
 	strbuf_release(&path);
 	if (r < 0)
 		return -1;
+	wb_widen(s, 4, 8);	/* the line number apart from the message */
 	wb_finish_table(s, 6, 0, s->row);
 	return 0;
 }
@@ -560,7 +477,7 @@ static int on_reject(const struct csvcols_row *r, void *vc)
 	if (wb_row_next(b, s, "Rejects"))
 		return 0;
 	cell_str(b, s, 0, r->f[0], NULL);
-	cell_line(b, s, 1, r->f[1]);
+	cell_line(b, s, 1, r->f[1], wb_fmt(b, F_LINE, 0, 0, 0));
 	cell_str(b, s, 2, r->f[2], NULL);
 	cell_str(b, s, 3, r->f[3], NULL);
 	return 0;
@@ -577,7 +494,7 @@ int wb_sheet_rejects(struct wb *b, struct sheet *s)
 	struct fs_names names = FS_NAMES_INIT;
 	int r = 0;
 
-	wb_header(b, s, h, 4, 0x2);
+	wb_header(b, s, h, 4, 0);
 	strbuf_addf(&path, "%s/extract", b->in->monthdir);
 	if (fs_list(path.buf, ".rejects.csv", FS_MISSING_OK, &names, b->e))
 		r = -1;
@@ -590,6 +507,8 @@ int wb_sheet_rejects(struct wb *b, struct sheet *s)
 	fs_names_release(&names);
 	if (r < 0)
 		return -1;
+	wb_widen(s, 1, 8);
+	s->cap[3] = 100;	/* the row as read runs on past it */
 	wb_finish_table(s, 4, 0, s->row);
 	return 0;
 }

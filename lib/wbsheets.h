@@ -14,13 +14,14 @@
 
 /* in->psa's lines */
 void wb_sheet_reconciliation(struct wb *b, struct sheet *s);
-/* invoice-lines.csv, totals per currency of invoices.json below it */
+/* invoice-lines.csv with each invoice's totals from invoices.json under
+ * its lines, totals per currency below (wbinvoices.c) */
 int wb_sheet_invoices(struct wb *b, struct sheet *s);
 /* daily.csv, with daily-average.csv's licence-days and average */
 int wb_sheet_daily(struct wb *b, struct sheet *s);
 /* unmapped-accounts.csv, unmapped-services.csv, auto-matched.csv */
 int wb_sheet_unmapped(struct wb *b, struct sheet *s);
-/* problems.csv */
+/* problems.csv, blocking problems first */
 int wb_sheet_problems(struct wb *b, struct sheet *s);
 /* every extract/<name>.rejects.csv */
 int wb_sheet_rejects(struct wb *b, struct sheet *s);

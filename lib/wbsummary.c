@@ -289,7 +289,12 @@ int wb_sheet_summary(struct wb *b, struct sheet *s)
 	fact_int(b, s, "  rejected", rows[2]);
 	fact_int(b, s, "  out of month", rows[3]);
 	fact_int(b, s, "  header and blank", rows[4]);
-	fact_int(b, s, "Duplicate rows (in accepted)", rows[5]);
+	/* identical rows count once: those repeated inside a file are in
+	 * its accepted rows, those of one file found again in another
+	 * (the same export dropped twice) are daily-average's */
+	fact_int(b, s, "Rows repeated in their file (counted once)", rows[5]);
+	fact_int(b, s, "Rows also in another file (counted once)",
+		 jint(in->summary, "duplicates"));
 	fact_int(b, s, "Series", (int64_t)b->nseries);
 	fact_int(b, s, "Invoices", (int64_t)b->ninvoices);
 	fact_int(b, s, "Invoice lines", (int64_t)b->nlines);
@@ -346,7 +351,7 @@ int wb_sheet_summary(struct wb *b, struct sheet *s)
 	{
 		static const char *const h[] = {
 			"File", "Format", "Rows read", "Accepted", "Rejected",
-			"Out of month", "Header and blank", "Duplicates",
+			"Out of month", "Header and blank", "Repeated in file",
 		};
 		table_head(b, s, h, 8, 0xfc);
 		for (i = 0; i < n; i++) {
@@ -410,10 +415,19 @@ int wb_sheet_summary(struct wb *b, struct sheet *s)
 		chart_axis_set_num_format(chart->x_axis, b->cs[k].cur->exp ?
 					  "#,##0.00" : "#,##0");
 	}
+	/* a bar chart's values are its x axis: "Amount (USD)" */
+	strbuf_reset(&sb);
+	strbuf_addstr(&sb, "Amount (");
+	for (k = 0; k < b->ncs; k++)
+		strbuf_addf(&sb, "%s%s", k ? ", " : "", b->cs[k].cur->code);
+	strbuf_addch(&sb, ')');
+	chart_axis_set_name(chart->x_axis, sb.buf);
 	if (b->ncs < 2)
 		chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
-	/* a bar chart's categories are its y axis: first product on top */
+	/* a bar chart's categories are its y axis: first product on top,
+	 * the amounts and their name below the bars */
 	chart_axis_set_reverse(chart->y_axis);
+	chart_axis_set_crossing_max(chart->y_axis);
 	{
 		lxw_chart_options o = { .x_offset = 10, .y_offset = 0,
 					.x_scale = 1.25, .y_scale = 1.1 };
@@ -431,6 +445,9 @@ int wb_sheet_summary(struct wb *b, struct sheet *s)
 			w = 60;
 		worksheet_set_column(s->ws, (lxw_col_t)k, (lxw_col_t)k, w, NULL);
 	}
+	/* product ids and file names are text on purpose */
+	worksheet_ignore_errors(s->ws, LXW_IGNORE_NUMBER_STORED_AS_TEXT,
+				"A1:XFD1048576");
 	worksheet_set_landscape(s->ws);
 	worksheet_fit_to_pages(s->ws, 1, 0);
 	worksheet_activate(s->ws);

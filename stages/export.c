@@ -172,6 +172,7 @@ int program_main(int argc, char **argv)
 	xlsx_path = path_join(outdir, name.buf);
 	memset(&wbin, 0, sizeof(wbin));
 	wbin.monthdir = outdir;
+	wbin.configdir = config;
 	wbin.y = period.y;
 	wbin.m = period.m;
 	wbin.settings = &st;
