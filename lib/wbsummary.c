@@ -98,15 +98,18 @@ void wb_count_problem(struct wb *b, const char *sev, const char *code)
 	struct strbuf key = STRBUF_INIT;
 	size_t i;
 
+	/* a key is "<sev>\0<code>": compare both parts, each as a string */
+	for (i = 0; i < b->ncounts; i++) {
+		const char *k = b->counts[i].key;
+
+		if (!strcmp(k, sev) && !strcmp(k + strlen(k) + 1, code)) {
+			b->counts[i].n++;
+			return;
+		}
+	}
 	strbuf_addstr(&key, sev);
 	strbuf_addch(&key, '\0');
 	strbuf_addstr(&key, code);
-	for (i = 0; i < b->ncounts; i++)
-		if (!memcmp(b->counts[i].key, key.buf, key.len + 1)) {
-			b->counts[i].n++;
-			strbuf_release(&key);
-			return;
-		}
 	XGROW(b->counts, b->acounts, b->ncounts + 1);
 	b->counts[b->ncounts].n = 1;
 	b->counts[b->ncounts++].key = strbuf_detach(&key);
