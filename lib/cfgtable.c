@@ -67,8 +67,12 @@ int cfgtable_load(struct cfgtable *t, const char *path,
 		csv_table_init(&t->t, path);
 		return 0;
 	}
-	if (csv_table_load(&t->t, path, e))
+	if (csv_table_load(&t->t, path, e)) {
+		/* a config file csvread.h cannot read as it stands is wrong */
+		if (e && e->code != ERR_IO)
+			e->code = ERR_CONFIG;
 		return -1;
+	}
 	if (!t->t.head)		/* an empty file */
 		return 0;
 	return check_header(t, cols, ncols, e);

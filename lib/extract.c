@@ -186,13 +186,22 @@ int extract_file(const struct extract_opts *o, struct extract_result *r,
 	} else if (extension_ok(&x)) {
 		rc = csv_read(o->path, on_row, &x, &re);
 		if (rc < 0 && (re.code == ERR_FIELD_SIZE ||
-			       re.code == ERR_LINE_SIZE)) {
-			/* a size limit of csvread.h: refuse the whole file */
+			       re.code == ERR_LINE_SIZE ||
+			       re.code == ERR_QUOTE || re.code == ERR_ENCODING)) {
+			/* csvread.h cannot read it as it stands: refuse it whole */
 			if (restart_outputs(&x, stem, e))
 				goto out;
-			ex_blocking(&x, "file-refused", re.line,
-				 "file refused: %s; no usage is taken from it",
-				 csv_limit_text(re.code));
+			if (re.code == ERR_QUOTE)
+				ex_blocking(&x, "file-refused", re.line,
+					    "file refused: a quote opened on line %ld is never closed; no usage is taken from it",
+					    re.line);
+			else if (re.code == ERR_ENCODING)
+				ex_blocking(&x, "file-refused", re.line,
+					    "file refused: broken UTF-16 (an odd number of bytes, or half a surrogate pair): export it again; no usage is taken from it");
+			else
+				ex_blocking(&x, "file-refused", re.line,
+					    "file refused: %s; no usage is taken from it",
+					    csv_limit_text(re.code));
 		} else if (rc < 0) {
 			*e = re;
 			abort_outputs(&x);
