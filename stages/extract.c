@@ -21,8 +21,9 @@ const char program_name[] = "extract";
 static const char usage[] =
 	"usage: bin/extract --month YYYY-MM [--profiles DIR] [--name NAME] -o OUT/M/extract/S.csv FILE\n"
 	"\n"
-	"Reads FILE, recognises its format by its header row (the profiles in\n"
-	"DIR, default tally's schemas/sources) and writes S.rejects.csv,\n"
+	"Reads FILE, recognises its format by its content (a CSV header row or\n"
+	"a JSON document's rows, against the profiles in DIR, default tally's\n"
+	"schemas/sources) and writes S.rejects.csv,\n"
 	"S.problems.csv, S.json and last S.csv: the file's usage in MONTH, one\n"
 	"row per series with a column per day. NAME is how the user knows the\n"
 	"file, in every output and message: by default the name of the inbox\n"
