@@ -360,9 +360,10 @@ static void title_month(struct ex *x)
 {
 	problem_add(&x->pr, SEV_WARNING, "title-month", x->o->name,
 		    x->title_other_line,
-		    "the title row names %s %d but %ld of the %ld dated rows are in other months, the first here (%04d-%02d): the rows' dates are used; check that this is the export meant",
+		    "the title row names %s %d but %ld of the %ld dated rows %s, the first here (%04d-%02d): the rows' dates are used; check that this is the export meant",
 		    month_name(x->title_m), x->title_y, x->title_other,
-		    x->dated, x->title_other_y, x->title_other_m);
+		    x->dated, x->title_other == 1 ? "is in another month" :
+		    "are in other months", x->title_other_y, x->title_other_m);
 }
 
 void ex_finish(struct ex *x)
