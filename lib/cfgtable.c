@@ -51,8 +51,11 @@ int cfgtable_load(struct cfgtable *t, const char *path,
 		csv_table_init(&t->t, path);
 		return 0;
 	}
-	if (csv_table_load(&t->t, path, &fatal))
-		return error_add(e, fatal.code, fatal.line, "%s", fatal.msg);
+	if (csv_table_load(&t->t, path, &fatal)) {
+		/* a config file csvread.h cannot read as it stands is wrong */
+		return error_add(e, fatal.code == ERR_IO ? ERR_IO : ERR_CONFIG,
+				 fatal.line, "%s", fatal.msg);
+	}
 	if (!t->t.head)		/* an empty file */
 		return 0;
 	return check_header(t, cols, ncols, e);

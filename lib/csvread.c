@@ -7,6 +7,7 @@
 #include "csvread.h"
 #include "csvwrite.h"
 #include "strbuf.h"
+#include "textin.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -21,6 +22,7 @@ struct reader {
 	int last_cr;		/* the previous terminator was a CR */
 	int nl_seen;		/* libcsv reported an unquoted LF */
 	int cr_emitted;		/* ... and it ended a record */
+	long nfields;		/* fields ended so far (a quote's tracking) */
 	int stop;		/* callback's stop value */
 	int err;		/* limit hit */
 	long errline;
@@ -91,6 +93,7 @@ static void on_field(void *data, size_t len, void *vr)
 			r->line++;
 	if (r->utf8_ok && !utf8_valid(s, len))
 		r->utf8_ok = 0;
+	r->nfields++;
 	XGROW(r->off, r->lalloc, r->row.n + 1);
 	r->off[r->row.n] = r->arena.len;
 	strbuf_add(&r->arena, s, len);
@@ -129,12 +132,17 @@ static void on_record(int c, void *vr)
 	/*
 	 * With CSV_REPALL_NL libcsv reports every unquoted CR and LF: a CRLF
 	 * gives '\r' (ending the record) then '\n' with no fields, which is
-	 * not a blank line; a lone '\n' with no fields is one.
+	 * not a blank line; a lone '\n' with no fields is one. A CR right
+	 * after a CR (CR CR LF, Windows cmd's redirection) changes nothing:
+	 * CR CR LF is one line end, as CR LF is.
 	 */
 	if (c == '\r') {
-		r->cr_emitted = r->row.n > 0;
-		if (r->row.n > 0)
+		if (r->row.n > 0) {
 			emit(r);
+			r->cr_emitted = 1;
+		} else if (!r->last_cr) {
+			r->cr_emitted = 0;
+		}
 		r->last_cr = 1;
 		return;
 	}
@@ -225,23 +233,110 @@ static void split_line(struct reader *r, char *s, size_t n)
 	r->row.n = 0;
 }
 
+/*
+ * Whether a quote is ever closed, once a size limit stops the parse inside
+ * what may be an open quoted field: the rest of the input is only looked
+ * at (as libcsv would read it, without CSV_STRICT), never kept, so memory
+ * stays bounded. The scan ends at the first line end outside quotes.
+ */
+enum qstate { Q_FIELD, Q_UNQUOTED, Q_QUOTED, Q_MIGHT_END };
+
+struct qscan {
+	enum qstate st;
+	size_t spaces;		/* blanks after a closing quote */
+	long line;		/* physical line of the byte looked at */
+	long open_line;		/* where the open quote opened */
+	int done;		/* a line end outside quotes was reached */
+};
+
+static void qscan_bytes(struct qscan *q, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n && !q->done; i++) {
+		char c = s[i];
+
+		switch (q->st) {
+		case Q_FIELD:
+			if (c == '"') {
+				q->st = Q_QUOTED;
+				q->open_line = q->line;
+			} else if (c == '\r' || c == '\n') {
+				q->done = 1;
+			} else if (c != ',' && !is_blank(c)) {
+				q->st = Q_UNQUOTED;
+			}
+			break;
+		case Q_UNQUOTED:
+			if (c == ',')
+				q->st = Q_FIELD;
+			else if (c == '\r' || c == '\n')
+				q->done = 1;
+			break;
+		case Q_QUOTED:
+			if (c == '"') {
+				q->st = Q_MIGHT_END;
+				q->spaces = 0;
+			}
+			break;
+		case Q_MIGHT_END:
+			if (c == ',')
+				q->st = Q_FIELD;
+			else if (c == '\r' || c == '\n')
+				q->done = 1;
+			else if (is_blank(c))
+				q->spaces++;
+			else if (c == '"' && q->spaces)
+				q->spaces = 0;	/* a literal quote */
+			else
+				q->st = Q_QUOTED;	/* "" or a quote taken as text */
+			break;
+		}
+		if (c == '\n')
+			q->line++;
+	}
+}
+
+/*
+ * Scan s[0..n) then the rest of the input (read into buf, once s has
+ * been looked at: s may lie in buf). Returns 1 when a quote is
+ * left open at the end of the file (q->open_line says where it opened),
+ * 0 when not, -1 with e on a read error.
+ */
+static int qscan_rest(struct qscan *q, struct textin *t, char *buf,
+		      size_t cap, const char *s, size_t n, struct error *e)
+{
+	long got;
+
+	qscan_bytes(q, s, n);
+	while (!q->done) {
+		got = textin_read(t, buf, cap, e);
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			break;
+		qscan_bytes(q, buf, (size_t)got);
+	}
+	return !q->done && q->st == Q_QUOTED;
+}
+
 int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 {
 	struct csv_parser p;
 	struct reader r;
+	struct textin tin;
+	struct qscan q;
 	char *buf;
-	size_t cap = 1 << 20, have = 0, pos, n;
-	int first = 1, ret = 0, eof = 0, pending = 0;
-	FILE *fp;
+	size_t cap = 1 << 20, have = 0, pos = 0;
+	int ret = 0, eof = 0, pending = 0, scan = 0;
+	long phys = 1, quote_line = 0, got;
 
-	fp = fopen(path, "rb");
-	if (!fp)
-		return error_set(e, ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+	if (textin_open(&tin, path, e))
+		return -1;
 	if (csv_init(&p, CSV_REPALL_NL) != 0) {
-		fclose(fp);
+		textin_close(&tin);
 		return error_set(e, ERR_IO, "%s: cannot start the CSV parser", path);
 	}
 	memset(&r, 0, sizeof(r));
+	memset(&q, 0, sizeof(q));
 	strbuf_init(&r.arena);
 	r.line = r.start = 1;
 	r.utf8_ok = 1;
@@ -250,25 +345,25 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 	buf = xmalloc(cap + 1);
 	/*
 	 * Whole lines are taken from buf. A line without '"' (and no CR but
-	 * its last byte) is split in place; any other line, and every line
-	 * while a quoted field is open, goes through libcsv, which alone
-	 * knows RFC 4180 quoting. Both paths give the same rows.
+	 * the one or two before its LF) is split in place; any other line,
+	 * and every line while a quoted field is open, goes through libcsv,
+	 * which alone knows RFC 4180 quoting. Both paths give the same rows.
+	 * phys is the physical line of the line at hand; quote_line is where
+	 * the quoted field still open ("pending") opened.
 	 */
 	while (!r.err && !r.stop) {
 		char *nl;
 
 		if (!eof && have < cap) {
-			n = fread(buf + have, 1, cap - have, fp);
-			if (n == 0)
-				eof = 1;
-			if (first && have + n >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) {
-				memmove(buf, buf + 3, have + n - 3);
-				n -= 3;
+			got = textin_read(&tin, buf + have, cap - have, e);
+			if (got < 0) {
+				ret = -1;
+				goto out;
 			}
-			if (have + n > 0)
-				first = 0;
-			have += n;
-			if (n)
+			if (got == 0)
+				eof = 1;
+			have += (size_t)got;
+			if (got)
 				continue;
 		}
 		if (have == 0)
@@ -276,7 +371,7 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 		pos = 0;
 		while (pos < have && !r.err && !r.stop) {
 			char *s = buf + pos;
-			size_t len, full;
+			size_t len, full, l;
 
 			nl = memchr(s, '\n', have - pos);
 			if (!nl && !eof)
@@ -287,17 +382,25 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 				r.err = 1;
 				r.errline = r.line;
 				r.errcode = ERR_LINE_SIZE;
+				/* a quote may be open in it: look from its start */
+				q.st = pending ? Q_QUOTED : Q_FIELD;
+				q.open_line = quote_line;
+				q.line = phys;
+				scan = 1;
 				break;
 			}
-			if (!pending && !memchr(s, '"', len) &&
-			    (len == 0 || !memchr(s, '\r', len - 1))) {
-				size_t l = len;
-
-				if (l && s[l - 1] == '\r')
-					l--;
+			l = len;
+			if (l && s[l - 1] == '\r')
+				l--;
+			if (l && s[l - 1] == '\r')
+				l--;	/* CR CR LF: one line end */
+			if (!pending && !memchr(s, '"', len) && !memchr(s, '\r', l)) {
 				split_line(&r, s, l);
 				r.line++;
 			} else {
+				long before = r.nfields;
+				int was = pending;
+
 				r.nl_seen = 0;
 				if (csv_parse(&p, s, full, on_field, on_record, &r) != full &&
 				    !r.err) {
@@ -305,15 +408,38 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 							csv_strerror(csv_error(&p)));
 					goto out;
 				}
+				/* the last line, without LF: ended as a LF would */
+				if (!nl && !r.err && !r.stop &&
+				    csv_parse(&p, "\n", 1, on_field, on_record, &r) != 1 &&
+				    !r.err) {
+					ret = error_set(e, ERR_IO, "%s: %s", path,
+							csv_strerror(csv_error(&p)));
+					goto out;
+				}
+				/* only a quoted field keeps a LF from ending the row */
 				pending = !r.nl_seen;
+				if (pending && (!was || r.nfields != before))
+					quote_line = phys;
 				if (!r.err && p.entry_pos > (size_t)CSV_MAX_FIELD) {
 					r.err = 1;
 					r.errline = r.row.n ? r.start : r.line;
 					r.errcode = ERR_FIELD_SIZE;
+					if (pending) {
+						q.st = Q_QUOTED;
+						q.open_line = quote_line;
+						q.line = phys + 1;
+						scan = 1;
+						pos += full;
+						break;
+					}
 				}
 			}
 			pos += full;
+			if (nl)
+				phys++;
 		}
+		if (scan)
+			break;
 		if (pos < have)
 			memmove(buf, buf + pos, have - pos);
 		have -= pos;
@@ -323,6 +449,11 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 				r.err = 1;
 				r.errline = r.line;
 				r.errcode = ERR_LINE_SIZE;
+				q.st = pending ? Q_QUOTED : Q_FIELD;
+				q.open_line = quote_line;
+				q.line = phys;
+				scan = 1;
+				pos = 0;
 				break;
 			}
 			cap *= 2;
@@ -331,13 +462,28 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 		if (eof && have == 0)
 			break;
 	}
-	if (ferror(fp)) {
-		ret = error_set(e, ERR_IO, "%s: read error: %s", path, strerror(errno));
-		goto out;
+	if (scan) {
+		/* a limit hit: was it a quote never closed? */
+		int open = qscan_rest(&q, &tin, buf, cap, buf + pos, have - pos, e);
+
+		if (open < 0) {
+			ret = -1;
+			goto out;
+		}
+		if (open) {
+			r.errcode = ERR_QUOTE;
+			r.errline = q.open_line;
+		}
+	} else if (!r.err && !r.stop && pending) {
+		r.err = 1;
+		r.errcode = ERR_QUOTE;
+		r.errline = quote_line;
 	}
-	if (!r.err && !r.stop && pending)
-		csv_fini(&p, on_field, on_record, &r);
-	if (r.err)
+	if (r.err && r.errcode == ERR_QUOTE)
+		ret = error_at(e, ERR_QUOTE, r.errline,
+			       "%s:%ld: a quote opened on line %ld is never closed",
+			       path, r.errline, r.errline);
+	else if (r.err)
 		ret = error_at(e, r.errcode, r.errline, "%s:%ld: %s", path,
 			       r.errline, csv_limit_text(r.errcode));
 	else if (r.stop)
@@ -345,7 +491,7 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 out:
 	free(buf);
 	csv_free(&p);
-	fclose(fp);
+	textin_close(&tin);
 	strbuf_release(&r.arena);
 	free(r.row.f);
 	free(r.row.len);

@@ -3,16 +3,22 @@
 #include <stddef.h>
 #include "error.h"
 /*
- * Streaming CSV input over libcsv (RFC 4180 quoting, LF or CRLF, a UTF-8
- * BOM at the start dropped). Rows are handed to a callback one at a time
- * with the physical line (1-based) they start on, so memory does not grow
- * with the file. Blank lines are handed over too, as rows of 0 fields, so
- * callers can account for every line.
+ * Streaming CSV input over libcsv (RFC 4180 quoting; LF, CRLF or CR CR LF
+ * line ends, CR CR LF counting as one, as Windows cmd's redirection
+ * writes it). The bytes come through textin.h: a UTF-8 BOM is dropped and
+ * UTF-16 with a BOM is read as its UTF-8 equivalent. Rows are handed to a
+ * callback one at a time with the physical line (1-based) they start on,
+ * so memory does not grow with the file. Blank lines are handed over too,
+ * as rows of 0 fields, so callers can account for every line.
  *
- * Limits (README.md, "What goes in the inbox"): a field over CSV_MAX_FIELD bytes or a
- * physical line over CSV_MAX_LINE bytes stops the read with an error of
- * code ERR_FIELD_SIZE or ERR_LINE_SIZE whose line is the physical line
- * (error.h).
+ * Errors that stop the read and refuse the file (README.md, "What goes in
+ * the inbox"; error.h), each with the physical line it concerns:
+ *   ERR_FIELD_SIZE  a field over CSV_MAX_FIELD bytes
+ *   ERR_LINE_SIZE   a physical line over CSV_MAX_LINE bytes
+ *   ERR_QUOTE       a quote never closed: the line is where it opened
+ *                   ("a quote opened on line N is never closed"), also
+ *                   when the open field ran past a size limit first
+ *   ERR_ENCODING    broken UTF-16 (textin.h)
  */
 #define CSV_MAX_FIELD (1L << 20)
 #define CSV_MAX_LINE (16L << 20)
@@ -36,7 +42,7 @@ typedef int (*csv_row_fn)(const struct csv_row *row, void *ctx);
  */
 int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e);
 
-/* what a limit error's code means: "field over 1 MiB", "line over 16 MiB" */
+/* what a size limit's code means: "field over 1 MiB", "line over 16 MiB" */
 const char *csv_limit_text(int code);
 
 /* index of the field equal to name (case-sensitive), or -1 */

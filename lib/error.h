@@ -30,9 +30,14 @@ enum error_code {
 	ERR_SYNTAX,	/* not a number, not a date */
 	ERR_DECIMALS,	/* more decimals than the value may have */
 	ERR_RANGE,	/* too large */
-	/* a size limit of an input file (csvread.h) */
+	/* an input file that cannot be read as it stands (csvread.h,
+	   textin.h, jsonexact.h): the file is refused as a whole */
 	ERR_FIELD_SIZE,	/* a field over CSV_MAX_FIELD bytes */
 	ERR_LINE_SIZE,	/* a physical line over CSV_MAX_LINE bytes */
+	ERR_QUOTE,	/* a quote opened on the error's line is never closed */
+	ERR_ENCODING,	/* UTF-16 cut short (an odd number of bytes) or
+			   holding half a surrogate pair */
+	ERR_FILE_SIZE,	/* a file read whole (JSON) over its size limit */
 };
 
 #define ERROR_MAX_LINES 20

@@ -13,7 +13,10 @@
  *   exrows.c      the checks of each data row, usage or PSA units, and
  *                 what an accepted usage row adds to its series
  *   exoutput.c    the outputs' text: rejected rows, the wide <S>.csv, the
- *                 <S>.json accounting and the warnings written at the end
+ *                 <S>.json accounting and the problems about the whole
+ *                 file written at the end
+ *   exjson.c      a JSON document: the profile its rows match, each row
+ *                 handed to exrows.c as a row of cells
  *   exseries.c    the series table (exseries.h)
  */
 #include <stdint.h>
@@ -31,6 +34,29 @@
 #define NMONTHS (300 * 12)
 
 enum phase { PH_START, PH_AFTER_TITLE, PH_DATA, PH_UNKNOWN };
+
+/*
+ * What a user is told when a file cannot be read for a cause a user can
+ * fix (README.md, "What goes in the inbox"): the message of a blocking
+ * file-unreadable problem (every data row rejected, most often for it) or
+ * unknown-format one (the header), completed by the file's facts.
+ */
+#define GIST_UTF8 "not UTF-8: save it as \"CSV UTF-8\", or export it again"
+#define GIST_DATES "dates must be YYYY-MM-DD: export again, or format the column as yyyy-mm-dd"
+#define GIST_SEMICOLONS "separated by \";\": save it comma-separated"
+#define GIST_SPREADSHEET "a spreadsheet: save it as CSV UTF-8"
+
+/* why a row was rejected, when it is one of those causes */
+enum cause { CAUSE_OTHER, CAUSE_UTF8, CAUSE_DATES, CAUSE_SEMICOLONS };
+
+/* rejected rows counted by cause: a cause, or a reason's name */
+#define EX_NCAUSES 32
+struct ex_cause {
+	enum cause cause;
+	char name[48];		/* CAUSE_OTHER: the reason up to " (" */
+	long n, line;		/* rows, the first one's line */
+	char *reason;		/* the first one's reason (owned) */
+};
 
 struct ex {
 	const struct extract_opts *o;
@@ -50,6 +76,13 @@ struct ex {
 	struct outfile rej, csv;
 	long bad_price_rows, bad_price_line;
 	char *bad_price_value;
+	enum cause cause;	/* the cause of the reject in x->msg */
+	struct ex_cause causes[EX_NCAUSES];
+	size_t ncauses;
+	long title_other, title_other_line;	/* daily rows dated outside
+						   the title's month */
+	int title_other_y, title_other_m;	/* the first one's month */
+	long dated;		/* daily rows with a good date */
 	int read_done;		/* csv_read reached the end */
 };
 
@@ -57,6 +90,8 @@ struct ex {
 
 /* drop the leading and trailing spaces and tabs of s[0..*n) */
 void ex_trim(const char **s, size_t *n);
+/* a data row (not blank): to the PSA-units or the usage checks */
+void ex_data_row(struct ex *x, const struct csv_row *row);
 /* a blocking problem; the first is kept for the stage's message */
 void ex_blocking(struct ex *x, const char *code, long line,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -69,7 +104,7 @@ int ex_is_blank_row(const struct csv_row *row);
 void ex_preamble_row(struct ex *x, const struct csv_row *row);
 /* the unknown-format problem for the header row, or (NULL) no header */
 void ex_unknown_format(struct ex *x, const struct csv_row *row);
-/* append the profiles' format ids, ", " between them */
+/* append the known formats' ids (profiles_known) */
 void ex_known_formats(struct strbuf *sb, const struct profiles *ps);
 
 /* --- exrows.c ----------------------------------------------------------- */
@@ -80,22 +115,37 @@ void ex_psa_row(struct ex *x, const struct csv_row *row);
 
 /* --- exoutput.c --------------------------------------------------------- */
 
-/* append s as a quoted value for a message, cut at 80 bytes */
+/* append s as a quoted value for a message, cut at 80 bytes: ("s") */
 void ex_add_quoted(struct strbuf *sb, const char *s, size_t n);
+/* the same without the brackets: "s" */
+void ex_add_quoted_text(struct strbuf *sb, const char *s, size_t n);
 /* bytes of s that are not valid UTF-8, and NULs, become U+FFFD each */
 void ex_add_utf8_clean(struct strbuf *out, const char *s, size_t n);
 /* the file covers month y-m (a row's date, or the title's month) */
 void ex_months_add(struct ex *x, int y, int m);
-/* row to <S>.rejects.csv, x->msg its reason; warn: a rejected-row warning */
+/*
+ * row to <S>.rejects.csv, x->msg its reason and x->cause its cause (set
+ * back to CAUSE_OTHER); warn: a rejected-row warning
+ */
 void ex_reject(struct ex *x, const struct csv_row *row, int warn);
 /* the PSA-units <S>.csv header, written when the header row is read */
 void ex_psa_head(FILE *fp);
 /*
  * After the read: unknown-format when no header was found, the usage
- * <S>.csv (header and sorted series), r->series, and the warnings about
- * the whole file (no-rows-in-month, bad-price).
+ * <S>.csv (header and sorted series), r->series, and the problems about
+ * the whole file (file-unreadable, title-month, bad-price).
  */
 void ex_finish(struct ex *x);
+
+/* --- exjson.c ----------------------------------------------------------- */
+
+/* the largest JSON document read (it is read whole) */
+#define EX_JSON_MAX (64L << 20)
+/*
+ * Read o->path as JSON: 0 (the problems recorded), or -1 with e: ERR_IO,
+ * or a refusal of the whole file (ERR_ENCODING, ERR_FILE_SIZE).
+ */
+int ex_read_json(struct ex *x, struct error *e);
 /* <S>.json, atomically: 0, or -1 with e */
 int ex_write_json(struct ex *x, const char *path, struct error *e);
 #endif

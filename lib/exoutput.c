@@ -12,12 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "csvwrite.h"
+#include "date.h"
 #include "decimal.h"
 #include "exint.h"
 #include "money.h"
 #include "outfile.h"
 #include "problems.h"
 #include "strbuf.h"
+#include "xalloc.h"
 #include "banned.h"
 
 /* --- messages ----------------------------------------------------------- */
@@ -26,7 +28,7 @@
 #define QUOTE_MAX 80
 
 /* append s as a quoted value for a message, cut at QUOTE_MAX bytes */
-void ex_add_quoted(struct strbuf *sb, const char *s, size_t n)
+void ex_add_quoted_text(struct strbuf *sb, const char *s, size_t n)
 {
 	size_t cut = n;
 
@@ -35,9 +37,16 @@ void ex_add_quoted(struct strbuf *sb, const char *s, size_t n)
 		while (cut && ((unsigned char)s[cut] & 0xc0) == 0x80)
 			cut--;	/* keep whole UTF-8 characters */
 	}
-	strbuf_addstr(sb, "(\"");
+	strbuf_addch(sb, '"');
 	strbuf_add(sb, s, cut);
-	strbuf_addstr(sb, cut < n ? "...\")" : "\")");
+	strbuf_addstr(sb, cut < n ? "...\"" : "\"");
+}
+
+void ex_add_quoted(struct strbuf *sb, const char *s, size_t n)
+{
+	strbuf_addch(sb, '(');
+	ex_add_quoted_text(sb, s, n);
+	strbuf_addch(sb, ')');
 }
 
 /* bytes of s that are not valid UTF-8, and NULs, become U+FFFD each */
@@ -67,7 +76,7 @@ void ex_add_utf8_clean(struct strbuf *out, const char *s, size_t n)
 	}
 }
 
-/* --- months covered: <S>.json "months", no-rows-in-month ---------------- */
+/* --- months covered: <S>.json "months" ---------------------------------- */
 
 void ex_months_add(struct ex *x, int y, int m)
 {
@@ -83,6 +92,36 @@ static int months_has(const struct ex *x, int i)
 }
 
 /* --- rejects ------------------------------------------------------------ */
+
+/* count the reject in x->msg under its cause, or its reason's name */
+static void count_cause(struct ex *x, long line)
+{
+	struct ex_cause *c = NULL;
+	char name[48];
+	const char *cut = strstr(x->msg.buf, " (");
+	size_t n = cut ? (size_t)(cut - x->msg.buf) : x->msg.len;
+
+	if (n >= sizeof(name))
+		n = sizeof(name) - 1;
+	memcpy(name, x->msg.buf, n);
+	name[n] = '\0';
+	for (size_t i = 0; i < x->ncauses; i++)
+		if (x->causes[i].cause == x->cause &&
+		    (x->cause != CAUSE_OTHER || !strcmp(x->causes[i].name, name))) {
+			c = &x->causes[i];
+			break;
+		}
+	if (!c) {
+		if (x->ncauses == EX_NCAUSES)
+			return;
+		c = &x->causes[x->ncauses++];
+		c->cause = x->cause;
+		memcpy(c->name, name, n + 1);
+		c->line = line;
+		c->reason = xstrdup(x->msg.buf);
+	}
+	c->n++;
+}
 
 /* x->msg holds the reason */
 void ex_reject(struct ex *x, const struct csv_row *row, int warn)
@@ -113,6 +152,8 @@ void ex_reject(struct ex *x, const struct csv_row *row, int warn)
 		problem_add(&x->pr, SEV_WARNING, "rejected-row", x->o->name,
 			    row->line, "%s", x->msg.buf);
 	x->r->rows.rejected++;
+	count_cause(x, row->line);
+	x->cause = CAUSE_OTHER;
 }
 
 /* --- outputs ------------------------------------------------------------ */
@@ -287,20 +328,43 @@ int ex_write_json(struct ex *x, const char *path, struct error *e)
 	return ret;
 }
 
-static void no_rows_in_month(struct ex *x)
+/*
+ * A usage file whose data rows were all rejected: its usage is lost, so it
+ * blocks the month, naming the most frequent cause and its fix.
+ */
+static void file_unreadable(struct ex *x)
 {
-	struct strbuf m = STRBUF_INIT;
-	int n = 0;
+	const struct ex_cause *c = NULL;
+	static const char *const gist[] = {
+		[CAUSE_UTF8] = GIST_UTF8, [CAUSE_DATES] = GIST_DATES,
+		[CAUSE_SEMICOLONS] = GIST_SEMICOLONS,
+	};
 
-	for (int i = 0; i < NMONTHS; i++)
-		if (months_has(x, i))
-			strbuf_addf(&m, "%s%04d-%02d", n++ ? ", " : "",
-				    MONTH_BASE + i / 12, i % 12 + 1);
-	problem_add(&x->pr, SEV_WARNING, "no-rows-in-month", x->o->name, 0,
-		    n ? "no row in %04d-%02d: the file covers %s" :
-			"no row in %04d-%02d: the file has no usage rows%s",
-		    x->o->year, x->o->month, m.buf);
-	strbuf_release(&m);
+	for (size_t i = 0; i < x->ncauses; i++)
+		if (!c || x->causes[i].n > c->n ||
+		    (x->causes[i].n == c->n && x->causes[i].line < c->line))
+			c = &x->causes[i];
+	if (!c)
+		return;
+	if (c->cause != CAUSE_OTHER)
+		ex_blocking(x, "file-unreadable", c->line,
+			    "%s (every data row is rejected, %ld of %ld for this reason, the first on line %ld)",
+			    gist[c->cause], c->n, x->r->rows.rejected, c->line);
+	else
+		ex_blocking(x, "file-unreadable", c->line,
+			    "every data row is rejected, most often for %s (%ld of %ld, the first on line %ld): correct the file or export it again",
+			    c->reason, c->n, x->r->rows.rejected, c->line);
+}
+
+/* a daily file whose title names another month than its rows' dates */
+static void title_month(struct ex *x)
+{
+	problem_add(&x->pr, SEV_WARNING, "title-month", x->o->name,
+		    x->title_other_line,
+		    "the title row names %s %d but %ld of the %ld dated rows %s, the first here (%04d-%02d): the rows' dates are used; check that this is the export meant",
+		    month_name(x->title_m), x->title_y, x->title_other,
+		    x->dated, x->title_other == 1 ? "is in another month" :
+		    "are in other months", x->title_other_y, x->title_other_m);
 }
 
 void ex_finish(struct ex *x)
@@ -319,9 +383,13 @@ void ex_finish(struct ex *x)
 			x->r->series = (long)x->series.n;
 		}
 	}
-	if (p && p->kind != PK_PSA_UNITS && x->r->rows.accepted == 0 &&
+	/* every data row rejected (a monthly file without month is no-month) */
+	if (p && p->kind != PK_PSA_UNITS && x->r->rows.rejected > 0 &&
+	    x->r->rows.accepted == 0 && x->r->rows.out_of_month == 0 &&
 	    !(p->kind == PK_MONTHLY && !x->title_y))
-		no_rows_in_month(x);
+		file_unreadable(x);
+	if (x->title_other)
+		title_month(x);
 	if (x->bad_price_rows)
 		problem_add(&x->pr, SEV_WARNING, "bad-price", x->o->name,
 			    x->bad_price_line,

@@ -4,9 +4,12 @@
  * extract_title_month reads, and the header row: the first row that
  * matches a profile (profile.h) picks the format and ends the preamble.
  * Any other row there is an unknown format, one blocking problem naming
- * the header and the known formats; the rest of the file is then not
- * read as data. The caller counts every row here as preamble.
+ * the header and the known formats, or what to do when the header tells
+ * why it is not read (not UTF-8, separated by ";", a profile that refuses
+ * it); the rest of the file is then not read as data. The caller counts
+ * every row here as preamble.
  */
+#include <stdlib.h>
 #include <string.h>
 #include "csvread.h"
 #include "date.h"
@@ -14,6 +17,7 @@
 #include "extract.h"
 #include "profile.h"
 #include "strbuf.h"
+#include "xalloc.h"
 #include "banned.h"
 
 static size_t nonempty_cells(const struct csv_row *row)
@@ -79,27 +83,56 @@ int extract_title_month(const char *s, size_t n, int *y, int *m)
 
 void ex_known_formats(struct strbuf *sb, const struct profiles *ps)
 {
-	for (size_t i = 0; i < ps->n; i++)
-		strbuf_addf(sb, "%s%s", i ? ", " : "", ps->p[i].format);
+	profiles_known(ps, sb);
+}
+
+static int has_nul(const struct csv_row *row)
+{
+	for (size_t i = 0; i < row->n; i++)
+		if (memchr(row->f[i], '\0', row->len[i]))
+			return 1;
+	return 0;
+}
+
+/* the header as text for a message (x->raw), not UTF-8 made readable */
+static void header_text(struct ex *x, const struct csv_row *row,
+			struct strbuf *out)
+{
+	strbuf_reset(&x->raw);
+	csv_row_format(row, &x->raw);
+	if (row->utf8_ok && !has_nul(row)) {
+		ex_add_quoted_text(out, x->raw.buf, x->raw.len);
+	} else {
+		struct strbuf clean = STRBUF_INIT;
+
+		ex_add_utf8_clean(&clean, x->raw.buf, x->raw.len);
+		ex_add_quoted_text(out, clean.buf, clean.len);
+		strbuf_release(&clean);
+	}
+}
+
+/* an unknown format whose header says what to do: text, then the header */
+static void told(struct ex *x, const struct csv_row *row, const char *text)
+{
+	strbuf_reset(&x->msg);
+	strbuf_addf(&x->msg, "%s (the header reads ", text);
+	header_text(x, row, &x->msg);
+	strbuf_addch(&x->msg, ')');
+	ex_blocking(x, "unknown-format", row->line, "%s", x->msg.buf);
+	x->phase = PH_UNKNOWN;
 }
 
 void ex_unknown_format(struct ex *x, const struct csv_row *row)
 {
+	if (row && (!row->utf8_ok || has_nul(row))) {
+		told(x, row, GIST_UTF8);
+		return;
+	}
 	strbuf_reset(&x->msg);
 	if (row) {
-		strbuf_reset(&x->raw);
-		csv_row_format(row, &x->raw);
-		strbuf_addstr(&x->msg, "no known format: the header ");
-		if (row->utf8_ok) {
-			ex_add_quoted(&x->msg, x->raw.buf, x->raw.len);
-		} else {
-			struct strbuf clean = STRBUF_INIT;
-
-			ex_add_utf8_clean(&clean, x->raw.buf, x->raw.len);
-			ex_add_quoted(&x->msg, clean.buf, clean.len);
-			strbuf_release(&clean);
-		}
-		strbuf_addstr(&x->msg, " matches none of ");
+		strbuf_addstr(&x->msg, "no known format: the header (");
+		header_text(x, row, &x->msg);
+		strbuf_addstr(&x->msg, ") matches none of ");
 	} else {
 		strbuf_addstr(&x->msg, "no known format: the file has no header row; known formats: ");
 	}
@@ -108,23 +141,87 @@ void ex_unknown_format(struct ex *x, const struct csv_row *row)
 	x->phase = PH_UNKNOWN;
 }
 
-static int header(struct ex *x, const struct csv_row *row)
+/* the first CSV profile the cells match, or NULL */
+static const struct profile *match(struct ex *x, char *const *f,
+				   const size_t *len, size_t n)
 {
 	const struct profiles *ps = x->o->profiles;
 
+	for (size_t i = 0; i < ps->n; i++)
+		if (!ps->p[i].rows && profile_match(&ps->p[i], f, len, n, x->col))
+			return &ps->p[i];
+	return NULL;
+}
+
+/*
+ * A header that a profile would match split at ";" (a European Excel
+ * save): 1, the unknown-format problem recorded. x->col is clobbered.
+ */
+static int semicolon_header(struct ex *x, const struct csv_row *row)
+{
+	struct strbuf all = STRBUF_INIT;
+	char **cells = NULL;
+	size_t *lens = NULL, n = 0, alloc = 0, lalloc = 0, b = 0;
+	int found = 0;
+
+	for (size_t i = 0; i < row->n; i++) {
+		if (i)
+			strbuf_addch(&all, ',');
+		strbuf_add(&all, row->f[i], row->len[i]);
+	}
+	if (!memchr(all.buf, ';', all.len)) {
+		strbuf_release(&all);
+		return 0;
+	}
+	for (size_t i = 0; i <= all.len; i++) {
+		const char *c;
+		size_t cl;
+
+		if (i < all.len && all.buf[i] != ';')
+			continue;
+		all.buf[i] = '\0';
+		c = all.buf + b;
+		cl = i - b;
+		ex_trim(&c, &cl);
+		if (cl >= 2 && c[0] == '"' && c[cl - 1] == '"') {
+			c++;
+			cl -= 2;
+		}
+		XGROW(cells, alloc, n + 1);
+		XGROW(lens, lalloc, n + 1);
+		cells[n] = (char *)c;
+		lens[n++] = cl;
+		b = i + 1;
+	}
+	found = match(x, cells, lens, n) != NULL;
+	free(cells);
+	free(lens);
+	strbuf_release(&all);
+	if (found)
+		told(x, row, GIST_SEMICOLONS);
+	return found;
+}
+
+static int header(struct ex *x, const struct csv_row *row)
+{
+	const struct profile *p;
+
 	if (!row->utf8_ok)
 		return 0;
-	for (size_t i = 0; i < ps->n; i++)
-		if (profile_match(&ps->p[i], row->f, row->len, row->n, x->col)) {
-			x->p = &ps->p[i];
-			x->ncol = row->n;
-			x->phase = PH_DATA;
-			x->r->format = x->p->format;
-			if (x->p->kind == PK_PSA_UNITS)
-				ex_psa_head(x->csv.fp);
-			return 1;
-		}
-	return 0;
+	p = match(x, row->f, row->len, row->n);
+	if (p && p->refuse) {
+		told(x, row, p->refuse);
+		return 1;
+	}
+	if (!p)
+		return 0;
+	x->p = p;
+	x->ncol = row->n;
+	x->phase = PH_DATA;
+	x->r->format = x->p->format;
+	if (x->p->kind == PK_PSA_UNITS)
+		ex_psa_head(x->csv.fp);
+	return 1;
 }
 
 static void start_data(struct ex *x)
@@ -141,15 +238,30 @@ static void start_data(struct ex *x)
 	x->in_month = x->title_y == x->o->year && x->title_m == x->o->month;
 }
 
+/* ";;;;": a blank row of a file separated by ";" */
+static int semicolons_only(const struct csv_row *row)
+{
+	for (size_t i = 0; i < row->n; i++)
+		for (size_t j = 0; j < row->len[i]; j++)
+			if (row->f[i][j] != ';' && row->f[i][j] != ' ' &&
+			    row->f[i][j] != '\t')
+				return 0;
+	return 1;
+}
+
 /* a row before the data: blank, the title, the header, or none of them */
 void ex_preamble_row(struct ex *x, const struct csv_row *row)
 {
-	if (x->phase == PH_UNKNOWN || row->n == 0 || ex_is_blank_row(row))
+	if (x->phase == PH_UNKNOWN || row->n == 0 || ex_is_blank_row(row) ||
+	    semicolons_only(row))
 		return;
 	if (header(x, row)) {
-		start_data(x);
+		if (x->phase == PH_DATA)
+			start_data(x);
 		return;
 	}
+	if (semicolon_header(x, row))
+		return;
 	if (x->phase == PH_START && nonempty_cells(row) == 1) {
 		/* the title row: one cell of text before the header */
 		strbuf_reset(&x->raw);

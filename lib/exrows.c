@@ -78,9 +78,11 @@ static int number(struct ex *x, const char *what, const char *s, size_t n,
 }
 
 /*
- * A price text: an optional currency symbol ("$", "€", "£", "¥") then a
- * decimal of up to 4 decimals, or a plain decimal with the currency from
- * the currency column. Returns 0, or -1 when it cannot be read.
+ * A price text: an optional currency symbol ("$", "€", "£", "¥") or ISO
+ * code ("AUD") then a decimal of up to 4 decimals (Commander writes
+ * Python's text of a double: "$4.0", "¥500.0", "CAD3.75"), or a plain
+ * decimal with the currency from the currency column. Returns 0, or -1
+ * when it cannot be read.
  */
 static int price(const char *s, size_t n, const char *code, size_t clen,
 		 int64_t *out, const struct currency **cur)
@@ -175,6 +177,19 @@ static void conflict(struct ex *x, const struct exseries *s, const char *when,
 
 /* --- rows --------------------------------------------------------------- */
 
+/* a row of too few fields that would have enough split at ";" */
+static int semicolons(const struct ex *x, const struct csv_row *row)
+{
+	size_t n = 0;
+
+	if (row->n >= x->ncol)
+		return 0;
+	for (size_t i = 0; i < row->n; i++)
+		for (size_t j = 0; j < row->len[i]; j++)
+			n += row->f[i][j] == ';';
+	return n + 1 >= x->ncol;
+}
+
 /* the checks every data row gets; 0 when it may be used */
 static int check_common(struct ex *x, const struct csv_row *row)
 {
@@ -182,21 +197,60 @@ static int check_common(struct ex *x, const struct csv_row *row)
 		strbuf_reset(&x->msg);
 		strbuf_addf(&x->msg, "wrong column count (%zu fields, expected %zu)",
 			    row->n, x->ncol);
+		if (semicolons(x, row))
+			x->cause = CAUSE_SEMICOLONS;
 		return -1;
 	}
 	if (!row->utf8_ok) {
 		reason(x, "invalid UTF-8", NULL, 0);
+		x->cause = CAUSE_UTF8;
 		return -1;
 	}
 	for (int f = 0; f < PF_COUNT; f++) {
 		int i = x->col[f];
 
 		if (i >= 0 && memchr(row->f[i], '\0', row->len[i])) {
+			/* UTF-16 without its BOM, most likely */
 			reason(x, "NUL byte", NULL, 0);
+			x->cause = CAUSE_UTF8;
 			return -1;
 		}
 	}
 	return 0;
+}
+
+/* a date written otherwise than YYYY-MM-DD where only that is read */
+static int other_date_form(const struct profile *p, const char *s, size_t n)
+{
+	static const char shape[] = "dddd-dd-dd";
+
+	if (!n || !p->date_formats[0] || p->date_formats[1] ||
+	    strcmp(p->date_formats[0], "YYYY-MM-DD"))
+		return 0;
+	if (n != sizeof(shape) - 1)
+		return 1;
+	for (size_t i = 0; i < n; i++)
+		if (shape[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != '-')
+			return 1;
+	return 0;
+}
+
+/* a daily row's month against the title's (title-month) */
+static void title_check(struct ex *x, const struct csv_row *row, int32_t day)
+{
+	int y, m, d;
+
+	x->dated++;
+	if (!x->title_y)
+		return;
+	civil_from_days(day, &y, &m, &d);
+	if (y == x->title_y && m == x->title_m)
+		return;
+	if (!x->title_other++) {
+		x->title_other_line = row->line;
+		x->title_other_y = y;
+		x->title_other_m = m;
+	}
 }
 
 static int need(struct ex *x, const struct csv_row *row, enum pfield f,
@@ -237,6 +291,8 @@ void ex_usage_row(struct ex *x, const struct csv_row *row)
 				break;
 		if (!p->date_formats[i]) {
 			reason(x, "bad date", ds, dn);
+			if (other_date_form(p, ds, dn))
+				x->cause = CAUSE_DATES;
 			goto rejected;
 		}
 	}
@@ -283,6 +339,7 @@ void ex_usage_row(struct ex *x, const struct csv_row *row)
 		return;
 	}
 
+	title_check(x, row, day);
 	if (day < x->first || day >= x->first + x->ndays) {
 		int y, m, d;
 

@@ -16,6 +16,7 @@
 #include "outfile.h"
 #include "problems.h"
 #include "strbuf.h"
+#include "textin.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -52,6 +53,14 @@ void ex_blocking(struct ex *x, const char *code, long line,
 
 /* --- the file ----------------------------------------------------------- */
 
+void ex_data_row(struct ex *x, const struct csv_row *row)
+{
+	if (x->p->kind == PK_PSA_UNITS)
+		ex_psa_row(x, row);
+	else
+		ex_usage_row(x, row);
+}
+
 static int on_row(const struct csv_row *row, void *vx)
 {
 	struct ex *x = vx;
@@ -62,10 +71,7 @@ static int on_row(const struct csv_row *row, void *vx)
 			x->r->rows.preamble++;
 			return 0;
 		}
-		if (x->p->kind == PK_PSA_UNITS)
-			ex_psa_row(x, row);
-		else
-			ex_usage_row(x, row);
+		ex_data_row(x, row);
 		return 0;
 	}
 	x->r->rows.preamble++;
@@ -124,36 +130,130 @@ static int restart_outputs(struct ex *x, const char *stem, struct error *e)
 	x->r->format = NULL;
 	x->p = NULL;
 	x->bad_price_rows = 0;
+	x->title_other = x->dated = 0;
+	for (size_t i = 0; i < x->ncauses; i++)
+		free(x->causes[i].reason);
+	x->ncauses = 0;
+	x->phase = PH_START;
 	free(x->r->first_blocking);
 	x->r->first_blocking = NULL;
 	return open_outputs(x, stem, e);
 }
 
-static int extension_ok(struct ex *x)
+/* how an inbox file is read, by its extension, then its first bytes */
+enum content { C_CSV, C_JSON, C_NOT_READ };
+
+static int ext_is(const char *dot, const char *const *list)
 {
+	for (; *list; list++)
+		if (!strcasecmp(dot, *list))
+			return 1;
+	return 0;
+}
+
+/*
+ * The extension decides whether a file is read at all; its content how:
+ * a spreadsheet (a zip or an OLE2 file, whatever its name) is never
+ * opened, text whose first character is "[" or "{" is JSON, any other
+ * CSV. Returns the content, C_NOT_READ with the problem recorded, or -1
+ * with e when the file cannot be read.
+ */
+static int content(struct ex *x, enum content *c, struct error *e)
+{
+	static const char *const read_ext[] = { ".csv", ".json", NULL };
+	static const char *const sheets[] = { ".xlsx", ".xlsm", ".xls", ".ods", NULL };
 	const char *base = strrchr(x->o->name, '/');
 	const char *dot;
 	struct strbuf known = STRBUF_INIT;
+	struct textin t;
+	char head[512];
+	long n;
 
+	*c = C_NOT_READ;
 	base = base ? base + 1 : x->o->name;
 	dot = strrchr(base, '.');
-	if (dot && dot != base && !strcasecmp(dot, ".csv"))
-		return 1;
+	if (dot == base)
+		dot = NULL;
 	ex_known_formats(&known, x->o->profiles);
-	if (dot && dot != base && (!strcasecmp(dot, ".json") || !strcasecmp(dot, ".zip")))
+	if (dot && ext_is(dot, sheets)) {
 		ex_blocking(x, "unknown-format", 0,
-			    "%s files are not supported yet (directory snapshots, Keeper API responses and zip archives); known formats: %s",
+			    GIST_SPREADSHEET " (\"%s\" files are not read)", dot);
+	} else if (dot && !strcasecmp(dot, ".zip")) {
+		ex_blocking(x, "unknown-format", 0,
+			    "%s files are not supported yet (zip archives); known formats: %s",
 			    dot, known.buf);
-	else
+	} else if (!dot || !ext_is(dot, read_ext)) {
 		ex_blocking(x, "unknown-format", 0,
 			    "not a .csv, .json or .zip file: tally recognises files by their content, and reads only these; known formats: %s",
 			    known.buf);
+	} else {
+		if (textin_open(&t, x->o->path, e)) {
+			strbuf_release(&known);
+			return -1;
+		}
+		n = textin_read(&t, head, sizeof(head), e);
+		textin_close(&t);
+		if (n < 0 && e->code != ERR_ENCODING) {
+			strbuf_release(&known);
+			return -1;
+		}
+		if (n >= 4 && t.form == TEXTIN_PLAIN &&
+		    (!memcmp(head, "PK\x03\x04", 4) ||
+		     (n >= 8 && !memcmp(head, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8)))) {
+			ex_blocking(x, "unknown-format", 0,
+				    GIST_SPREADSHEET " (this \"%s\" file holds a workbook)",
+				    dot);
+		} else {
+			long i = 0;
+
+			while (i < n && (head[i] == ' ' || head[i] == '\t' ||
+					 head[i] == '\r' || head[i] == '\n'))
+				i++;
+			*c = i < n && (head[i] == '[' || head[i] == '{') ? C_JSON : C_CSV;
+		}
+	}
 	strbuf_release(&known);
 	return 0;
 }
 
+/* a whole-file refusal of csvread.h or jsonexact.h (by e's code), or 0 */
+static int refusal(struct ex *x, const char *stem, const struct error *re,
+		   struct error *e)
+{
+	switch (re->code) {
+	case ERR_FIELD_SIZE:
+	case ERR_LINE_SIZE:
+	case ERR_QUOTE:
+	case ERR_ENCODING:
+	case ERR_FILE_SIZE:
+		break;
+	default:
+		return 0;
+	}
+	if (restart_outputs(x, stem, e))
+		return -1;
+	if (re->code == ERR_QUOTE)
+		ex_blocking(x, "file-refused", re->line,
+			    "file refused: a quote opened on line %ld is never closed; no usage is taken from it",
+			    re->line);
+	else if (re->code == ERR_ENCODING)
+		ex_blocking(x, "file-refused", re->line,
+			    "file refused: broken UTF-16 (an odd number of bytes, or half a surrogate pair): export it again; no usage is taken from it");
+	else if (re->code == ERR_FILE_SIZE)
+		ex_blocking(x, "file-refused", 0,
+			    "file refused: a JSON file over %ld MiB (use --format csv); no usage is taken from it",
+			    EX_JSON_MAX >> 20);
+	else
+		ex_blocking(x, "file-refused", re->line,
+			    "file refused: %s; no usage is taken from it",
+			    csv_limit_text(re->code));
+	return 1;
+}
+
 static void release(struct ex *x)
 {
+	for (size_t i = 0; i < x->ncauses; i++)
+		free(x->causes[i].reason);
 	exseries_release(&x->series);
 	strbuf_release(&x->raw);
 	strbuf_release(&x->msg);
@@ -183,21 +283,25 @@ int extract_file(const struct extract_opts *o, struct extract_result *r,
 	if (o->refuse) {
 		ex_blocking(&x, "file-refused", 0,
 			    "file refused: %s", o->refuse);
-	} else if (extension_ok(&x)) {
-		rc = csv_read(o->path, on_row, &x, &re);
-		if (rc < 0 && (re.code == ERR_FIELD_SIZE ||
-			       re.code == ERR_LINE_SIZE)) {
-			/* a size limit of csvread.h: refuse the whole file */
-			if (restart_outputs(&x, stem, e))
-				goto out;
-			ex_blocking(&x, "file-refused", re.line,
-				 "file refused: %s; no usage is taken from it",
-				 csv_limit_text(re.code));
-		} else if (rc < 0) {
-			*e = re;
+	} else {
+		enum content c;
+
+		if (content(&x, &c, e)) {
 			abort_outputs(&x);
 			goto out;
-		} else {
+		}
+		rc = c == C_JSON ? ex_read_json(&x, &re) :
+		     c == C_CSV ? csv_read(o->path, on_row, &x, &re) : 0;
+		if (rc < 0) {
+			rc = refusal(&x, stem, &re, e);
+			if (rc < 0)
+				goto out;	/* the outputs could not be opened again */
+			if (rc == 0) {
+				*e = re;
+				abort_outputs(&x);
+				goto out;
+			}
+		} else if (c != C_NOT_READ) {
 			x.read_done = 1;
 		}
 	}

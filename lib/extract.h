@@ -5,9 +5,17 @@
  * the inbox"; "Files between stages / extract" is the output contract).
  * Its files: extract.c (the read and the outputs' lifecycle), exseries.c
  * (the series table), exrows.c (row checks), expreamble.c (title,
- * header, unknown formats), exoutput.c (the files written).
+ * header, unknown formats), exjson.c (a JSON document's rows), exoutput.c
+ * (the files written).
  *
- * The file is read once, streaming: leading blank rows and one title row
+ * The extension decides whether a file is read at all (.csv, .json;
+ * .zip is not read yet; a spreadsheet, .xlsx or .xls, never), its content
+ * how: a workbook (zip or OLE2 bytes) is never opened, a document whose
+ * first character is "[" or "{" is JSON (exjson.c: read whole, up to
+ * EX_JSON_MAX, through the JSON profiles), anything else CSV.
+ *
+ * A CSV file is read once, streaming (csvread.h: UTF-8, UTF-16 with a
+ * BOM, LF, CRLF or CR CR LF): leading blank rows and one title row
  * ("Consumption Billing Statement: October 2026", whose month is kept) are
  * skipped, then the header row picks a profile (profile.h). Each data row
  * is checked and either rejected (<S>.rejects.csv plus one rejected-row
@@ -18,7 +26,9 @@
  * Row accounting: read = accepted + rejected + out_of_month + preamble,
  * where preamble counts blank rows, the title row and the header row, and
  * a file no profile recognises counts all its rows as preamble (none is
- * data). A refused file (not .csv, over a size limit, a name tally cannot
+ * data). A JSON document's rows are the objects its profile's path finds
+ * (no preamble); one no profile reads has none. A refused file (over a
+ * size limit, a quote never closed, broken UTF-16, a name tally cannot
  * pass on) is not read: every count is 0.
  *
  * Reject reasons (the reason column and the rejected-row warning):
@@ -34,6 +44,15 @@
  *   control character in contract_id (and the other ids)  [psa-units]
  *   bad start_date ("2026-11-31") | bad end_date (...)   [psa-units]
  *   start_date after end_date ("2026-12-01" after "2026-11-30")
+ *   not a JSON object | a JSON object as "licenses" | a JSON array as ...
+ *
+ * Problems about the whole file: a usage file whose data rows were all
+ * rejected is a blocking file-unreadable problem naming the most frequent
+ * cause and its fix (not UTF-8, dates not YYYY-MM-DD, separated by ";",
+ * else the reason itself); a header that says why it is not read (not
+ * UTF-8, ";", a profile's "refuse"), a spreadsheet, is unknown-format with
+ * what to do; a daily file whose title names another month than some of
+ * its rows gets one title-month warning.
  *
  * A price that cannot be read ("3,75 EUR") does not reject the row: the
  * quantity is what is billed and tally bills at config/prices.csv. The

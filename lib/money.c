@@ -20,6 +20,11 @@ const struct currency *currency_find(const char *code)
 	return NULL;
 }
 
+static int upper(char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
 const struct currency *currency_by_symbol(const char *s, size_t *symlen)
 {
 	for (size_t i = 0; i < NCUR; i++) {
@@ -29,6 +34,16 @@ const struct currency *currency_by_symbol(const char *s, size_t *symlen)
 			*symlen = strlen(sym);
 			return &currencies[i];
 		}
+	}
+	/* an ISO code written before the number, as Commander does: AUD3.75 */
+	if (upper(s[0]) && upper(s[1]) && upper(s[2]) && s[3] >= '0' &&
+	    s[3] <= '9') {
+		char code[4] = { s[0], s[1], s[2], '\0' };
+		const struct currency *c = currency_find(code);
+
+		if (c)
+			*symlen = 3;
+		return c;
 	}
 	return NULL;
 }

@@ -26,7 +26,11 @@ struct currency {
 
 /* the currency with that code, or NULL when tally does not know it */
 const struct currency *currency_find(const char *code);
-/* the currency a price text starts with ("$", "€", "£", "¥"), or NULL */
+/*
+ * The currency a NUL-terminated price text starts with: a symbol ("$",
+ * "€", "£", "¥") or a known ISO code right before a digit ("AUD3.75"),
+ * with *symlen its length; or NULL.
+ */
 const struct currency *currency_by_symbol(const char *s, size_t *symlen);
 
 /* quantity (QTY units) x price (PRICE units) in minor units of cur */

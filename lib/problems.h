@@ -8,9 +8,9 @@
  *
  * severity: "blocking" (make invoice fails at the end) or "warning".
  * Codes (blocking): no-input, unknown-format, no-month, file-refused,
- * conflict, gap-day, unmapped-account, unmapped-service, missing-price,
- * config-error, restatement. Codes (warning): rejected-row, bad-price,
- * no-rows-in-month, gap-day, auto-matched, full-month-average,
+ * file-unreadable, conflict, gap-day, unmapped-account, unmapped-service,
+ * missing-price, config-error, restatement. Codes (warning): rejected-row,
+ * bad-price, title-month, gap-day, auto-matched, full-month-average,
  * rounded-to-zero, no-psa-units, psa-unplaced.
  * file is the inbox name (or config file) the problem is about, line its
  * physical line or 0 when none applies. A file inside the folder the

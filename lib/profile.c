@@ -5,6 +5,7 @@
 #include <strings.h>
 #include "date.h"
 #include "fsutil.h"
+#include "jsonexact.h"
 #include "profile.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -58,6 +59,15 @@ static const char *const date_formats_known[] = {
 	"YYYY-MM-DD", "MM/DD/YYYY", "DD/MM/YYYY", "YYYY/MM/DD", "M/D/YYYY",
 };
 
+void profiles_known(const struct profiles *ps, struct strbuf *sb)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < ps->n; i++)
+		if (!ps->p[i].refuse)
+			strbuf_addf(sb, "%s%s", k++ ? ", " : "", ps->p[i].format);
+}
+
 const char *pfield_name(enum pfield f)
 {
 	return f < PF_COUNT ? field_names[f] : NULL;
@@ -95,6 +105,8 @@ void profile_release(struct profile *p)
 		free(p->cols[i].names);
 	}
 	free(p->cols);
+	free(p->rows);
+	free(p->refuse);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -120,6 +132,9 @@ static int good_name(const char *s)
 static int load_columns(struct profile *p, json_t *cols, struct error *e)
 {
 	unsigned long seen = 0, req = 0;
+	/* a refusing profile only recognises: any field will do */
+	unsigned long allowed = p->refuse ? psa_fields | usage_fields :
+				p->kind == PK_PSA_UNITS ? psa_fields : usage_fields;
 	size_t i, j, k, l;
 	json_t *c;
 
@@ -142,8 +157,7 @@ static int load_columns(struct profile *p, json_t *cols, struct error *e)
 		v = json_object_get(c, "field");
 		if (!json_is_string(v) || field_parse(json_string_value(v), &pc->field))
 			return bad(e, p->path, "field", "expected one of the field names of profile.h");
-		if (!((p->kind == PK_PSA_UNITS ? psa_fields : usage_fields) &
-		      1UL << pc->field))
+		if (!(allowed & 1UL << pc->field))
 			return bad(e, p->path, json_string_value(v),
 				   "field not used by this quantity kind");
 		if (pc->field != PF_IGNORE && (seen & 1UL << pc->field))
@@ -173,6 +187,8 @@ static int load_columns(struct profile *p, json_t *cols, struct error *e)
 					if (!strcasecmp(p->cols[i].names[j], p->cols[k].names[l]))
 						return bad(e, p->path, p->cols[i].names[j],
 							   "column name given twice");
+	if (p->refuse)
+		return 0;
 	if ((req & must[p->kind]) != must[p->kind]) {
 		for (i = 0; i < PF_COUNT; i++)
 			if ((must[p->kind] & 1UL << i) && !(req & 1UL << i))
@@ -215,7 +231,8 @@ int profile_load(struct profile *p, const char *path, struct error *e)
 		if (strcmp(key, "format") && strcmp(key, "description") &&
 		    strcmp(key, "quantity") && strcmp(key, "vendor") &&
 		    strcmp(key, "month") && strcmp(key, "date_formats") &&
-		    strcmp(key, "columns") && strcmp(key, "$schema")) {
+		    strcmp(key, "columns") && strcmp(key, "$schema") &&
+		    strcmp(key, "rows") && strcmp(key, "refuse")) {
 			bad(e, path, key, "unknown key");
 			goto out;
 		}
@@ -228,6 +245,34 @@ int profile_load(struct profile *p, const char *path, struct error *e)
 		goto out;
 	}
 	p->format = xstrdup(json_string_value(v));
+	v = json_object_get(root, "refuse");
+	if (v && (!json_is_string(v) || !*json_string_value(v))) {
+		bad(e, path, "refuse", "expected the text a user is told");
+		goto out;
+	}
+	if (v)
+		p->refuse = xstrdup(json_string_value(v));
+	v = json_object_get(root, "rows");
+	if (v && (!json_is_string(v) || !jx_path_valid(json_string_value(v)))) {
+		bad(e, path, "rows",
+		    "expected a path such as \"[]\" or \"companies[].products[]\"");
+		goto out;
+	}
+	if (v)
+		p->rows = xstrdup(json_string_value(v));
+	if (p->refuse) {
+		/* it only recognises: the keys that say how to read are not used */
+		static const char *const unused[] = {
+			"quantity", "vendor", "month", "date_formats",
+		};
+
+		for (i = 0; i < sizeof(unused) / sizeof(*unused); i++)
+			if (json_object_get(root, unused[i])) {
+				bad(e, path, unused[i], "not used by a profile that refuses");
+				goto out;
+			}
+		goto columns;
+	}
 	v = json_object_get(root, "quantity");
 	for (i = 0; i < 3; i++)
 		if (json_is_string(v) && !strcmp(json_string_value(v), kind_names[i]))
@@ -284,6 +329,11 @@ int profile_load(struct profile *p, const char *path, struct error *e)
 		bad(e, path, "date_formats", "only a daily profile has dates");
 		goto out;
 	}
+	if (p->rows && p->month_from_title) {
+		bad(e, path, "rows", "a JSON document has no title row to take the month from");
+		goto out;
+	}
+columns:
 	if (load_columns(p, json_object_get(root, "columns"), e))
 		goto out;
 	ret = 0;

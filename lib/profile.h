@@ -43,6 +43,32 @@
  *   columns       the columns: "field" (what the column is), "names"
  *                 (header names accepted, compared trimmed and ignoring
  *                 ASCII case), "required" (default false)
+ *   rows          a JSON profile: where the rows of a JSON document are,
+ *                 as a path of steps from the document's root
+ *                 (jsonexact.h): "[]" each element of an array, "name"
+ *                 the member of an object, "name[]" both, separated by
+ *                 "." ("[]": the document is an array of rows;
+ *                 "companies[].products[]": each element of "products"
+ *                 in each element of the root object's "companies").
+ *                 A profile with "rows" reads JSON only, one without it
+ *                 CSV only. A row is an object: its member names play the
+ *                 header's part (every name found in the rows, in order
+ *                 of first appearance, matched as a header is), its
+ *                 values the cells: a string as it is, a number as its
+ *                 source text (never binary floating point), null, or a
+ *                 member left out, as empty. A quantity kind whose month
+ *                 comes from a title row cannot read JSON (there is none).
+ *                 (A member of an enclosing object, as the Keeper API
+ *                 response's company id is to its products, is to be named
+ *                 by its path from the root in "names",
+ *                 "companies[].company_id"; not built yet.)
+ *   refuse        a text: a file this profile matches is recognised but
+ *                 not read, a blocking unknown-format problem whose message
+ *                 is this text (what to do) and the file's header, such as
+ *                 a Commander report without its company column. Such a
+ *                 profile needs only "format", "columns" (any fields; only
+ *                 the match counts) and "rows" for JSON; it is not among
+ *                 the known formats that messages name.
  *
  * Fields: usage formats: date, vendor, account_id, account_name, sku,
  * sku_name, quantity, max_daily, unit_price (a decimal, or a price text
@@ -60,7 +86,8 @@
  * of the profile's column names, no column is named twice, and every
  * required column is present. Columns with an empty header are ignored.
  * Profiles are tried in byte order of their file names; the first match
- * wins.
+ * wins (CSV files against the profiles without "rows", JSON documents
+ * against those with it).
  */
 #include <stddef.h>
 #include "error.h"
@@ -92,6 +119,8 @@ struct profile {
 	char **date_formats;	/* owned, NULL-terminated */
 	struct pcolumn *cols;	/* owned */
 	size_t ncols;
+	char *rows;		/* JSON: the path to the rows, or NULL (owned) */
+	char *refuse;		/* recognised, not read: the text, or NULL (owned) */
 };
 
 struct profiles {
@@ -117,6 +146,13 @@ void profiles_release(struct profiles *ps);
  */
 int profile_match(const struct profile *p, char *const *cells,
 		  const size_t *lens, size_t n, int col[PF_COUNT]);
+
+/*
+ * Append the format ids of the profiles that read files (not those that
+ * refuse them), ", " between them: what messages call the known formats.
+ */
+struct strbuf;
+void profiles_known(const struct profiles *ps, struct strbuf *sb);
 
 /* the field's name in profile files ("account_id"), or NULL */
 const char *pfield_name(enum pfield f);

@@ -19,16 +19,19 @@
 const char program_name[] = "extract";
 
 static const char usage[] =
-	"usage: bin/extract --month YYYY-MM [--profiles DIR] [--name NAME] -o OUT/M/extract/S.csv FILE\n"
+	"usage: bin/extract --month YYYY-MM [--profiles DIR] [--name NAME] [--quiet] -o OUT/M/extract/S.csv FILE\n"
 	"\n"
-	"Reads FILE, recognises its format by its header row (the profiles in\n"
-	"DIR, default tally's schemas/sources) and writes S.rejects.csv,\n"
+	"Reads FILE, recognises its format by its content (a CSV header row or\n"
+	"a JSON document's rows, against the profiles in DIR, default tally's\n"
+	"schemas/sources) and writes S.rejects.csv,\n"
 	"S.problems.csv, S.json and last S.csv: the file's usage in MONTH, one\n"
 	"row per series with a column per day. NAME is how the user knows the\n"
 	"file, in every output and message: by default the name of the inbox\n"
 	"file FILE links to (make passes OUT/M/in/<safe name>), else FILE's.\n"
 	"A file that cannot be read (not a regular file, a name with a control\n"
-	"character) is recorded as a blocking file-refused problem.\n"
+	"character) is recorded as a blocking file-refused problem. The first\n"
+	"blocking problem is also told on stderr, but with --quiet (make passes\n"
+	"it: its last lines list the month's blocking problems).\n"
 	"\n"
 	"Exit: 0 done (data problems are in S.problems.csv), 2 usage or\n"
 	"configuration error, 3 I/O error.\n";
@@ -77,11 +80,13 @@ int program_main(int argc, char **argv)
 {
 	struct month_arg month = { 0 };
 	const char *profiles = NULL, *name = NULL, *out = NULL;
+	int quiet = 0;
 	const struct opt opts[] = {
 		{ "--month", OPT_MONTH, &month },
 		{ "--profiles", OPT_STRING, &profiles },
 		{ "--name", OPT_STRING, &name },
 		{ "-o", OPT_STRING, &out },
+		{ "--quiet", OPT_FLAG, &quiet },
 		OPT_END,
 	};
 	struct extract_opts o = { 0 };
@@ -124,8 +129,9 @@ int program_main(int argc, char **argv)
 	o.profiles = &ps;
 	if (extract_file(&o, &r, &e))
 		die_error(&e);
-	/* blocking problems are told at once; warnings wait for export */
-	if (r.first_blocking) {
+	/* blocking problems are told at once (but with --quiet); warnings
+	 * wait for export */
+	if (r.first_blocking && !quiet) {
 		if (r.first_blocking_line > 0)
 			warn("%s:%ld: %s", o.name, r.first_blocking_line,
 			     r.first_blocking);
@@ -139,8 +145,8 @@ int program_main(int argc, char **argv)
 			     r.nblocking == 2 ? "" : "s", stem);
 			free(stem);
 		}
-		free(r.first_blocking);
 	}
+	free(r.first_blocking);
 	strbuf_release(&shown);
 	profiles_release(&ps);
 	free(own_name);

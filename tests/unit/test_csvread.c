@@ -121,6 +121,33 @@ static const struct read_case {
 	/* 20 */ { "BOM only", "\xef\xbb\xbf", 0, { NULL } },
 	/* 21 */ { "UTF-8 names", "\xe6\x9d\xb1\xe4\xba\xac,\xc2\xa5" "500\n",
 		0, { "1+1 u=1 [\xe6\x9d\xb1\xe4\xba\xac|\xc2\xa5" "500]" } },
+	/* 22: Windows cmd's redirection: CR CR LF is one line end */
+	{ "CR CR LF", "a,b\r\r\n1,2\r\r\n", 0,
+		{ "1+1 u=1 [a|b]", "2+1 u=1 [1|2]" } },
+	/* 23: a blank line of CR CR LF, and quoted rows (libcsv's path) */
+	{ "CR CR LF quoted", "\"a\",b\r\r\n\r\r\n\"c\nd\",e\r\r\nf,g\r\r\n", 0,
+		{ "1+1 u=1 [a|b]", "2+1 u=1 []", "3+2 u=1 [c\nd|e]",
+		  "5+1 u=1 [f|g]" } },
+	/* 24 */ { "CR CR LF, no final LF", "a\r\r\nb\r\r", 0,
+		{ "1+1 u=1 [a]", "2+1 u=1 [b]" } },
+	/* 25: PowerShell's ">": UTF-16LE with a BOM, CRLF */
+	{ "UTF-16LE", "\xff\xfe" "a\0,\0\xe9\0\r\0\n\0" "1\0,\0\xac\x20\r\0\n\0",
+		22, { "1+1 u=1 [a|\xc3\xa9]", "2+1 u=1 [1|\xe2\x82\xac]" } },
+	/* 26: big-endian, a quoted field, a character past U+FFFF */
+	{ "UTF-16BE", "\xfe\xff" "\0\"\0x\0,\0y\0\"\0,\xd8\x3d\xde\x00\0\n",
+		20, { "1+1 u=1 [x,y|\xf0\x9f\x98\x80]" } },
+	/* 27: UTF-16 line numbers stay physical */
+	{ "UTF-16LE lines", "\xff\xfe" "a\0\n\0\n\0\"\0b\0\n\0c\0\"\0\n\0d\0",
+		22, { "1+1 u=1 [a]", "2+1 u=1 []", "3+2 u=1 [b\nc]",
+		      "5+1 u=1 [d]" } },
+	/* 28 */ { "UTF-16 BOM only", "\xff\xfe", 2, { NULL } },
+	/* 29: a lone FF is not a BOM */
+	{ "no BOM", "\xff" "a\n", 0, { "1+1 u=0 [\xff" "a]" } },
+	/* 30: a quote closed on a later line, then a quote taken as text */
+	{ "quote closed late", "a,\"b\n\nc\"\nd,e\"f\n", 0,
+		{ "1+3 u=1 [a|b\n\nc]", "4+1 u=1 [d|e\"f]" } },
+	/* 31: the last line without LF, its quote closed */
+	{ "closed at the end", "a,\"b\nc\"", 0, { "1+2 u=1 [a|b\nc]" } },
 };
 
 static void test_reads(void **state)
@@ -156,6 +183,69 @@ static void test_reads(void **state)
 			print_error("  want %s\n  got  %s\n",
 				    k < want ? c->rows[k] : "-",
 				    k < r.n ? r.rows[k] : "-");
+	}
+	assert_int_equal(bad, 0);
+}
+
+/* files that stop the read: the error's code, line and text */
+static const struct fail_case {
+	const char *name;
+	const char *bytes;
+	size_t n;		/* 0: strlen(bytes) */
+	int code;
+	long line;
+	const char *msg;	/* in e.msg after "<path>:" */
+} fails[] = {
+	/* 1: the rows after the quote are swallowed: no "wrong column count" */
+	{ "quote never closed", "a,b\n1,\"x\n2,3\n4,5\n", 0, ERR_QUOTE, 2,
+	  "2: a quote opened on line 2 is never closed" },
+	/* 2: on the last line, without a LF */
+	{ "quote open at the end", "a,b\n1,2\n3,\"x", 0, ERR_QUOTE, 3,
+	  "3: a quote opened on line 3 is never closed" },
+	/* 3: a first quoted field closes on line 3, a second opens there */
+	{ "second quote open", "a,b\n\"x\ny\",\"z\nw\n", 0, ERR_QUOTE, 3,
+	  "3: a quote opened on line 3 is never closed" },
+	/* 4: a closing quote followed by text reopens nothing: line 2 still */
+	{ "quote then text", "a,b\n\"x\"y,1\n2,3\n", 0, ERR_QUOTE, 2,
+	  "2: a quote opened on line 2 is never closed" },
+	/* 5: CR CR LF after the open quote */
+	{ "quote open, CR CR LF", "a,b\r\r\n1,\"x\r\r\n2,3\r\r\n", 0,
+	  ERR_QUOTE, 2, "2: a quote opened on line 2 is never closed" },
+	/* 6: UTF-16 cut after an odd number of bytes */
+	{ "UTF-16 odd bytes", "\xff\xfe" "a\0\n\0b\0\n\0c", 11, ERR_ENCODING, 3,
+	  "3: UTF-16LE ends after an odd number of bytes" },
+	/* 7: a high surrogate followed by a letter */
+	{ "UTF-16 lone high surrogate", "\xfe\xff" "\0a\0\n\xd8\x3d\0b", 10,
+	  ERR_ENCODING, 2, "2: UTF-16BE holds half a surrogate pair (U+D83D)" },
+	/* 8: a low surrogate alone */
+	{ "UTF-16 lone low surrogate", "\xff\xfe" "\x00\xdc", 4, ERR_ENCODING, 1,
+	  "1: UTF-16LE holds half a surrogate pair (U+DC00)" },
+	/* 9: a high surrogate at the very end */
+	{ "UTF-16 surrogate at the end", "\xff\xfe" "a\0\x3d\xd8", 6,
+	  ERR_ENCODING, 1, "1: UTF-16LE holds half a surrogate pair (U+D83D)" },
+};
+
+static void test_fails(void **state)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof(fails) / sizeof(*fails); i++) {
+		const struct fail_case *c = &fails[i];
+		struct record r;
+		struct error e = { 0 };
+		int ret;
+
+		memset(&r, 0, sizeof(r));
+		write_file(c->bytes, c->n ? c->n : strlen(c->bytes));
+		ret = csv_read(path, record_row, &r, &e);
+		if (ret != -1 || e.code != c->code || e.line != c->line ||
+		    strncmp(e.msg, path, strlen(path)) ||
+		    strcmp(e.msg + strlen(path) + 1, c->msg)) {
+			print_error("case %zu (%s): returned %d, code %d line %ld \"%s\"; want code %d line %ld \"%s\"\n",
+				    i + 1, c->name, ret, e.code, e.line, e.msg,
+				    c->code, c->line, c->msg);
+			bad = 1;
+		}
 	}
 	assert_int_equal(bad, 0);
 }
@@ -200,6 +290,15 @@ static const struct big_case {
 	{ "a,b\n\"x\ny\",z\n", "", 3 << 20, 1, ":4: field over 1 MiB" },
 	/* 6: first field, just over (caught when the field ends) */
 	{ "a,b\n\n", "", (1 << 20) + 1, 0, ":3: field over 1 MiB" },
+	/* 7: a quote opened on line 3 never closed, past 1 MiB: the quote */
+	{ "a,b\n1,2\n", "3,\"", 3 << 20, 0,
+	  ":3: a quote opened on line 3 is never closed" },
+	/* 8: the same with a line of its own past 16 MiB inside the quote */
+	{ "a,b\n1,2\n", "3,\"\n", 17 << 20, 0,
+	  ":3: a quote opened on line 3 is never closed" },
+	/* 9: a line past 16 MiB opening a quote that never closes */
+	{ "a,b\n", "x,\"", 17 << 20, 0,
+	  ":2: a quote opened on line 2 is never closed" },
 };
 
 static void test_field_limit(void **state)
@@ -352,6 +451,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reads),
+		cmocka_unit_test(test_fails),
 		cmocka_unit_test(test_field_limit),
 		cmocka_unit_test(test_line_limit),
 		cmocka_unit_test(test_stop_and_errors),

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "profile.h"
+#include "strbuf.h"
 #include "banned.h"
 
 static struct profiles ps;
@@ -48,33 +49,74 @@ static size_t split(char *line, char **cells, size_t *lens)
 	return n;
 }
 
-/* the format matching header, or NULL; col filled for it */
-static const char *match(const char *header, int col[PF_COUNT])
+/*
+ * The format of the first profile a header (CSV: json 0) or a JSON row's
+ * names (json 1) match, or NULL; col filled for it. A refusing profile's
+ * format comes back with a leading "!".
+ */
+static const char *match_as(const char *header, int json, int col[PF_COUNT])
 {
+	static char got[64];
 	char buf[512], *cells[32];
 	size_t lens[32], n;
 
 	snprintf(buf, sizeof(buf), "%s", header);
 	n = split(buf, cells, lens);
 	for (size_t i = 0; i < ps.n; i++)
-		if (profile_match(&ps.p[i], cells, lens, n, col))
-			return ps.p[i].format;
+		if (!ps.p[i].rows == !json &&
+		    profile_match(&ps.p[i], cells, lens, n, col)) {
+			snprintf(got, sizeof(got), "%s%s",
+				 ps.p[i].refuse ? "!" : "", ps.p[i].format);
+			return got;
+		}
+	return NULL;
+}
+
+static const char *match(const char *header, int col[PF_COUNT])
+{
+	return match_as(header, 0, col);
+}
+
+/* the profile of format f */
+static const struct profile *profile(const char *f)
+{
+	for (size_t i = 0; i < ps.n; i++)
+		if (!strcmp(ps.p[i].format, f))
+			return &ps.p[i];
+	fail_msg("no profile %s", f);
 	return NULL;
 }
 
 static void test_builtin(void **state)
 {
-	assert_int_equal(ps.n, 4);
-	assert_string_equal(ps.p[0].format, "generic-usage");
-	assert_string_equal(ps.p[1].format, "keeper-daily");
-	assert_string_equal(ps.p[2].format, "keeper-monthly");
-	assert_string_equal(ps.p[3].format, "psa-units");
-	assert_int_equal(ps.p[1].kind, PK_DAILY);
-	assert_string_equal(ps.p[1].vendor, "keeper");
-	assert_int_equal(ps.p[2].kind, PK_MONTHLY);
-	assert_true(ps.p[2].month_from_title);
-	assert_null(ps.p[0].vendor);
-	assert_int_equal(ps.p[3].kind, PK_PSA_UNITS);
+	static const char *const formats[] = {
+		"generic-usage", "keeper-daily-json", "keeper-daily",
+		"keeper-monthly-json", "keeper-monthly",
+		"keeper-no-company-json", "keeper-no-company", "psa-units",
+	};
+	struct strbuf known = STRBUF_INIT;
+
+	assert_int_equal(ps.n, sizeof(formats) / sizeof(*formats));
+	for (size_t i = 0; i < ps.n; i++)
+		assert_string_equal(ps.p[i].format, formats[i]);
+	assert_int_equal(profile("keeper-daily")->kind, PK_DAILY);
+	assert_string_equal(profile("keeper-daily")->vendor, "keeper");
+	assert_null(profile("keeper-daily")->rows);
+	assert_int_equal(profile("keeper-monthly")->kind, PK_MONTHLY);
+	assert_true(profile("keeper-monthly")->month_from_title);
+	assert_null(profile("generic-usage")->vendor);
+	assert_int_equal(profile("psa-units")->kind, PK_PSA_UNITS);
+	assert_string_equal(profile("keeper-daily-json")->rows, "[]");
+	assert_int_equal(profile("keeper-daily-json")->kind, PK_DAILY);
+	assert_null(profile("keeper-daily-json")->refuse);
+	assert_string_equal(profile("keeper-no-company")->refuse,
+			    "no company column: run the report with --show-company");
+	assert_string_equal(profile("keeper-monthly-json")->refuse,
+			    "a monthly report in JSON does not say its month: run the report with --format csv");
+	/* the known formats leave out the profiles that refuse */
+	profiles_known(&ps, &known);
+	assert_string_equal(known.buf, "generic-usage, keeper-daily-json, keeper-daily, keeper-monthly, psa-units");
+	strbuf_release(&known);
 }
 
 static void test_headers(void **state)
@@ -105,6 +147,38 @@ static void test_headers(void **state)
 	assert_string_equal(f, "keeper-monthly");
 	assert_int_equal(col[PF_MAX_DAILY], 8);
 	assert_int_equal(col[PF_DATE], -1);
+	/* Commander before 2025-01: the header ends at avg_per_day, or at final_licenses */
+	f = match("company,company_id,product,licenses,rate,avg_per_day", col);
+	assert_non_null(f);
+	assert_string_equal(f, "keeper-monthly");
+	assert_int_equal(col[PF_MAX_DAILY], -1);
+	f = match("company,company_id,product,licenses,rate,avg_per_day,initial_licenses,final_licenses", col);
+	assert_non_null(f);
+	assert_string_equal(f, "keeper-monthly");
+
+	/* without --show-company: recognised, to be refused */
+	f = match("date,product,licenses,rate", col);
+	assert_non_null(f);
+	assert_string_equal(f, "!keeper-no-company");
+	f = match("product,licenses,rate,avg_per_day,initial_licenses,final_licenses,max_licenses", col);
+	assert_non_null(f);
+	assert_string_equal(f, "!keeper-no-company");
+
+	/* JSON rows: the daily report, the monthly one, without company */
+	f = match_as("date,company,company_id,product,licenses,rate", 1, col);
+	assert_non_null(f);
+	assert_string_equal(f, "keeper-daily-json");
+	assert_int_equal(col[PF_QUANTITY], 4);
+	f = match_as("date,company_id,product,licenses", 1, col);
+	assert_non_null(f);
+	assert_string_equal(f, "keeper-daily-json");
+	f = match_as("company,company_id,product,licenses,rate,avg_per_day,initial_licenses,final_licenses,max_licenses", 1, col);
+	assert_non_null(f);
+	assert_string_equal(f, "!keeper-monthly-json");
+	f = match_as("date,product,licenses,rate", 1, col);
+	assert_non_null(f);
+	assert_string_equal(f, "!keeper-no-company-json");
+	assert_null(match_as("id,status", 1, col));
 
 	f = match("date,vendor,account_id,account_name,sku,quantity", col);
 	assert_non_null(f);
@@ -169,6 +243,15 @@ static void test_bad_profiles(void **state)
 		{ "{\"format\": \"x\", \"quantity\": \"daily\", \"date_formats\": [\"YYYY-MM-DD\"], \"columns\": [{\"field\": \"date\", \"names\": [\"d\"], \"required\": true}, {\"field\": \"account_id\", \"names\": [\"a\"], \"required\": true}, {\"field\": \"sku\", \"names\": [\"s\"], \"required\": true}, {\"field\": \"quantity\", \"names\": [\"q\"], \"required\": true}]}", "vendor: give a fixed vendor" },
 		{ "{\"format\": \"x\", \"quantity\": \"psa-units\", \"columns\": [{\"field\": \"date\", \"names\": [\"d\"]}]}", "date: field not used" },
 		{ "[1]", "expected a JSON object" },
+		/* rows: a path of name, [] and name[] steps */
+		{ "{\"format\": \"x\", \"quantity\": \"daily\", \"vendor\": \"v\", \"rows\": \"companies[].products[]\", \"date_formats\": [\"YYYY-MM-DD\"], \"columns\": [{\"field\": \"date\", \"names\": [\"d\"], \"required\": true}, {\"field\": \"account_id\", \"names\": [\"a\"], \"required\": true}, {\"field\": \"sku\", \"names\": [\"s\"], \"required\": true}, {\"field\": \"quantity\", \"names\": [\"q\"], \"required\": true}]}", NULL },
+		{ "{\"format\": \"x\", \"quantity\": \"daily\", \"rows\": \"a..b\"}", "rows: expected a path" },
+		{ "{\"format\": \"x\", \"quantity\": \"daily\", \"rows\": 3}", "rows: expected a path" },
+		{ "{\"format\": \"x\", \"quantity\": \"monthly-licence-days\", \"vendor\": \"v\", \"month\": \"title\", \"rows\": \"[]\"}", "rows: a JSON document has no title row" },
+		/* refuse: only format, columns and rows; any field */
+		{ "{\"format\": \"x\", \"refuse\": \"do this\", \"columns\": [{\"field\": \"sku\", \"names\": [\"product\"], \"required\": true}, {\"field\": \"units\", \"names\": [\"u\"]}]}", NULL },
+		{ "{\"format\": \"x\", \"refuse\": \"do this\", \"quantity\": \"daily\", \"columns\": [{\"field\": \"sku\", \"names\": [\"s\"]}]}", "quantity: not used by a profile that refuses" },
+		{ "{\"format\": \"x\", \"refuse\": \"\", \"columns\": []}", "refuse: expected the text" },
 		{ "{", "x.json:1:" },
 	};
 
