@@ -27,6 +27,8 @@ DRY_RUN := $(findstring n,$(firstword -$(MAKEFLAGS)))
 # (and CLOSED_AT) may hold no blank and no character that make or a shell
 # would read as code. Both are checked on the unexpanded text ($(value)),
 # before anything runs, and refused as usage errors naming the variable.
+# make push needs MONTH given; make invoice and make pull take the default
+MONTH_GIVEN := $(if $(filter undefined,$(origin MONTH)),,1)
 ifeq ($(origin MONTH),undefined)
 # the calendar month before today (only make reads the clock; stages never do)
 MONTH := $(shell date -d "$$(date +%Y-%m-01) -1 month" +%Y-%m)
@@ -55,6 +57,28 @@ $(foreach v,INBOX CONFIG OUT STATE,$(if $(call is_bad,$v,$(path_chars)),\
 	$(call bad_var,$v,use a folder without one (a link to it will do))))
 ifneq ($(origin CLOSED_AT),undefined)
 $(if $(call is_bad,CLOSED_AT,$(code_chars)),$(call bad_var,CLOSED_AT,give a time such as 2026-11-05T09:12:00Z))
+endif
+ifneq ($(origin PUSHED_AT),undefined)
+$(if $(call is_bad,PUSHED_AT,$(code_chars)),$(call bad_var,PUSHED_AT,give a time such as 2026-11-05T09:12:00Z))
+endif
+# make pull's TODAY is exactly YYYY-MM-DD (bin/tally checks the date);
+# make push's APPLY is 1 or nothing, RESOLVE a journal line, APPLIED yes or no
+bad_value = $(file >>/dev/stderr,tally: bad $1 ("$(value $1)"): $2)$(error usage error)
+ifneq ($(origin TODAY),undefined)
+ifneq ($(call _shape,$(value TODAY),$(digits)),dddd-dd-dd)
+$(call bad_value,TODAY,expected the day of the pull as YYYY-MM-DD)
+endif
+endif
+ifneq ($(origin APPLY),undefined)
+$(if $(filter-out 1,$(value APPLY))$(findstring $(space),$(value APPLY)),$(call bad_value,APPLY,give APPLY=1 to send the changes (without APPLY the plan is printed)))
+endif
+ifneq ($(origin RESOLVE),undefined)
+$(if $(or $(subst d,,$(call _shape,$(value RESOLVE),$(digits))),$(findstring $(space),$(value RESOLVE)),$(if $(value RESOLVE),,empty)),\
+	$(call bad_value,RESOLVE,give the journal line that the unknown outcome's message names))
+endif
+ifneq ($(origin APPLIED),undefined)
+$(if $(filter-out yes no,$(value APPLIED))$(findstring $(space),$(value APPLIED))$(if $(value APPLIED),,empty),\
+	$(call bad_value,APPLIED,give APPLIED=yes when the PSA shows the change and APPLIED=no when it does not))
 endif
 
 CC ?= cc
@@ -247,6 +271,15 @@ endif
 	bin/tally close --state $(STATE) --closed-at '$(CLOSED_AT)' --month $(MONTH) \
 		--config $(CONFIG) $(MONTH_DIR)
 	$(call run,export) --month $(MONTH) --config $(CONFIG) $(MONTH_DIR)
+
+# --- the APIs: make pull and make push -------------------------------------------
+# (README.md, "Pulling from the APIs"). The day of a pull (UTC) is the one
+# clock read of make pull; bin/tally never reads the clock.
+TODAY ?= $(shell date -u +%Y-%m-%d)
+
+.PHONY: pull
+pull: all
+	@bin/tally pull --month $(MONTH) --today $(TODAY) --config $(CONFIG) --inbox $(INBOX)
 
 # --- demo, tests, benchmark ----------------------------------------------------
 .PHONY: demo

@@ -375,6 +375,7 @@ static char *noproxy(void)
 
 struct try_result {
 	enum http_transport transport;
+	int tls;		/* the server's certificate was not trusted */
 	long status;
 	char curl_error[CURL_ERROR_SIZE];
 	char retry_after[64];
@@ -444,6 +445,9 @@ static void one_try(struct http_client *c, const struct http_request *rq,
 		tr->transport = sent ? HTTP_T_DROPPED : HTTP_T_CONNECT;
 		break;
 	case CURLE_PEER_FAILED_VERIFICATION:
+		tr->tls = 1;
+		tr->transport = HTTP_T_FATAL;
+		break;
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CERTPROBLEM:
 	case CURLE_UNSUPPORTED_PROTOCOL:
@@ -524,6 +528,8 @@ static void describe_transport(struct strbuf *sb, const struct try_result *tr,
 		break;
 	default:
 		strbuf_addf(sb, "%s", tr->curl_error);
+		if (tr->tls)
+			strbuf_addstr(sb, " (TLS is always verified: a server of a private CA needs \"ca_file\")");
 		break;
 	}
 }

@@ -23,9 +23,12 @@
 #include "outfile.h"
 #include "period.h"
 #include "problems.h"
+#include "pull.h"
 #include "restate.h"
 #include "runtime.h"
+#include "secret.h"
 #include "settings.h"
+#include "sources.h"
 #include "strbuf.h"
 #include "summary.h"
 #include "xalloc.h"
@@ -43,6 +46,7 @@ static const char usage[] =
 	"  status   print the short summary of a month\n"
 	"  close    give a month's invoices their final numbers and freeze them\n"
 	"  publish  put a closed month's rerun in place, or list what changed\n"
+	"  pull     fetch the API sources of config/sources.json into the inbox\n"
 	"Each command answers --help.\n";
 
 static void print_notes(const struct strbuf *notes)
@@ -514,6 +518,91 @@ static int cmd_publish(int argc, char **argv)
 	return EXIT_DONE;
 }
 
+/* --- pull ----------------------------------------------------------------- */
+
+static const char pull_usage[] =
+	"usage: bin/tally pull --month YYYY-MM --today YYYY-MM-DD --config DIR --inbox DIR\n"
+	"\n"
+	"Fetches every source of DIR/sources.json, each on its own, into the\n"
+	"inbox (lib/pull.h): Keeper's MSP billing usage of the month, a Truto\n"
+	"user directory as a snapshot of TODAY (the day of the pull, UTC), the\n"
+	"PSA's contract units in effect on the 1st of the month after. A source\n"
+	"that fails writes nothing and leaves earlier files alone; the others\n"
+	"still run. Exit 0 when every source was pulled, 1 when a request\n"
+	"failed, 2 on a usage or configuration error (an environment variable\n"
+	"not set included), 3 when the inbox cannot be written.\n";
+
+/* a message that may hold what a server said, with every secret masked */
+static void warn_masked(const char *what, struct error *e)
+{
+	secret_mask(e->msg, sizeof(e->msg));
+	warn("%s: %s", what, e->msg);
+}
+
+static int cmd_pull(int argc, char **argv)
+{
+	struct month_arg month = { 0 };
+	const char *config = NULL, *inbox = NULL, *today = NULL;
+	const struct opt opts[] = {
+		{ "--month", OPT_MONTH, &month },
+		{ "--today", OPT_STRING, &today },
+		{ "--config", OPT_STRING, &config },
+		{ "--inbox", OPT_STRING, &inbox },
+		OPT_END,
+	};
+	struct sources src;
+	struct pull_when w;
+	struct error e;
+	char **rest, *path;
+	size_t failed = 0, all;
+	enum exit_code code = EXIT_DONE;
+
+	if (options_parse(argc, argv, opts, pull_usage, &rest) != 0 ||
+	    !month.text || !config || !inbox || !today)
+		usage_error(pull_usage, "--month, --today, --config and --inbox are needed");
+	free(rest);
+	w.month = month.text;
+	w.y = month.y;
+	w.m = month.m;
+	if (date_parse(today, &w.today))
+		usage_error(pull_usage, "bad --today (\"%s\"): expected YYYY-MM-DD", today);
+	path = path_join(config, "sources.json");
+	if (sources_load(&src, path, &e))
+		die_error(&e);
+	free(path);
+	all = src.n + (src.psa.present ? 1 : 0);
+	if (!all)
+		die(EXIT_USAGE, "%s: no source and no psa: nothing to pull", src.path);
+	for (size_t i = 0; i <= src.n; i++) {
+		struct pull_result r;
+		char what[96];
+		int rc;
+
+		if (i == src.n && !src.psa.present)
+			break;
+		snprintf(what, sizeof(what), "pull %s", i < src.n ? src.v[i].name : "psa");
+		rc = i < src.n ? pull_source(&src, &src.v[i], inbox, &w, &r, &e)
+			       : pull_psa(&src, inbox, &w, &r, &e);
+		if (rc) {
+			enum exit_code c = exit_code_of(&e);
+
+			warn_masked(what, &e);
+			warn("%s: nothing written; earlier files left as they were", what);
+			if (c > code)
+				code = c;
+			failed++;
+			continue;
+		}
+		warn("%s (%s): %s", what, r.what, r.file);
+		pull_result_release(&r);
+	}
+	if (failed)
+		warn("%zu of %zu sources failed; %s", failed, all,
+		     failed == all ? "nothing was pulled" : "the others were pulled");
+	sources_release(&src);
+	return code;
+}
+
 /* --- the commands ------------------------------------------------------------ */
 
 static const struct command {
@@ -525,6 +614,7 @@ static const struct command {
 	{ "status", cmd_status },
 	{ "close", cmd_close },
 	{ "publish", cmd_publish },
+	{ "pull", cmd_pull },
 };
 
 int program_main(int argc, char **argv)
