@@ -168,7 +168,7 @@ cfg = $(T)/config/$(1)
 # The inbox and config as make sees them, read inside the run's lock: the
 # safe name of each inbox file, and (with -n) the stamps that would change.
 # (A closed month's close needs none: it is refused, or rewrites outputs.)
-ifneq ($(filter month-invoice $(if $(CLOSED),,month-close) $(M)/%,$(MAKECMDGOALS)),)
+ifneq ($(filter month-invoice $(if $(CLOSED),,month-close month-push) $(M)/%,$(MAKECMDGOALS)),)
 INBOX_WORDS := $(shell bin/tally inbox $(if $(DRY_RUN),--dry-run) --inbox $(INBOX) --config $(CONFIG) $(M))
 ifneq ($(.SHELLSTATUS),0)
 $(error tally inbox failed, see above)
@@ -280,6 +280,32 @@ TODAY ?= $(shell date -u +%Y-%m-%d)
 .PHONY: pull
 pull: all
 	@bin/tally pull --month $(MONTH) --today $(TODAY) --config $(CONFIG) --inbox $(INBOX)
+
+# push: the changes of OUT/MONTH/psa/ sent to the PSA, one at a time, each
+# recorded in STATE/push/MONTH.csv before and after (README.md, "Pushing
+# to the PSA"); without APPLY=1 only the plan is printed. Under the
+# month's lock and STATE's, only for a month whose outputs are up to date
+# with its inputs (as make close checks). RESOLVE=<line> APPLIED=yes|no
+# records what the PSA shows for an unknown outcome, and sends nothing.
+PUSHED_AT ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+PUSH_ARGS = --month $(MONTH) --config $(CONFIG) --state $(STATE) --at '$(PUSHED_AT)' \
+	$(if $(filter 1,$(APPLY)),--apply) $(if $(RESOLVE),--resolve $(RESOLVE) --applied '$(APPLIED)')
+
+.PHONY: push month-push
+push: all
+	@$(if $(MONTH_GIVEN),:,echo "tally: make push needs the month: make push MONTH=YYYY-MM [APPLY=1]" >&2; exit 2)
+	@$(if $(RESOLVE),$(if $(APPLIED),:,echo "tally: RESOLVE=$(RESOLVE) needs APPLIED=yes or APPLIED=no" >&2; exit 2),:)
+	@mkdir -p $(OUT)
+	@$(LOCK) $(MAKE) --no-print-directory month-push MONTH=$(MONTH) PUSHED_AT='$(PUSHED_AT)'
+
+month-push:
+ifeq ($(CLOSED)$(RESOLVE),)
+	@[ -f $(M)/summary.json ] || \
+	{ echo "tally: cannot push $(MONTH): it was never run: run make invoice MONTH=$(MONTH), check it, then push" >&2; exit 1; }
+	@$(MAKE) --no-print-directory -q $(MONTH_OUT) MONTH=$(MONTH) || \
+	{ echo "tally: cannot push $(MONTH): its psa/ files are older than $(INBOX) and $(CONFIG): run make invoice MONTH=$(MONTH), check it, then push" >&2; exit 1; }
+endif
+	@bin/tally push $(PUSH_ARGS) $(MONTH_DIR)
 
 # --- demo, tests, benchmark ----------------------------------------------------
 .PHONY: demo

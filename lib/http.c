@@ -526,6 +526,9 @@ static void describe_transport(struct strbuf *sb, const struct try_result *tr,
 	case HTTP_T_CONNECT:
 		strbuf_addf(sb, "cannot connect (%s)", tr->curl_error);
 		break;
+	case HTTP_T_DROPPED:
+		strbuf_addf(sb, "the connection dropped (%s)", tr->curl_error);
+		break;
 	default:
 		strbuf_addf(sb, "%s", tr->curl_error);
 		if (tr->tls)
@@ -603,8 +606,10 @@ int http_send(struct http_client *c, const struct http_request *rq,
 		describe_answer(&msg, tr.status, &rs->body);
 	else
 		describe_transport(&msg, &tr, c->total_ms);
-	if (v == HTTP_V_UNKNOWN)
+	if (v == HTTP_V_UNKNOWN) {
+		strbuf_addstr(&msg, ": whether it was applied is unknown");
 		return finish(rs, &msg, HTTP_UNKNOWN, e);
+	}
 	if (v == HTTP_V_REFUSED)
 		return finish(rs, &msg, HTTP_REFUSED, e);
 	if (rs->tries > 1)

@@ -23,7 +23,11 @@
 #include "outfile.h"
 #include "period.h"
 #include "problems.h"
+#include "journal.h"
+#include "psaapi.h"
+#include "psafiles.h"
 #include "pull.h"
+#include "push.h"
 #include "restate.h"
 #include "runtime.h"
 #include "secret.h"
@@ -47,6 +51,7 @@ static const char usage[] =
 	"  close    give a month's invoices their final numbers and freeze them\n"
 	"  publish  put a closed month's rerun in place, or list what changed\n"
 	"  pull     fetch the API sources of config/sources.json into the inbox\n"
+	"  push     send a month's psa/ changes to the PSA (or print the plan)\n"
 	"Each command answers --help.\n";
 
 static void print_notes(const struct strbuf *notes)
@@ -603,6 +608,318 @@ static int cmd_pull(int argc, char **argv)
 	return code;
 }
 
+/* --- push ----------------------------------------------------------------- */
+
+static const char push_usage[] =
+	"usage: bin/tally push --month YYYY-MM --config DIR --state DIR --at TIME [--apply] OUTDIR\n"
+	"   or: bin/tally push --month YYYY-MM --config DIR --state DIR --at TIME --resolve LINE --applied yes|no OUTDIR\n"
+	"\n"
+	"Sends the changes of OUTDIR/psa/ (OUT/M) to the PSA of DIR/sources.json,\n"
+	"one at a time in the order of the files, each recorded in\n"
+	"STATE/push/YYYY-MM.csv before and after (lib/push.h, lib/journal.h);\n"
+	"without --apply it prints the plan and sends nothing at all. A change\n"
+	"applied already is never sent again; the run stops at the first change\n"
+	"that fails or whose outcome is unknown. --resolve records what the PSA\n"
+	"shows for the unknown outcome of journal line LINE. Refused (exit 1) for\n"
+	"a month blocked or never run; exit 2 when sources.json's psa is not\n"
+	"settings.json's. TIME (PUSHED_AT) goes into each record.\n"
+	"TALLY_CRASH_AT=push-intent|push-sent|push-recorded[:N] stops the run\n"
+	"there (at the Nth change sent, default the first), as a crash would,\n"
+	"for tests.\n";
+
+static void push_crash(const char *point, size_t n, void *ctx)
+{
+	const char *at = getenv("TALLY_CRASH_AT");
+	size_t len = strlen(point);
+	char want[24];
+
+	(void)ctx;
+	if (!at || strncmp(at, point, len) || (at[len] && at[len] != ':'))
+		return;
+	snprintf(want, sizeof(want), "%zu", n);
+	if (at[len] ? !strcmp(at + len + 1, want) : n == 1) {
+		fflush(NULL);
+		_exit(9);
+	}
+}
+
+/* the month may be pushed: run, not blocked (the Makefile checks that
+ * its psa/ files are up to date with its inputs) */
+static void push_month_ok(const char *month, const char *outdir)
+{
+	struct strbuf out = STRBUF_INIT, last = STRBUF_INIT;
+	char *probs = path_join(outdir, "problems.csv");
+	json_t *root = summary_load(outdir, month, NULL);
+	const char *status;
+	struct error e;
+	long nblock;
+
+	if (!root)
+		die(EXIT_REFUSED, "cannot push %s: it was never run (no %s/summary.json): run make invoice MONTH=%s first",
+		    month, outdir, month);
+	status = json_string_value(json_object_get(root, "status"));
+	if (!status || (strcmp(status, "draft") && strcmp(status, "closed")))
+		die(EXIT_REFUSED, "cannot push %s: its last run did not finish (status %s): run make invoice MONTH=%s first",
+		    month, status ? status : "?", month);
+	nblock = summary_status(root, probs, &out, &last, &e);
+	if (nblock < 0)
+		die(EXIT_IO, "%s/summary.json: %s", outdir, e.msg);
+	if (nblock > 0)
+		die(EXIT_REFUSED, "cannot push %s with %ld blocking problem%s: fix %s, run make invoice MONTH=%s, then push",
+		    month, nblock, nblock == 1 ? "" : "s",
+		    nblock == 1 ? "it" : "them", month);
+	json_decref(root);
+	strbuf_release(&out);
+	strbuf_release(&last);
+	free(probs);
+}
+
+/* how to record what the PSA shows for the unknown intent at line */
+static void push_resolve_hint(const char *month, const struct push_change *c,
+			      const struct journal_record *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (c)
+		push_how_to_check(c, &sb);
+	else
+		strbuf_addf(&sb, "in the PSA, the change of %s: %s", r->file, r->row);
+	warn("  it is never sent again on its own: check %s", sb.buf);
+	warn("  then record what you found: make push MONTH=%s RESOLVE=%ld APPLIED=yes (it is there) or APPLIED=no (it is not: the next run sends it)",
+	     month, r->line);
+	strbuf_release(&sb);
+}
+
+static int push_resolve(const char *month, struct journal *j,
+			const char *line_text, const char *applied,
+			const char *run_at)
+{
+	const struct journal_record *r;
+	struct error e;
+	long line = 0;
+	long intent;
+
+	for (const char *p = line_text; *p; p++)
+		line = *p >= '0' && *p <= '9' && line < 100000000 ? line * 10 + (*p - '0') : -1;
+	if (strcmp(applied, "yes") && strcmp(applied, "no"))
+		usage_error(push_usage, "--applied takes yes or no (\"%s\")", applied);
+	r = line > 0 ? journal_at(j, line) : NULL;
+	if (!r || r->event != J_INTENT)
+		die(EXIT_REFUSED, "%s:%s: not a change sent (an intent) in the push journal of %s: nothing recorded",
+		    j->path, line_text, month);
+	if (journal_state(j, r->file, r->row, &intent, NULL) != JS_UNKNOWN ||
+	    intent != line)
+		die(EXIT_REFUSED, "%s:%ld: the outcome of this change is known already (see the records after it): nothing recorded",
+		    j->path, line);
+	if (journal_append(j, J_RESOLVED, line, r->file, r->row, applied, NULL,
+			   "recorded with make push RESOLVE", run_at, NULL, &e))
+		die_error(&e);
+	warn("recorded in %s: line %ld (%s: %s) %s: the next make push MONTH=%s APPLY=1 %s",
+	     j->path, line, r->file, r->row,
+	     !strcmp(applied, "yes") ? "was applied" : "was not applied", month,
+	     !strcmp(applied, "yes") ? "never sends it again" : "sends it again");
+	return EXIT_DONE;
+}
+
+static void push_print_plan(const struct push_plan *p,
+			    const struct psa_source *psa, const char *month,
+			    const char *journal)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t todo = 0, done = 0, unknown = 0;
+	const char *base = psa->type == PSA_AUTOTASK ? "<zone url>" : psa->url;
+
+	printf("push plan for %s (%s): %zu change%s; nothing is sent without APPLY=1\n",
+	       month, psa_name(p->psa), p->n, p->n == 1 ? "" : "s");
+	if (psa->type == PSA_AUTOTASK)
+		printf("  every request with the headers ApiIntegrationCode, UserName and Secret (from %s, %s and %s) and Content-Type: application/json, to the zone of the API user\n",
+		       psa->integration_code_env, psa->username_env, psa->secret_env);
+	else
+		printf("  every request with the headers Authorization: Basic (from %s, %s and %s), clientId (from %s) and Content-Type: application/json\n",
+		       psa->company_env, psa->public_key_env, psa->private_key_env,
+		       psa->client_id_env);
+	for (size_t i = 0; i < p->n; i++) {
+		const struct push_change *c = &p->v[i];
+
+		strbuf_reset(&sb);
+		push_describe(c, &sb);
+		printf("  %zu. %s\n", i + 1, sb.buf);
+		if (c->state == JS_APPLIED) {
+			printf("     applied already (%s:%ld%s%s)\n", journal,
+			       c->answer ? c->answer->line : c->intent,
+			       c->answer && *c->answer->id ? ", id " : "",
+			       c->answer ? c->answer->id : "");
+			done++;
+			continue;
+		}
+		if (c->state == JS_UNKNOWN) {
+			printf("     outcome unknown (%s:%ld): to be resolved first\n",
+			       journal, c->intent);
+			unknown++;
+			continue;
+		}
+		strbuf_reset(&sb);
+		push_request_text(c, base, &sb);
+		printf("     %s%s\n", c->state == JS_AGAIN ? "again: " : "", sb.buf);
+		todo++;
+	}
+	printf("%zu to send, %zu applied already%s", todo, done,
+	       unknown ? "" : "\n");
+	if (unknown)
+		printf(", %zu unknown: resolve %s first\n", unknown,
+		       unknown == 1 ? "it" : "them");
+	strbuf_release(&sb);
+}
+
+static int cmd_push(int argc, char **argv)
+{
+	struct month_arg month = { 0 };
+	const char *config = NULL, *statedir = NULL, *at = NULL;
+	const char *resolve = NULL, *applied = NULL;
+	int apply = 0;
+	const struct opt opts[] = {
+		{ "--month", OPT_MONTH, &month },
+		{ "--config", OPT_STRING, &config },
+		{ "--state", OPT_STRING, &statedir },
+		{ "--at", OPT_STRING, &at },
+		{ "--apply", OPT_FLAG, &apply },
+		{ "--resolve", OPT_STRING, &resolve },
+		{ "--applied", OPT_STRING, &applied },
+		OPT_END,
+	};
+	const struct push_hooks hooks = { push_crash, NULL };
+	struct state state = STATE_INIT;
+	struct strbuf jpath = STRBUF_INIT, sb = STRBUF_INIT;
+	struct settings st;
+	struct sources src;
+	struct push_plan plan;
+	struct psa_plan recon;
+	struct journal j;
+	struct psa_api api;
+	struct error e;
+	char **dirs, *path, id[32];
+	const char *outdir;
+	size_t sent = 0, done = 0;
+	long *unknown;
+	size_t nunknown;
+
+	if (options_parse(argc, argv, opts, push_usage, &dirs) != 1 ||
+	    !month.text || !config || !statedir || !at)
+		usage_error(push_usage, "--month, --config, --state, --at and OUTDIR are needed");
+	if (!resolve != !applied || (resolve && apply))
+		usage_error(push_usage, "--resolve goes with --applied, and without --apply");
+	outdir = dirs[0];
+	if (settings_read(&st, config, &e))
+		die_error(&e);
+	path = path_join(config, "sources.json");
+	if (sources_load(&src, path, &e))
+		die_error(&e);
+	free(path);
+	if (!src.psa.present)
+		die(EXIT_USAGE, "%s: no \"psa\": make push sends to the PSA named there (README.md, \"Setting up the PSA\")",
+		    src.path);
+	if (src.psa.type != st.psa)
+		die(EXIT_USAGE, "cannot push %s: the psa of %s is %s, but settings.json's psa is %s (the psa/ files are %s's)",
+		    month.text, src.path, psa_name(src.psa.type), psa_name(st.psa),
+		    psa_name(st.psa));
+	if (!resolve)
+		push_month_ok(month.text, outdir);
+	/* the plan only reads: a STATE not made yet stays so */
+	open_state(&state, statedir, apply || resolve);
+	strbuf_addf(&jpath, "%s/push/%s.csv", statedir, month.text);
+	if (journal_open(&j, jpath.buf, &e))
+		die_error(&e);
+	if (resolve)
+		return push_resolve(month.text, &j, resolve, applied, at);
+	if (push_plan_load(&plan, outdir, month.text, st.psa, &e))
+		die_error(&e);
+	if (psa_plan_build(&recon, outdir, config, &st, month.y, month.m, &e) == 0) {
+		push_plan_explain(&plan, &recon);
+		psa_plan_release(&recon);
+	}
+	push_plan_state(&plan, &j);
+	if (!apply) {
+		push_print_plan(&plan, &src.psa, month.text, jpath.buf);
+		return EXIT_DONE;
+	}
+	nunknown = journal_unknowns(&j, &unknown);
+	for (size_t i = 0; i < nunknown; i++) {
+		const struct journal_record *r = journal_at(&j, unknown[i]);
+		const struct push_change *c = NULL;
+
+		for (size_t k = 0; k < plan.n && !c; k++)
+			if (!strcmp(plan.v[k].file, r->file) && !strcmp(plan.v[k].row, r->row))
+				c = &plan.v[k];
+		strbuf_reset(&sb);
+		if (c)
+			push_describe(c, &sb);
+		else
+			strbuf_addf(&sb, "%s, row \"%s\"", r->file, r->row);
+		warn("cannot push %s: the outcome of the change of journal line %ld is unknown (%s:%ld): %s",
+		     month.text, r->line, j.path, r->line, sb.buf);
+		push_resolve_hint(month.text, c, r);
+	}
+	if (nunknown)
+		return EXIT_REFUSED;
+	free(unknown);
+	for (size_t i = 0; i < plan.n; i++)
+		done += plan.v[i].state == JS_APPLIED;
+	if (done == plan.n) {
+		warn("nothing to push for %s: %zu change%s, all applied already (%s)",
+		     month.text, plan.n, plan.n == 1 ? "" : "s", j.path);
+		return EXIT_DONE;
+	}
+	if (psa_api_open(&api, &src, &e))
+		die_error(&e);
+	if (psa_api_zone(&api, &e)) {
+		secret_mask(e.msg, sizeof(e.msg));
+		die(EXIT_REFUSED, "cannot push %s: %s: nothing was sent", month.text, e.msg);
+	}
+	for (size_t i = 0; i < plan.n; i++) {
+		struct push_change *c = &plan.v[i];
+
+		if (c->state == JS_APPLIED)
+			continue;
+		strbuf_reset(&sb);
+		push_describe(c, &sb);
+		if (push_send(c, &api, &j, at, ++sent, &hooks, id, sizeof(id), &e)) {
+			secret_mask(e.msg, sizeof(e.msg));
+			warn("push %s: change %zu of %zu (%s:%ld), %s: %s", month.text,
+			     i + 1, plan.n, c->file, c->line, sb.buf, e.msg);
+			if (c->state == JS_UNKNOWN) {
+				const struct journal_record *r = journal_at(&j, c->intent);
+
+				if (r)
+					push_resolve_hint(month.text, c, r);
+			} else if (e.code == ERR_NET) {
+				int refused = j.n && j.rec[j.n - 1].event == J_REFUSED;
+
+				warn("  it was not applied: %s, then make push MONTH=%s APPLY=1 sends it again",
+				     refused ? "fix what the PSA says" : "wait a while",
+				     month.text);
+			}
+			warn("push of %s stopped: %zu of %zu changes applied; the rest wait for the next run (%s)",
+			     month.text, done, plan.n, j.path);
+			return exit_code_of(&e);
+		}
+		done++;
+		warn("push %s: change %zu of %zu, %s: applied (%s%s)", month.text,
+		     i + 1, plan.n, sb.buf, *id ? "id " : "no id returned",
+		     id);
+	}
+	warn("pushed %s: %zu of %zu changes applied, %zu by this run (%s)",
+	     month.text, done, plan.n, sent, j.path);
+	psa_api_release(&api);
+	journal_release(&j);
+	state_release(&state);
+	push_plan_release(&plan);
+	sources_release(&src);
+	strbuf_release(&jpath);
+	strbuf_release(&sb);
+	free(dirs);
+	return EXIT_DONE;
+}
+
 /* --- the commands ------------------------------------------------------------ */
 
 static const struct command {
@@ -615,6 +932,7 @@ static const struct command {
 	{ "close", cmd_close },
 	{ "publish", cmd_publish },
 	{ "pull", cmd_pull },
+	{ "push", cmd_push },
 };
 
 int program_main(int argc, char **argv)
