@@ -222,7 +222,7 @@ static int load_file(struct push_plan *p, const char *dir, const char *name,
 	int idx[8], ret = -1;
 	size_t ncols = 0;
 
-	csv_table_init(&t, path);
+	memset(&t, 0, sizeof(t));	/* csv_table_load fills it */
 	if (!fs_exists(path)) {
 		error_set(e, ERR_REFUSED, "%s is missing: make push sends the psa/ files of a month run with a PSA contract units file (run make invoice)",
 			  path);

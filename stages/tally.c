@@ -776,7 +776,7 @@ static int cmd_push(int argc, char **argv)
 	struct month_arg month = { 0 };
 	const char *config = NULL, *statedir = NULL, *at = NULL;
 	const char *resolve = NULL, *applied = NULL;
-	int apply = 0;
+	int apply = 0, api_open = 0;
 	const struct opt opts[] = {
 		{ "--month", OPT_MONTH, &month },
 		{ "--config", OPT_STRING, &config },
@@ -790,18 +790,18 @@ static int cmd_push(int argc, char **argv)
 	const struct push_hooks hooks = { push_crash, NULL };
 	struct state state = STATE_INIT;
 	struct strbuf jpath = STRBUF_INIT, sb = STRBUF_INIT;
+	struct push_plan plan = { 0 };
 	struct settings st;
 	struct sources src;
-	struct push_plan plan;
 	struct psa_plan recon;
 	struct journal j;
 	struct psa_api api;
 	struct error e;
 	char **dirs, *path, id[32];
 	const char *outdir;
-	size_t sent = 0, done = 0;
-	long *unknown;
-	size_t nunknown;
+	size_t sent = 0, done = 0, nunknown;
+	long *unknown = NULL;
+	enum exit_code code = EXIT_DONE;
 
 	if (options_parse(argc, argv, opts, push_usage, &dirs) != 1 ||
 	    !month.text || !config || !statedir || !at)
@@ -829,18 +829,19 @@ static int cmd_push(int argc, char **argv)
 	strbuf_addf(&jpath, "%s/push/%s.csv", statedir, month.text);
 	if (journal_open(&j, jpath.buf, &e))
 		die_error(&e);
-	if (resolve)
-		return push_resolve(month.text, &j, resolve, applied, at);
+	if (resolve) {
+		code = push_resolve(month.text, &j, resolve, applied, at);
+		goto out;
+	}
 	if (push_plan_load(&plan, outdir, month.text, st.psa, &e))
 		die_error(&e);
-	if (psa_plan_build(&recon, outdir, config, &st, month.y, month.m, &e) == 0) {
+	if (psa_plan_build(&recon, outdir, config, &st, month.y, month.m, &e) == 0)
 		push_plan_explain(&plan, &recon);
-		psa_plan_release(&recon);
-	}
+	psa_plan_release(&recon);
 	push_plan_state(&plan, &j);
 	if (!apply) {
 		push_print_plan(&plan, &src.psa, month.text, jpath.buf);
-		return EXIT_DONE;
+		goto out;
 	}
 	nunknown = journal_unknowns(&j, &unknown);
 	for (size_t i = 0; i < nunknown; i++) {
@@ -858,19 +859,20 @@ static int cmd_push(int argc, char **argv)
 		warn("cannot push %s: the outcome of the change of journal line %ld is unknown (%s:%ld): %s",
 		     month.text, r->line, j.path, r->line, sb.buf);
 		push_resolve_hint(month.text, c, r);
+		code = EXIT_REFUSED;
 	}
-	if (nunknown)
-		return EXIT_REFUSED;
-	free(unknown);
+	if (code)
+		goto out;
 	for (size_t i = 0; i < plan.n; i++)
 		done += plan.v[i].state == JS_APPLIED;
 	if (done == plan.n) {
 		warn("nothing to push for %s: %zu change%s, all applied already (%s)",
 		     month.text, plan.n, plan.n == 1 ? "" : "s", j.path);
-		return EXIT_DONE;
+		goto out;
 	}
 	if (psa_api_open(&api, &src, &e))
 		die_error(&e);
+	api_open = 1;
 	if (psa_api_zone(&api, &e)) {
 		secret_mask(e.msg, sizeof(e.msg));
 		die(EXIT_REFUSED, "cannot push %s: %s: nothing was sent", month.text, e.msg);
@@ -900,7 +902,8 @@ static int cmd_push(int argc, char **argv)
 			}
 			warn("push of %s stopped: %zu of %zu changes applied; the rest wait for the next run (%s)",
 			     month.text, done, plan.n, j.path);
-			return exit_code_of(&e);
+			code = exit_code_of(&e);
+			goto out;
 		}
 		done++;
 		warn("push %s: change %zu of %zu, %s: applied (%s%s)", month.text,
@@ -909,7 +912,10 @@ static int cmd_push(int argc, char **argv)
 	}
 	warn("pushed %s: %zu of %zu changes applied, %zu by this run (%s)",
 	     month.text, done, plan.n, sent, j.path);
-	psa_api_release(&api);
+out:
+	if (api_open)
+		psa_api_release(&api);
+	free(unknown);
 	journal_release(&j);
 	state_release(&state);
 	push_plan_release(&plan);
@@ -917,7 +923,7 @@ static int cmd_push(int argc, char **argv)
 	strbuf_release(&jpath);
 	strbuf_release(&sb);
 	free(dirs);
-	return EXIT_DONE;
+	return code;
 }
 
 /* --- the commands ------------------------------------------------------------ */
