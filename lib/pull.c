@@ -47,7 +47,8 @@ int pull_write(const char *inbox, const char *name, const struct strbuf *data,
 			  path);
 		goto out;
 	}
-	strbuf_addf(&hidden, "%s/.%s", inbox, name);
+	/* hidden, and this process's own: two pulls at once never meet */
+	strbuf_addf(&hidden, "%s/.%s.%ld", inbox, name, (long)getpid());
 	if (fs_mkdirs(inbox, e) ||
 	    fs_write(hidden.buf, data->buf, data->len, e))
 		goto out;

@@ -58,8 +58,9 @@ int pull_psa(const struct sources *s, const char *inbox,
 void pull_result_release(struct pull_result *r);
 
 /*
- * Write data into inbox/name atomically: inbox/.name first (hidden, so
- * never read as an inbox file), renamed into place, the folder fsynced.
+ * Write data into inbox/name atomically: inbox/.name.<pid> first
+ * (hidden, so never read as an inbox file), renamed into place, the
+ * folder fsynced.
  * Data that holds a registered secret is refused (ERR_NET). 0 or -1.
  */
 int pull_write(const char *inbox, const char *name, const struct strbuf *data,
