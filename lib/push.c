@@ -12,6 +12,7 @@
 #include "pull.h"
 #include "push.h"
 #include "secret.h"
+#include "summary.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -503,4 +504,90 @@ int push_send(struct push_change *c, struct psa_api *a, struct journal *j,
 	c->state = ev == J_UNKNOWN ? JS_UNKNOWN : JS_AGAIN;
 	*e = net;
 	return -1;
+}
+
+const struct push_change *push_plan_find(const struct push_plan *p,
+					 const char *file, const char *row)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->v[i].file, file) && !strcmp(p->v[i].row, row))
+			return &p->v[i];
+	return NULL;
+}
+
+int push_month_check(const char *month, const char *monthdir,
+		     struct error *e)
+{
+	struct strbuf out = STRBUF_INIT, last = STRBUF_INIT;
+	char *probs = path_join(monthdir, "problems.csv");
+	json_t *root = summary_load(monthdir, month, NULL);
+	const char *status;
+	long nblock = 0;
+	int ret = -1;
+
+	if (!root) {
+		error_set(e, ERR_REFUSED, "cannot push %s: it was never run (no %s/summary.json): run make invoice MONTH=%s first",
+			  month, monthdir, month);
+		goto out;
+	}
+	status = json_string_value(json_object_get(root, "status"));
+	if (!status || (strcmp(status, "draft") && strcmp(status, "closed"))) {
+		error_set(e, ERR_REFUSED, "cannot push %s: its last run did not finish (status %s): run make invoice MONTH=%s first",
+			  month, status ? status : "?", month);
+		goto out;
+	}
+	nblock = summary_status(root, probs, &out, &last, e);
+	if (nblock < 0) {
+		e->code = ERR_IO;
+		goto out;
+	}
+	if (nblock > 0) {
+		error_set(e, ERR_REFUSED, "cannot push %s with %ld blocking problem%s: fix %s, run make invoice MONTH=%s, then push",
+			  month, nblock, nblock == 1 ? "" : "s",
+			  nblock == 1 ? "it" : "them", month);
+		goto out;
+	}
+	ret = 0;
+out:
+	json_decref(root);
+	strbuf_release(&out);
+	strbuf_release(&last);
+	free(probs);
+	return ret;
+}
+
+int push_record_answer(struct journal *j, const char *line_text, int applied,
+		       const char *run_at, const struct journal_record **rec,
+		       struct error *e)
+{
+	const struct journal_record *r;
+	long line = 0, intent, at;
+	size_t n = strlen(line_text);
+
+	if (n >= 1 && n <= 9 && strspn(line_text, "0123456789") == n)
+		for (size_t i = 0; i < n; i++)
+			line = line * 10 + (line_text[i] - '0');
+	r = line > 0 ? journal_at(j, line) : NULL;
+	if (!r || r->event != J_INTENT)
+		return error_set(e, ERR_REFUSED, "%s:%s: not a change sent (an intent) in the push journal: nothing recorded",
+				 j->path, line_text);
+	if (journal_state(j, r->file, r->row, &intent, NULL) != JS_UNKNOWN ||
+	    intent != line)
+		return error_set(e, ERR_REFUSED, "%s:%ld: the outcome of this change is known already (see the records after it): nothing recorded",
+				 j->path, line);
+	/* r moves when the journal's records grow: copy what is needed */
+	{
+		char *file = xstrdup(r->file), *row = xstrdup(r->row);
+		int rc = journal_append(j, J_RESOLVED, line, file, row,
+					applied ? "yes" : "no", NULL,
+					"recorded with make push RESOLVE", run_at,
+					&at, e);
+
+		free(file);
+		free(row);
+		if (rc)
+			return -1;
+	}
+	*rec = journal_at(j, at);
+	return 0;
 }

@@ -110,6 +110,30 @@ void push_request_text(const struct push_change *c, const char *base,
  */
 void push_how_to_check(const struct push_change *c, struct strbuf *out);
 
+/* the change (file, row) of p, or NULL */
+const struct push_change *push_plan_find(const struct push_plan *p,
+					 const char *file, const char *row);
+
+/*
+ * The month monthdir (OUT/M) may be pushed: it was run to the end and has
+ * no blocking problem (summary.json). Returns 0, or -1 with e (ERR_REFUSED
+ * saying why and what to run, ERR_IO for a summary that cannot be read).
+ * That its psa/ files are up to date with its inputs is the Makefile's
+ * check, as for make close.
+ */
+int push_month_check(const char *month, const char *monthdir,
+		     struct error *e);
+
+/*
+ * Record what the PSA shows for the unknown outcome of the change whose
+ * intent is at journal line line_text (digits): applied or not. Refused
+ * (-1, ERR_REFUSED) for a line that is not an intent, or one whose outcome
+ * is known already; otherwise 0 with *rec the record written.
+ */
+int push_record_answer(struct journal *j, const char *line_text, int applied,
+		       const char *run_at, const struct journal_record **rec,
+		       struct error *e);
+
 /* what push_send reports, and where a test may stop it */
 struct push_hooks {
 	/* at "push-intent", "push-sent" and "push-recorded" of change n

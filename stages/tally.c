@@ -643,35 +643,13 @@ static void push_crash(const char *point, size_t n, void *ctx)
 	}
 }
 
-/* the month may be pushed: run, not blocked (the Makefile checks that
- * its psa/ files are up to date with its inputs) */
+/* the month may be pushed (lib/push.h), or the run stops saying why */
 static void push_month_ok(const char *month, const char *outdir)
 {
-	struct strbuf out = STRBUF_INIT, last = STRBUF_INIT;
-	char *probs = path_join(outdir, "problems.csv");
-	json_t *root = summary_load(outdir, month, NULL);
-	const char *status;
 	struct error e;
-	long nblock;
 
-	if (!root)
-		die(EXIT_REFUSED, "cannot push %s: it was never run (no %s/summary.json): run make invoice MONTH=%s first",
-		    month, outdir, month);
-	status = json_string_value(json_object_get(root, "status"));
-	if (!status || (strcmp(status, "draft") && strcmp(status, "closed")))
-		die(EXIT_REFUSED, "cannot push %s: its last run did not finish (status %s): run make invoice MONTH=%s first",
-		    month, status ? status : "?", month);
-	nblock = summary_status(root, probs, &out, &last, &e);
-	if (nblock < 0)
-		die(EXIT_IO, "%s/summary.json: %s", outdir, e.msg);
-	if (nblock > 0)
-		die(EXIT_REFUSED, "cannot push %s with %ld blocking problem%s: fix %s, run make invoice MONTH=%s, then push",
-		    month, nblock, nblock == 1 ? "" : "s",
-		    nblock == 1 ? "it" : "them", month);
-	json_decref(root);
-	strbuf_release(&out);
-	strbuf_release(&last);
-	free(probs);
+	if (push_month_check(month, outdir, &e))
+		die_error(&e);
 }
 
 /* how to record what the PSA shows for the unknown intent at line */
@@ -696,26 +674,14 @@ static int push_resolve(const char *month, struct journal *j,
 {
 	const struct journal_record *r;
 	struct error e;
-	long line = 0;
-	long intent;
 
-	for (const char *p = line_text; *p; p++)
-		line = *p >= '0' && *p <= '9' && line < 100000000 ? line * 10 + (*p - '0') : -1;
 	if (strcmp(applied, "yes") && strcmp(applied, "no"))
 		usage_error(push_usage, "--applied takes yes or no (\"%s\")", applied);
-	r = line > 0 ? journal_at(j, line) : NULL;
-	if (!r || r->event != J_INTENT)
-		die(EXIT_REFUSED, "%s:%s: not a change sent (an intent) in the push journal of %s: nothing recorded",
-		    j->path, line_text, month);
-	if (journal_state(j, r->file, r->row, &intent, NULL) != JS_UNKNOWN ||
-	    intent != line)
-		die(EXIT_REFUSED, "%s:%ld: the outcome of this change is known already (see the records after it): nothing recorded",
-		    j->path, line);
-	if (journal_append(j, J_RESOLVED, line, r->file, r->row, applied, NULL,
-			   "recorded with make push RESOLVE", run_at, NULL, &e))
+	if (push_record_answer(j, line_text, !strcmp(applied, "yes"), run_at,
+			       &r, &e))
 		die_error(&e);
 	warn("recorded in %s: line %ld (%s: %s) %s: the next make push MONTH=%s APPLY=1 %s",
-	     j->path, line, r->file, r->row,
+	     j->path, r->ref, r->file, r->row,
 	     !strcmp(applied, "yes") ? "was applied" : "was not applied", month,
 	     !strcmp(applied, "yes") ? "never sends it again" : "sends it again");
 	return EXIT_DONE;
@@ -846,11 +812,8 @@ static int cmd_push(int argc, char **argv)
 	nunknown = journal_unknowns(&j, &unknown);
 	for (size_t i = 0; i < nunknown; i++) {
 		const struct journal_record *r = journal_at(&j, unknown[i]);
-		const struct push_change *c = NULL;
+		const struct push_change *c = push_plan_find(&plan, r->file, r->row);
 
-		for (size_t k = 0; k < plan.n && !c; k++)
-			if (!strcmp(plan.v[k].file, r->file) && !strcmp(plan.v[k].row, r->row))
-				c = &plan.v[k];
 		strbuf_reset(&sb);
 		if (c)
 			push_describe(c, &sb);
