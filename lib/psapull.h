@@ -2,7 +2,7 @@
 #define PSAPULL_H
 /*
  * The PSA's current contract units, as make pull writes them (README.md,
- * "Pulling from the APIs"): a PSA contract units file (inbox format 5)
+ * "Pulling from the APIs"): a PSA contract units file of the inbox
  *
  *   contract_id,psa_company_id,psa_product_id,units,psa_company_name,
  *   psa_product_name,unit_price,service_id,contract_service_id,

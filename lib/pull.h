@@ -7,17 +7,17 @@
  * into place, so that a killed pull leaves nothing the month would
  * read), replacing a file of the same name:
  *
- *   keeper-msp-billing  pull-<name>-<MONTH>.json, format 6: GET
+ *   keeper-msp-billing  pull-<name>-<MONTH>.json, the Keeper API response: GET
  *       <url>/bi_api/rest/public/msp/billing-usage?month=<m>&year=<y>
  *       with x-api-token; {"source": "keeper-msp-billing", "month":
  *       "<MONTH>", "response": <the body's bytes, unchanged>}
- *   truto-users         pull-<name>-<today>.json, format 4: GET
+ *   truto-users         pull-<name>-<today>.json, a directory snapshot: GET
  *       <url>/unified/user-directory/users?integrated_account_id=<id>
  *       &limit=<limit>[&next_cursor=<cursor>] with a Bearer token, page
  *       after page until next_cursor is null, absent or ""; every page's
  *       users in one snapshot {"vendor", "account_id", "account_name",
  *       "snapshot_date", "result"} dated the day of the pull
- *   the psa             pull-psa-units-<today>.csv, format 5 (psapull.h)
+ *   the psa             pull-psa-units-<today>.csv, PSA contract units (psapull.h)
  *
  * A source that fails writes nothing and leaves earlier files alone: a
  * request that fails, a body that is not JSON, a page without a "result"

@@ -28,7 +28,7 @@ const char *const *push_files(enum psa psa)
 	return psa == PSA_AUTOTASK ? at : cw;
 }
 
-/* the columns of each file, in the order of SPEC's layouts */
+/* the columns of each file (README.md, "Pushing to the PSA") */
 static const char *const at_cols[] = {
 	"contractID", "serviceID", "unitChange", "effectiveDate",
 	"adjustedUnitPrice", NULL
