@@ -27,6 +27,8 @@ DRY_RUN := $(findstring n,$(firstword -$(MAKEFLAGS)))
 # (and CLOSED_AT) may hold no blank and no character that make or a shell
 # would read as code. Both are checked on the unexpanded text ($(value)),
 # before anything runs, and refused as usage errors naming the variable.
+# make push needs MONTH given; make invoice and make pull take the default
+MONTH_GIVEN := $(if $(filter undefined,$(origin MONTH)),,1)
 ifeq ($(origin MONTH),undefined)
 # the calendar month before today (only make reads the clock; stages never do)
 MONTH := $(shell date -d "$$(date +%Y-%m-01) -1 month" +%Y-%m)
@@ -55,6 +57,28 @@ $(foreach v,INBOX CONFIG OUT STATE,$(if $(call is_bad,$v,$(path_chars)),\
 	$(call bad_var,$v,use a folder without one (a link to it will do))))
 ifneq ($(origin CLOSED_AT),undefined)
 $(if $(call is_bad,CLOSED_AT,$(code_chars)),$(call bad_var,CLOSED_AT,give a time such as 2026-11-05T09:12:00Z))
+endif
+ifneq ($(origin PUSHED_AT),undefined)
+$(if $(call is_bad,PUSHED_AT,$(code_chars)),$(call bad_var,PUSHED_AT,give a time such as 2026-11-05T09:12:00Z))
+endif
+# make pull's TODAY is exactly YYYY-MM-DD (bin/tally checks the date);
+# make push's APPLY is 1 or nothing, RESOLVE a journal line, APPLIED yes or no
+bad_value = $(file >>/dev/stderr,tally: bad $1 ("$(value $1)"): $2)$(error usage error)
+ifneq ($(origin TODAY),undefined)
+ifneq ($(call _shape,$(value TODAY),$(digits)),dddd-dd-dd)
+$(call bad_value,TODAY,expected the day of the pull as YYYY-MM-DD)
+endif
+endif
+ifneq ($(origin APPLY),undefined)
+$(if $(filter-out 1,$(value APPLY))$(findstring $(space),$(value APPLY)),$(call bad_value,APPLY,give APPLY=1 to send the changes (without APPLY the plan is printed)))
+endif
+ifneq ($(origin RESOLVE),undefined)
+$(if $(or $(subst d,,$(call _shape,$(value RESOLVE),$(digits))),$(findstring $(space),$(value RESOLVE)),$(if $(value RESOLVE),,empty)),\
+	$(call bad_value,RESOLVE,give the journal line that the unknown outcome's message names))
+endif
+ifneq ($(origin APPLIED),undefined)
+$(if $(filter-out yes no,$(value APPLIED))$(findstring $(space),$(value APPLIED))$(if $(value APPLIED),,empty),\
+	$(call bad_value,APPLIED,give APPLIED=yes when the PSA shows the change and APPLIED=no when it does not))
 endif
 
 CC ?= cc
@@ -166,7 +190,7 @@ cfg = $(T)/config/$(1)
 # safe name of each inbox file, and (with -n) the stamps that would change.
 # (A closed month's month-invoice and close need none: its passes do, or
 # the close is refused.)
-ifneq ($(filter month-pass $(if $(CLOSED),,month-invoice month-close) $(M)/%,$(MAKECMDGOALS)),)
+ifneq ($(filter month-pass $(if $(CLOSED),,month-invoice month-close month-push) $(M)/%,$(MAKECMDGOALS)),)
 INBOX_WORDS := $(shell bin/tally inbox $(if $(DRY_RUN),--dry-run) --month $(MONTH) \
 	$(if $(and $(CLOSED),$(FROZEN_IN),$(filter-out compare,$(PASS))),--frozen $(FROZEN)) \
 	--inbox $(RUN_INBOX) --config $(RUN_CONFIG) $(M))
@@ -290,6 +314,41 @@ endif
 	bin/tally close --state $(STATE) --closed-at '$(CLOSED_AT)' --month $(MONTH) \
 		--config $(CONFIG) $(MONTH_DIR)
 	@$(MAKE) --no-print-directory month-invoice MONTH=$(MONTH) NO_COMPARE=1 >/dev/null
+
+# --- the APIs: make pull and make push -------------------------------------------
+# (README.md, "Pulling from the APIs"). The day of a pull (UTC) is the one
+# clock read of make pull; bin/tally never reads the clock.
+TODAY ?= $(shell date -u +%Y-%m-%d)
+
+.PHONY: pull
+pull: all
+	@bin/tally pull --month $(MONTH) --today $(TODAY) --config $(CONFIG) --inbox $(INBOX)
+
+# push: the changes of OUT/MONTH/psa/ sent to the PSA, one at a time, each
+# recorded in STATE/push/MONTH.csv before and after (README.md, "Pushing
+# to the PSA"); without APPLY=1 only the plan is printed. Under the
+# month's lock and STATE's, only for a month whose outputs are up to date
+# with its inputs (as make close checks). RESOLVE=<line> APPLIED=yes|no
+# records what the PSA shows for an unknown outcome, and sends nothing.
+PUSHED_AT ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+PUSH_ARGS = --month $(MONTH) --config $(CONFIG) --state $(STATE) --at '$(PUSHED_AT)' \
+	$(if $(filter 1,$(APPLY)),--apply) $(if $(RESOLVE),--resolve $(RESOLVE) --applied '$(APPLIED)')
+
+.PHONY: push month-push
+push: all
+	@$(if $(MONTH_GIVEN),:,echo "tally: make push needs the month: make push MONTH=YYYY-MM [APPLY=1]" >&2; exit 2)
+	@$(if $(RESOLVE),$(if $(APPLIED),:,echo "tally: RESOLVE=$(RESOLVE) needs APPLIED=yes or APPLIED=no" >&2; exit 2),:)
+	@mkdir -p $(OUT)
+	@$(LOCK) $(MAKE) --no-print-directory month-push MONTH=$(MONTH) PUSHED_AT='$(PUSHED_AT)'
+
+month-push:
+ifeq ($(CLOSED)$(RESOLVE),)
+	@[ -f $(M)/summary.json ] || \
+	{ echo "tally: cannot push $(MONTH): it was never run: run make invoice MONTH=$(MONTH), check it, then push" >&2; exit 1; }
+	@$(MAKE) --no-print-directory -q $(MONTH_OUT) MONTH=$(MONTH) || \
+	{ echo "tally: cannot push $(MONTH): its psa/ files are older than $(INBOX) and $(CONFIG): run make invoice MONTH=$(MONTH), check it, then push" >&2; exit 1; }
+endif
+	@bin/tally push $(PUSH_ARGS) $(MONTH_DIR)
 
 # --- demo, tests, benchmark ----------------------------------------------------
 .PHONY: demo

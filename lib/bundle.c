@@ -13,6 +13,7 @@
 #include "bundle.h"
 #include "date.h"
 #include "fsutil.h"
+#include "inbox.h"
 #include "sha256.h"
 #include "strbuf.h"
 #include "version.h"
@@ -102,8 +103,10 @@ static int walk(struct list *l, const char *dir, const char *rel,
 
 /* regular files of dir (links followed), or links in dir when in_links:
  * named by the base name of what they point to */
+/* the regular files of dir; in_links: the inbox's links, named by their
+ * targets; config: the month's configuration only (inbox_config_of_month) */
 static int files_of(struct list *l, const char *dir, int in_links,
-		    struct error *e)
+		    int config, struct error *e)
 {
 	struct strbuf path = STRBUF_INIT;
 	struct fs_names names = FS_NAMES_INIT;
@@ -116,6 +119,8 @@ static int files_of(struct list *l, const char *dir, int in_links,
 	for (i = 0; i < names.n; i++) {
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", dir, names.v[i]);
+		if (config && !inbox_config_of_month(names.v[i]))
+			continue;
 		if (stat(path.buf, &st) == 0 && S_ISREG(st.st_mode))
 			list_add(&tmp, names.v[i], path.buf);
 	}
@@ -330,9 +335,9 @@ int bundle_write(const struct bundle_input *in, struct error *e)
 	/* step 2: the inputs' and config's hashes, the manifest, the archive */
 	strbuf_reset(&path);
 	strbuf_addf(&path, "%s/in", in->monthdir);
-	if (files_of(&inputs, path.buf, 1, e))
+	if (files_of(&inputs, path.buf, 1, 0, e))
 		goto done;
-	if (in->configdir && files_of(&config, in->configdir, 0, e))
+	if (in->configdir && files_of(&config, in->configdir, 0, 1, e))
 		goto done;
 	if (hash_all(&inputs, in, e) || hash_all(&config, in, e))
 		goto done;

@@ -17,8 +17,8 @@
  * code and line are the first's.
  *
  * The programs (stages/common/runtime.h) turn a code into an exit code:
- * ERR_USAGE and ERR_CONFIG exit 2, ERR_REFUSED exits 1, every other code
- * exits 3.
+ * ERR_USAGE and ERR_CONFIG exit 2, ERR_REFUSED and ERR_NET exit 1, every
+ * other code exits 3.
  */
 enum error_code {
 	ERR_IO = 1,	/* a file cannot be opened, read, written or renamed,
@@ -26,6 +26,8 @@ enum error_code {
 	ERR_CONFIG,	/* a configuration file or value is wrong */
 	ERR_USAGE,	/* a command line or a month is wrong */
 	ERR_REFUSED,	/* the request cannot be done now (close twice) */
+	ERR_NET,	/* a request to an API failed, or whether it was
+			   applied is unknown (http.h) */
 	/* why a value of a data file cannot be read (decimal.h, date.h) */
 	ERR_SYNTAX,	/* not a number, not a date */
 	ERR_DECIMALS,	/* more decimals than the value may have */

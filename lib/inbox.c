@@ -252,6 +252,11 @@ const char *const inbox_config_files[] = {
 	"prices.csv", "holidays.csv", NULL,
 };
 
+int inbox_config_of_month(const char *name)
+{
+	return strcmp(name, "sources.json") != 0;
+}
+
 struct sync {
 	const char *monthdir;
 	int dry_run;
@@ -392,7 +397,8 @@ static int sync_config(struct sync *y, const char *config)
 
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", config, names.v[i]);
-		if (stat(path.buf, &st) != 0 || !S_ISREG(st.st_mode))
+		if (!inbox_config_of_month(names.v[i]) ||
+		    stat(path.buf, &st) != 0 || !S_ISREG(st.st_mode))
 			continue;
 		if (sha256_file(path.buf, hex, NULL, y->e))
 			goto out;

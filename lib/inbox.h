@@ -60,6 +60,13 @@ const char *inbox_refusal(const char *path, const char *name);
 
 /* the configuration files stages read, each with its stamp; NULL-ended */
 extern const char *const inbox_config_files[];
+/*
+ * 0 for a file of the config folder that is no configuration of a month:
+ * sources.json (where make pull and make push go), so that editing it
+ * redoes nothing and is not in the month's config.list or manifest; 1 for
+ * every other name.
+ */
+int inbox_config_of_month(const char *name);
 
 /* make's bookkeeping under OUT/M: stamps (stamp.h) and lists */
 #define INBOX_STAMPS ".tally/"

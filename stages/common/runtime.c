@@ -79,6 +79,7 @@ enum exit_code exit_code_of(const struct error *e)
 	case ERR_CONFIG:
 		return EXIT_USAGE;
 	case ERR_REFUSED:
+	case ERR_NET:
 		return EXIT_REFUSED;
 	default:
 		return EXIT_IO;

@@ -27,7 +27,8 @@
 /* the exit codes of every program (README.md, "Exit codes") */
 enum exit_code {
 	EXIT_DONE = 0,		/* done (data problems are in problems.csv) */
-	EXIT_REFUSED = 1,	/* the month is blocked, or the request refused */
+	EXIT_REFUSED = 1,	/* the month is blocked, the request refused, or
+				   a request to an API failed */
 	EXIT_USAGE = 2,		/* a usage or configuration error */
 	EXIT_IO = 3,		/* an I/O or system error */
 };
@@ -39,7 +40,7 @@ void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void die(enum exit_code code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 /* the exit code of an error of lib/: ERR_USAGE and ERR_CONFIG 2,
- * ERR_REFUSED 1, anything else 3 */
+ * ERR_REFUSED and ERR_NET 1, anything else 3 */
 enum exit_code exit_code_of(const struct error *e);
 /* print e's message and exit with exit_code_of(e) */
 void die_error(const struct error *e) __attribute__((noreturn));
