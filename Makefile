@@ -118,6 +118,7 @@ deps:
 # (main, messages, options); stages/<name>.c is bin/<name>.
 LIB_OBJ := $(patsubst %.c,%.o,$(wildcard lib/*.c))
 COMMON_OBJ := $(patsubst %.c,%.o,$(wildcard stages/common/*.c))
+TALLY_OBJ := $(patsubst %.c,%.o,$(wildcard stages/tally/*.c))
 HDR := $(wildcard lib/*.h stages/common/*.h)
 PROGRAMS := $(patsubst stages/%.c,%,$(wildcard stages/*.c))
 BINS := $(addprefix bin/,$(PROGRAMS))
@@ -125,7 +126,7 @@ BINS := $(addprefix bin/,$(PROGRAMS))
 .PHONY: all
 all: $(BINS)
 # the runtime's objects are kept (a pattern rule's prerequisites would not be)
-.SECONDARY: $(COMMON_OBJ)
+.SECONDARY: $(COMMON_OBJ) $(TALLY_OBJ)
 
 bin/.deps:
 	@$(MAKE) --no-print-directory deps
@@ -146,7 +147,11 @@ lib/libtally.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 bin/%: stages/%.c $(COMMON_OBJ) lib/libtally.a $(HDR) $(FLAGS)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(COMMON_OBJ) lib/libtally.a $(ALL_LDFLAGS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(filter stages/tally/%.o,$^) $(COMMON_OBJ) lib/libtally.a $(ALL_LDFLAGS) $(LIBS)
+
+# bin/tally's commands are files of their own (stages/tally/, tally.h)
+bin/tally: $(TALLY_OBJ)
+$(TALLY_OBJ): stages/tally/tally.h
 
 .PHONY: FORCE
 FORCE:
@@ -395,4 +400,4 @@ bench: all bin/bench/gen bin/bench/measure bin/bench/xlsxfloor
 
 .PHONY: clean
 clean:
-	rm -rf bin lib/*.o lib/libtally.a stages/common/*.o out
+	rm -rf bin lib/*.o lib/libtally.a stages/common/*.o stages/tally/*.o out
