@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "csvread.h"
+#include "progress.h"
 #include "csvwrite.h"
 #include "strbuf.h"
 #include "textin.h"
@@ -328,9 +330,13 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 	size_t cap = 1 << 20, have = 0, pos = 0;
 	int ret = 0, eof = 0, pending = 0, scan = 0;
 	long phys = 1, quote_line = 0, got;
+	uint64_t done = 0, size = 0;	/* for progress_bytes (UTF-8 out, bytes in) */
+	struct stat st;
 
 	if (textin_open(&tin, path, e))
 		return -1;
+	if (fstat(fileno(tin.fp), &st) == 0 && S_ISREG(st.st_mode))
+		size = (uint64_t)st.st_size;
 	if (csv_init(&p, CSV_REPALL_NL) != 0) {
 		textin_close(&tin);
 		return error_set(e, ERR_IO, "%s: cannot start the CSV parser", path);
@@ -363,6 +369,8 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 			if (got == 0)
 				eof = 1;
 			have += (size_t)got;
+			done += (uint64_t)got;
+			progress_bytes(path, done, size);
 			if (got)
 				continue;
 		}

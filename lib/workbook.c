@@ -24,6 +24,7 @@
 #include "wbcell.h"
 #include "wbsheets.h"
 #include "wbsummary.h"
+#include "progress.h"
 #include "workbook.h"
 #include "banned.h"
 
@@ -44,6 +45,21 @@ static void wb_release(struct wb *b)
 		free(b->counts[i].key);
 	free(b->counts);
 }
+/* the sheets after Reconciliation, in the order they are written */
+static const struct {
+	const char *what;	/* for the progress line */
+	int (*fn)(struct wb *b, struct sheet *s);
+	size_t sheet;
+} steps[] = {
+	{ "writing the Invoices sheet", wb_sheet_invoices, 2 },
+	{ "writing the Daily sheet", wb_sheet_daily, 3 },
+	{ "writing the Unmapped sheet", wb_sheet_unmapped, 4 },
+	{ "writing the Problems sheet", wb_sheet_problems, 5 },
+	{ "writing the Rejects sheet", wb_sheet_rejects, 6 },
+	{ "writing the Rounding sheet", wb_sheet_rounding, 7 },
+	{ "writing the Summary sheet", wb_sheet_summary, 0 },
+};
+
 
 int workbook_write(const char *path, const struct workbook_input *in,
 		   struct error *e)
@@ -96,19 +112,21 @@ int workbook_write(const char *path, const struct workbook_input *in,
 							next, NULL);
 		b.due_date = b.invoice_date + in->settings->payment_terms_days;
 	}
+	progress_begin("writing the Reconciliation sheet");
 	wb_sheet_reconciliation(&b, &sh[1]);
-	if (wb_sheet_invoices(&b, &sh[2]) || wb_sheet_daily(&b, &sh[3]) ||
-	    wb_sheet_unmapped(&b, &sh[4]) || wb_sheet_problems(&b, &sh[5]) ||
-	    wb_sheet_rejects(&b, &sh[6]) || wb_sheet_rounding(&b, &sh[7]))
-		goto fail;
-	if (wb_sheet_summary(&b, &sh[0]))
-		goto fail;
+	for (size_t k = 0; k < sizeof(steps) / sizeof(*steps); k++) {
+		progress_begin(steps[k].what);
+		if (steps[k].fn(&b, &sh[steps[k].sheet]))
+			goto fail;
+	}
 	if (b.stopped) {
 		error_set(e, ERR_IO, "%s: stopped before it was written", path);
 		goto fail;
 	}
+	progress_begin("packing the workbook");
 	le = workbook_close(b.w);
 	b.w = NULL;
+	progress_begin(NULL);
 	if (le != LXW_NO_ERROR) {
 		error_set(e, ERR_IO, "%s: cannot write the workbook: %s", tmp.buf,
 			  lxw_strerror(le));

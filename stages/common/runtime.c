@@ -1,11 +1,15 @@
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include "outfile.h"
 #include "period.h"
 #include "problems.h"
+#include "progress.h"
 #include "runtime.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -17,6 +21,78 @@
  * file $TALLY_ERRORS when it is set: make gives each stage one, so that
  * bin/tally failed can name in summary.json what stopped a run.
  */
+/* --- progress on a terminal (progress.h) ---------------------------------- */
+
+static pthread_mutex_t shown_lock = PTHREAD_MUTEX_INITIALIZER;
+static int64_t started_ns, last_ns, after_ns = 2000000000;
+static int shown;		/* a progress line is on the terminal */
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* the progress line off the terminal, before a message or at the end */
+static void progress_clear(void)
+{
+	pthread_mutex_lock(&shown_lock);
+	if (shown)
+		fputs("\r\033[K", stderr);
+	shown = 0;
+	pthread_mutex_unlock(&shown_lock);
+}
+
+/* a step past two seconds, at most four times a second, on one line */
+static void on_progress(const char *what, uint64_t done, uint64_t total)
+{
+	int64_t t = now_ns();
+
+	if (t - started_ns < after_ns || t - last_ns < 250000000)
+		return;
+	pthread_mutex_lock(&shown_lock);
+	last_ns = t;
+	if (*program_name)
+		fprintf(stderr, "\rtally %s: ", program_name);
+	else
+		fputs("\rtally: ", stderr);
+	if (total)
+		fprintf(stderr, "%s, %u%%", what,
+			(unsigned)(done >= total ? 99 : done * 100 / total));
+	else if (done)
+		fprintf(stderr, "%s, %llu", what, (unsigned long long)done);
+	else
+		fprintf(stderr, "%s", what);
+	fprintf(stderr, " (%llds)\033[K",
+		(long long)((t - started_ns) / 1000000000));
+	fflush(stderr);
+	shown = 1;
+	pthread_mutex_unlock(&shown_lock);
+}
+
+/*
+ * On a terminal only, and not when TALLY_PROGRESS=0; after two seconds,
+ * or TALLY_PROGRESS_AFTER_MS (for tests).
+ */
+static void progress_start(void)
+{
+	const char *env = getenv("TALLY_PROGRESS");
+	const char *after = getenv("TALLY_PROGRESS_AFTER_MS");
+
+	if (!isatty(2) || (env && !strcmp(env, "0")))
+		return;
+	if (after && *after && strspn(after, "0123456789") == strlen(after) &&
+	    strlen(after) < 7)
+		after_ns = (int64_t)strtol(after, NULL, 10) * 1000000;
+	started_ns = now_ns();
+	progress_set(on_progress);
+	atexit(progress_clear);
+}
+
+/* --- messages ------------------------------------------------------------ */
+
 static void vsay(int keep, const char *fmt, va_list ap)
 {
 	int saved = errno;
@@ -33,6 +109,7 @@ static void vsay(int keep, const char *fmt, va_list ap)
 	if (n && fmt[n - 1] == ':')
 		strbuf_addf(&sb, " %s", strerror(saved));
 	strbuf_addch(&sb, '\n');
+	progress_clear();
 	fputs(sb.buf, stderr);
 	if (keep && (path = getenv("TALLY_ERRORS")) && *path &&
 	    (fp = fopen(path, "a"))) {
@@ -237,6 +314,7 @@ int main(int argc, char **argv)
 
 	/* a file size limit gives EFBIG, reported as a write error */
 	signal(SIGXFSZ, SIG_IGN);
+	progress_start();
 	r = program_main(argc, argv);
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0)
 		die(EXIT_IO, "cannot write the output:");
