@@ -755,6 +755,12 @@ long summary_status(json_t *root, const char *problems_path,
 	if (!*sep)
 		strbuf_addstr(out, "none");
 	strbuf_addch(out, '\n');
+	/* rows found again in another file (the same export twice) */
+	if (get_count(root, "duplicates") > 0) {
+		strbuf_addstr(out, "tally: duplicates: ");
+		count_words(out, get_count(root, "duplicates"), "row", "rows");
+		strbuf_addstr(out, " also in another file, counted once\n");
+	}
 	other_months(out, files);
 	if (nwarn > 0) {
 		strbuf_addstr(out, "tally: ");
