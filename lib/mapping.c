@@ -252,7 +252,7 @@ static void write_outputs(struct run *r, const struct map_outputs *o,
 		csv_putrow(o->unmapped_accounts, f, 6);
 		problem_add(p, SEV_BLOCKING, "unmapped-account",
 			    m->accounts_path, 0,
-			    "%s account %s (\"%s\") is not in accounts.csv%s%s",
+			    "%s account %s (\"%s\") is not in accounts.csv%s%s: copy its row from unmapped-accounts.csv and fill in psa_company_id",
 			    v[i]->vendor, v[i]->id, v[i]->name,
 			    x ? " and its name matches several PSA companies: " :
 			    *v[i]->suggestion ? "; closest PSA companies: " :
@@ -277,7 +277,7 @@ static void write_outputs(struct run *r, const struct map_outputs *o,
 		csv_putrow(o->unmapped_services, f, 7);
 		problem_add(p, SEV_BLOCKING, "unmapped-service",
 			    m->services_path, 0,
-			    "%s sku %s is not in services.csv%s%s",
+			    "%s sku %s is not in services.csv%s%s: copy its row from unmapped-services.csv and fill in psa_product_id",
 			    miss[i]->vendor, miss[i]->sku,
 			    *miss[i]->suggestion ? "; closest PSA products: " :
 			    "", miss[i]->suggestion);

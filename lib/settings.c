@@ -150,8 +150,10 @@ int settings_load(struct settings *s, const char *path, struct error *e)
 				continue;
 			}
 		} else if (!strcmp(key, "rounding")) {
+			if (json_is_null(v))
+				continue;	/* the PSA's default */
 			if (!t || rounding_parse(t, &s->rounding)) {
-				bad(e, path, key, "must be \"nearest\", \"half-even\", \"up\", \"down\" or \"none\"", v);
+				bad(e, path, key, "must be \"nearest\", \"half-even\", \"up\", \"down\", \"none\" or null (the PSA's default)", v);
 				continue;
 			}
 			s->rounding_set = 1;
