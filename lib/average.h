@@ -76,7 +76,7 @@ void avg_release(struct avg *a);
 char *avg_source_name(const char *path);
 
 /*
- * Merge the extract file path (README "Files between stages", the wide
+ * Merge the extract file path (schemas/README.md, "extract": the wide
  * layout) whose inbox name is source_file into a; conflicts go to p.
  * Call in byte order of source_file. Returns 0, 1 when the file is a PSA
  * contract units file (skipped), or -1 with e naming the file and line

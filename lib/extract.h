@@ -2,7 +2,7 @@
 #define EXTRACT_H
 /*
  * The extract stage's work on one inbox file (README.md, "What goes in
- * the inbox"; "Files between stages / extract" is the output contract).
+ * the inbox"; schemas/README.md "extract" is the output contract).
  * Its files: extract.c (the read and the outputs' lifecycle), exseries.c
  * (the series table), exrows.c (row checks), expreamble.c (title,
  * header, unknown formats), exjson.c (a JSON document's rows), exoutput.c

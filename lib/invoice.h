@@ -2,7 +2,7 @@
 #define INVOICE_H
 /*
  * Draft invoices of a month (README.md, "The rules": "Amounts" and "Invoices";
- * layouts in README.md, "Files between stages").
+ * layouts in schemas/README.md).
  *
  * Input: rounded.csv (the billed quantity per PSA company and product)
  * and mapped.csv (the names of companies and products). For each

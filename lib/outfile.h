@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include "error.h"
 /*
- * Atomic output files (README.md, "Files between stages"): outfile_open writes to
+ * Atomic output files (schemas/README.md, "Rules for every file"): outfile_open writes to
  * "<path>.tmp<pid>" beside the target; outfile_commit flushes, checks,
  * fsyncs, closes and renames it over the target, so a reader sees the old
  * file or the whole new one, never half. A full disk is an error at commit,

@@ -2,8 +2,8 @@
 #define PSAUNITS_H
 /*
  * The PSA contract units a month reads (README.md, "PSA files"): the
- * extracts of format psa-units in OUT/M/extract/ (the layout of README.md
- * "Files between stages"). When there are several, only the newest by
+ * extracts of format psa-units in OUT/M/extract/ (the layout of schemas/README.md,
+ * "extract"). When there are several, only the newest by
  * inbox name is read (make pull names its files by date, so the last in
  * byte order is the latest pull); the others are named as left, not read.
  * Every row of the file read is kept, in line order, with its period:

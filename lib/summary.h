@@ -1,7 +1,7 @@
 #ifndef SUMMARY_H
 #define SUMMARY_H
 /*
- * The export stage's gathering (README.md, "Files between stages":
+ * The export stage's gathering (schemas/README.md:
  * "export").
  *
  * problems.csv: the problems of every stage in pipeline order, one header:

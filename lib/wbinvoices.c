@@ -6,7 +6,7 @@
  * wbsheets.h.
  *
  * Both files are written by the invoice stage in the same order (README.md,
- * "Files between stages": invoices by company then currency), so the two
+ * and schemas/README.md: invoices by company then currency), so the two
  * are read side by side: when the lines of an invoice end, the next
  * invoice of invoices.json is read, checked to be the same invoice with as
  * many lines, and its totals written. invoices.json is read one invoice at

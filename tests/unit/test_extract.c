@@ -1,6 +1,6 @@
 /*
  * extract's helpers: the month of a title row, the inbox's safe names
- * (README.md "Files between stages / extract") and the names it cannot
+ * (schemas/README.md, "extract") and the names it cannot
  * pass on. Values worked out by hand.
  */
 #include <setjmp.h>
