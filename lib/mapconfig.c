@@ -58,7 +58,7 @@ static int load_accounts(struct mapping *m, struct error *e)
 		else if (!strcmp(f[A_ACTION], "ignore"))
 			ignore = 1;
 		else {
-			error_add(e, ERR_CONFIG, line, "%s:%ld: unknown action (\"%s\")",
+			error_add(e, ERR_CONFIG, line, "%s:%ld: unknown action, expected bill or ignore (\"%s\")",
 				  path, line, f[A_ACTION]);
 			continue;
 		}
@@ -131,12 +131,12 @@ static int load_services(struct mapping *m, const struct settings *st,
 		if (empty)
 			continue;
 		if (billing_parse(f[S_BILLING], &billing)) {
-			error_add(e, ERR_CONFIG, line, "%s:%ld: unknown billing (\"%s\")",
+			error_add(e, ERR_CONFIG, line, "%s:%ld: unknown billing, expected average or full_month (\"%s\")",
 				  path, line, f[S_BILLING]);
 			continue;
 		}
 		if (*f[S_ROUNDING] && rounding_parse(f[S_ROUNDING], &rounding)) {
-			error_add(e, ERR_CONFIG, line, "%s:%ld: unknown rounding (\"%s\")",
+			error_add(e, ERR_CONFIG, line, "%s:%ld: unknown rounding, expected nearest, half-even, up, down, none or empty for the settings' (\"%s\")",
 				  path, line, f[S_ROUNDING]);
 			continue;
 		}

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 #include "error.h"
 #include "money.h"
@@ -18,6 +19,21 @@ const struct currency *currency_find(const char *code)
 		if (!strcmp(currencies[i].code, code))
 			return &currencies[i];
 	return NULL;
+}
+
+const char *currency_codes(void)
+{
+	static char text[NCUR * 5 + 8];
+
+	if (!*text)
+		for (size_t i = 0; i < NCUR; i++) {
+			size_t n = strlen(text);
+
+			snprintf(text + n, sizeof(text) - n, "%s%s",
+				 i == 0 ? "" : i + 1 == NCUR ? " or " : ", ",
+				 currencies[i].code);
+		}
+	return text;
 }
 
 static int upper(char c)

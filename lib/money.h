@@ -26,6 +26,8 @@ struct currency {
 
 /* the currency with that code, or NULL when tally does not know it */
 const struct currency *currency_find(const char *code);
+/* the codes tally knows, for messages: "AUD, CAD, ... USD or ZAR" */
+const char *currency_codes(void);
 /*
  * The currency a NUL-terminated price text starts with: a symbol ("$",
  * "€", "£", "¥") or a known ISO code right before a digit ("AUD3.75"),

@@ -77,8 +77,8 @@ static int load_rows(struct prices *p, const struct cfgtable *t,
 		pr.currency = *cur ? currency_find(cur) : dflt;
 		if (!pr.currency) {
 			error_add(e, ERR_CONFIG, line,
-				 "%s:%ld: unknown currency (\"%s\")", path, line,
-				 cur);
+				 "%s:%ld: unknown currency, expected a code tally knows: %s, or empty for the settings' (\"%s\")", path, line,
+				 currency_codes(), cur);
 			continue;
 		}
 		if (date_parse(from, &pr.from)) {

@@ -98,7 +98,10 @@ int settings_load(struct settings *s, const char *path, struct error *e)
 			}
 		} else if (!strcmp(key, "currency")) {
 			if (!t || !(s->currency = currency_find(t))) {
-				bad(e, path, key, "must be a currency code tally knows: AUD, CAD, CHF, DKK, EUR, GBP, JPY, NOK, NZD, SEK, USD or ZAR", v);
+				char why[128];
+
+				snprintf(why, sizeof(why), "must be a currency code tally knows: %s", currency_codes());
+				bad(e, path, key, why, v);
 				continue;
 			}
 		} else if (!strcmp(key, "invoice_prefix")) {

@@ -117,11 +117,11 @@ static const struct err_case {
 	const char *want;	/* after "<dir>/" */
 } errs[] = {
 	/* 1 */ { NULL, SRV "keeper,B,KB,Keeper B,avg,\n", NULL, NULL,
-		  "services.csv:2: unknown billing (\"avg\")" },
+		  "services.csv:2: unknown billing, expected average or full_month (\"avg\")" },
 	/* 2 */ { ACC "keeper,K1,1,A,Bill\n", NULL, NULL, NULL,
-		  "accounts.csv:2: unknown action (\"Bill\")" },
+		  "accounts.csv:2: unknown action, expected bill or ignore (\"Bill\")" },
 	/* 3 */ { NULL, SRV "keeper,B,KB,Keeper B,average,round\n", NULL, NULL,
-		  "services.csv:2: unknown rounding (\"round\")" },
+		  "services.csv:2: unknown rounding, expected nearest, half-even, up, down, none or empty for the settings' (\"round\")" },
 	/* 4 */ { ACC "keeper,K1,1,A,bill\nkeeper,K2,2,B,bill\nkeeper,K1,3,C,ignore\n",
 		  NULL, NULL, NULL,
 		  "accounts.csv:4: duplicate account, first on line 2 (\"keeper,K1\")" },

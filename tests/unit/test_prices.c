@@ -134,7 +134,7 @@ static const struct bad_case {
 	/* 7 */ { "psa_product_id,unit_price,currency,effective_from\nBUS,3.75 USD,USD,2026-01-01\n",
 		  ":2: bad unit_price: not a number (\"3.75 USD\")" },
 	/* 8 */ { "psa_product_id,unit_price,currency,effective_from\nBUS,3.75,US,2026-01-01\n",
-		  ":2: unknown currency (\"US\")" },
+		  ":2: unknown currency, expected a code tally knows: AUD, CAD, CHF, DKK, EUR, GBP, JPY, NOK, NZD, SEK, USD or ZAR, or empty for the settings' (\"US\")" },
 	/* 9 */ { "psa_product_id,unit_price,currency,effective_from\nBUS,3.75,USD,2026-02-29\n",
 		  ":2: bad effective_from, expected YYYY-MM-DD (\"2026-02-29\")" },
 	/* 10 */ { "psa_product_id,unit_price,currency,effective_from\nBUS,3.75,USD,\n",
