@@ -532,7 +532,7 @@ static int gather_skipped(json_t *root, const char *monthdir, struct error *e)
 	json_t *list = json_array();
 	int ret = -1;
 
-	if (strbuf_read_file(&sb, path, 1, e))
+	if (strbuf_read_file(&sb, path, 1, e) < 0)
 		goto out;
 	for (char *p = sb.buf; *p; ) {
 		char *end = strchr(p, '\n'), *tab;
