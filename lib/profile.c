@@ -107,6 +107,7 @@ void profile_release(struct profile *p)
 	free(p->cols);
 	free(p->rows);
 	free(p->refuse);
+	free(p->month_path);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -232,7 +233,8 @@ int profile_load(struct profile *p, const char *path, struct error *e)
 		    strcmp(key, "quantity") && strcmp(key, "vendor") &&
 		    strcmp(key, "month") && strcmp(key, "date_formats") &&
 		    strcmp(key, "columns") && strcmp(key, "$schema") &&
-		    strcmp(key, "rows") && strcmp(key, "refuse")) {
+		    strcmp(key, "rows") && strcmp(key, "refuse") &&
+		    strcmp(key, "numbers")) {
 			bad(e, path, key, "unknown key");
 			goto out;
 		}
@@ -277,12 +279,28 @@ int profile_load(struct profile *p, const char *path, struct error *e)
 	for (i = 0; i < 3; i++)
 		if (json_is_string(v) && !strcmp(json_string_value(v), kind_names[i]))
 			break;
+	if (i == 3 && json_is_string(v) &&
+	    !strcmp(json_string_value(v), "monthly-average")) {
+		i = PK_MONTHLY;
+		p->average = 1;
+	}
 	if (i == 3) {
 		bad(e, path, "quantity",
-		    "expected \"daily\", \"monthly-licence-days\" or \"psa-units\"");
+		    "expected \"daily\", \"monthly-licence-days\", \"monthly-average\" or \"psa-units\"");
 		goto out;
 	}
 	p->kind = (enum pkind)i;
+	if (p->average && !p->rows) {
+		bad(e, path, "quantity", "monthly-average is read from JSON only (a profile with \"rows\")");
+		goto out;
+	}
+	v = json_object_get(root, "numbers");
+	if (v && !(json_is_string(v) && (!strcmp(json_string_value(v), "exact") ||
+					 !strcmp(json_string_value(v), "shortest")))) {
+		bad(e, path, "numbers", "expected \"exact\" or \"shortest\"");
+		goto out;
+	}
+	p->shortest = v && !strcmp(json_string_value(v), "shortest");
 	v = json_object_get(root, "vendor");
 	if (v && (!json_is_string(v) || !good_name(json_string_value(v)) ||
 		  p->kind == PK_PSA_UNITS)) {
@@ -293,13 +311,26 @@ int profile_load(struct profile *p, const char *path, struct error *e)
 	if (v)
 		p->vendor = xstrdup(json_string_value(v));
 	v = json_object_get(root, "month");
-	if (v && !(json_is_string(v) && !strcmp(json_string_value(v), "title"))) {
+	if (v && p->rows && json_is_string(v) && strcmp(json_string_value(v), "title")) {
+		if (!jx_path_valid(json_string_value(v)) ||
+		    strchr(json_string_value(v), '[')) {
+			bad(e, path, "month", "expected a path of members to the month, such as \"month\"");
+			goto out;
+		}
+		p->month_path = xstrdup(json_string_value(v));
+	} else if (v && !(json_is_string(v) && !strcmp(json_string_value(v), "title"))) {
 		bad(e, path, "month", "expected \"title\"");
 		goto out;
 	}
-	p->month_from_title = v != NULL;
-	if (p->kind == PK_MONTHLY && !p->month_from_title) {
-		bad(e, path, "month", "a monthly profile needs \"month\": \"title\"");
+	p->month_from_title = v != NULL && !p->month_path;
+	if (p->kind == PK_MONTHLY && !p->month_from_title && !p->month_path) {
+		bad(e, path, "month", p->rows ?
+		    "a monthly JSON profile needs \"month\": the path to the month" :
+		    "a monthly profile needs \"month\": \"title\"");
+		goto out;
+	}
+	if (p->month_path && !p->average) {
+		bad(e, path, "month", "a month path is for monthly-average");
 		goto out;
 	}
 	v = json_object_get(root, "date_formats");

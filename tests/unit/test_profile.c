@@ -91,7 +91,7 @@ static void test_builtin(void **state)
 {
 	static const char *const formats[] = {
 		"generic-usage", "keeper-daily-json", "keeper-daily",
-		"keeper-monthly-json", "keeper-monthly",
+		"keeper-monthly-json", "keeper-monthly", "keeper-msp-billing",
 		"keeper-no-company-json", "keeper-no-company", "psa-units",
 	};
 	struct strbuf known = STRBUF_INIT;
@@ -115,7 +115,13 @@ static void test_builtin(void **state)
 			    "a monthly report in JSON does not say its month: run the report with --format csv");
 	/* the known formats leave out the profiles that refuse */
 	profiles_known(&ps, &known);
-	assert_string_equal(known.buf, "generic-usage, keeper-daily-json, keeper-daily, keeper-monthly, psa-units");
+	assert_string_equal(known.buf, "generic-usage, keeper-daily-json, keeper-daily, keeper-monthly, keeper-msp-billing, psa-units");
+	/* format 6: a monthly average, its month and company from the envelope */
+	assert_int_equal(profile("keeper-msp-billing")->kind, PK_MONTHLY);
+	assert_true(profile("keeper-msp-billing")->average);
+	assert_true(profile("keeper-msp-billing")->shortest);
+	assert_string_equal(profile("keeper-msp-billing")->month_path, "month");
+	assert_string_equal(profile("keeper-msp-billing")->rows, "response.companies[].products[]");
 	strbuf_release(&known);
 }
 
