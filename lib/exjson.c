@@ -344,8 +344,17 @@ int ex_read_json(struct ex *x, struct error *e)
 		x->r->format = p->format;
 		if (p->kind == PK_PSA_UNITS)
 			ex_psa_head(x->csv.fp);
-		if (!p->month_path || month_of(x, &d))
+		if (p->kind == PK_SNAPSHOT) {
+			if (ex_read_snapshot(x, &d, rows, n, nm.v, e)) {
+				strbuf_release(&known);
+				names_release(&nm);
+				free(rows);
+				jx_release(&d);
+				return -1;
+			}
+		} else if (!p->month_path || month_of(x, &d)) {
 			read_rows(x, &nm, rows, n);
+		}
 	} else {
 		/* the shape: the root's rows as the first JSON profile sees them */
 		free(rows);
@@ -366,7 +375,7 @@ int ex_read_json(struct ex *x, struct error *e)
 				add_names(&x->msg, &nm);
 				strbuf_addch(&x->msg, ')');
 			}
-			strbuf_addstr(&x->msg, " is not supported yet (directory snapshots, Keeper API responses)");
+			strbuf_addstr(&x->msg, " is not a format tally knows");
 		}
 		strbuf_addf(&x->msg, "; known formats: %s", known.buf);
 		ex_blocking(x, "unknown-format", 0, "%s", x->msg.buf);

@@ -258,6 +258,8 @@ static void release(struct ex *x)
 	strbuf_release(&x->raw);
 	strbuf_release(&x->msg);
 	free(x->bad_price_value);
+	free(x->snap_vendor);
+	free(x->snap_account);
 }
 
 int extract_file(const struct extract_opts *o, struct extract_result *r,

@@ -71,6 +71,9 @@ struct extract_opts {
 	int year, month;	/* MONTH */
 	const struct profiles *profiles;
 	const char *refuse;	/* non-NULL: refuse the file with this reason */
+	const char *config;	/* the config folder (settings.json's
+				   active_statuses, for directory snapshots),
+				   or NULL: the defaults */
 	const char *refuse_code;	/* its problem code (NULL: file-refused,
 					   the message "file refused: <refuse>";
 					   else the message is refuse) */

@@ -33,6 +33,11 @@
  *                                          the month comes from the title
  *                                          row, see "month")
  *                   "psa-units"            PSA contract units (format 5)
+ *                   "directory-snapshot"   a user directory on one day
+ *                                          (format 4, exsnap.h): rows are
+ *                                          users (user_id, status,
+ *                                          licenses); vendor, account and
+ *                                          date come from the envelope
  *                   "monthly-average"      the month's daily average (one
  *                                          row per account and SKU), read
  *                                          as quantity x days of the month
@@ -75,6 +80,9 @@
  *                 is named by the path to that object then its name
  *                 ("response.companies[].company_id"; a scalar member
  *                 only).
+ *   others        "ignore": a JSON row's members that no column names
+ *                 are ignored (a directory's users carry many fields);
+ *                 without it every member must be a column's
  *   refuse        a text: a file this profile matches is recognised but
  *                 not read, a blocking unknown-format problem whose message
  *                 is this text (what to do) and the file's header, such as
@@ -90,7 +98,8 @@
  * psa_company_id, psa_product_id, units, psa_company_name,
  * psa_product_name, unit_price, service_id, contract_service_id,
  * addition_id, start_date, end_date (YYYY-MM-DD, both inclusive, empty
- * = open: the row's period), ignore. Each kind has its
+ * = open: the row's period), ignore. directory-snapshot: user_id, status,
+ * licenses (an array of {"id", "name"}), ignore. Each kind has its
  * mandatory fields (daily: date, account_id, sku, quantity and a vendor;
  * monthly: account_id, sku, quantity and a vendor; psa-units: contract_id,
  * psa_company_id, psa_product_id, units), which must be "required".
@@ -111,10 +120,11 @@ enum pfield {
 	PF_CONTRACT_ID, PF_PSA_COMPANY_ID, PF_PSA_PRODUCT_ID, PF_UNITS,
 	PF_PSA_COMPANY_NAME, PF_PSA_PRODUCT_NAME, PF_SERVICE_ID,
 	PF_CONTRACT_SERVICE_ID, PF_ADDITION_ID, PF_START_DATE, PF_END_DATE,
+	PF_USER_ID, PF_STATUS, PF_LICENSES,
 	PF_IGNORE, PF_COUNT
 };
 
-enum pkind { PK_DAILY, PK_MONTHLY, PK_PSA_UNITS };
+enum pkind { PK_DAILY, PK_MONTHLY, PK_PSA_UNITS, PK_SNAPSHOT };
 
 struct pcolumn {
 	enum pfield field;
@@ -137,6 +147,7 @@ struct profile {
 				   ("monthly-average") */
 	char *month_path;	/* JSON: the path to the month, or NULL (owned) */
 	int shortest;		/* JSON numbers: "shortest" */
+	int others_ignored;	/* JSON: "others": "ignore" */
 	char *refuse;		/* recognised, not read: the text, or NULL (owned) */
 };
 

@@ -21,7 +21,7 @@
 const char program_name[] = "extract";
 
 static const char usage[] =
-	"usage: bin/extract --month YYYY-MM [--profiles DIR] [--name NAME] [--member N] [--quiet] -o OUT/M/extract/S.csv FILE\n"
+	"usage: bin/extract --month YYYY-MM [--profiles DIR] [--name NAME] [--member N] [--config DIR] [--quiet] -o OUT/M/extract/S.csv FILE\n"
 	"\n"
 	"Reads FILE, recognises its format by its content (a CSV header row or\n"
 	"a JSON document's rows, against the profiles in DIR, default tally's\n"
@@ -38,6 +38,8 @@ static const char usage[] =
 	"directory (0 the first), from --member or, for OUT/M/in/<safe>, from\n"
 	"the stamp bin/tally inbox wrote (OUT/M/.tally/in/<safe>), named\n"
 	"NAME:<member path>; inflated beside S.csv, never elsewhere.\n"
+	"A directory snapshot counts the statuses of DIR/settings.json's\n"
+	"active_statuses (default [\"active\"]).\n"
 	"\n"
 	"Exit: 0 done (data problems are in S.problems.csv), 2 usage or\n"
 	"configuration error, 3 I/O error.\n";
@@ -115,12 +117,14 @@ int program_main(int argc, char **argv)
 {
 	struct month_arg month = { 0 };
 	const char *profiles = NULL, *name = NULL, *out = NULL, *member = NULL;
+	const char *config = NULL;
 	int quiet = 0;
 	const struct opt opts[] = {
 		{ "--month", OPT_MONTH, &month },
 		{ "--profiles", OPT_STRING, &profiles },
 		{ "--name", OPT_STRING, &name },
 		{ "--member", OPT_STRING, &member },
+		{ "--config", OPT_STRING, &config },
 		{ "-o", OPT_STRING, &out },
 		{ "--quiet", OPT_FLAG, &quiet },
 		OPT_END,
@@ -163,6 +167,7 @@ int program_main(int argc, char **argv)
 	o.year = month.y;
 	o.month = month.m;
 	o.profiles = &ps;
+	o.config = config;
 	if (!o.refuse && exzip_is_zip_name(o.name)) {
 		long index = member ? -1 : stamp_member(files[0]);
 		char *end;
