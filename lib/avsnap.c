@@ -180,7 +180,7 @@ static void settle_dir(struct avg *a, struct dir *d, enum gap_mode mode,
 	if (ngap)
 		problem_add(p, mode == GAP_ERROR ? SEV_BLOCKING : SEV_WARNING,
 			    "gap-day", a->files[d->s[0].file], 0,
-			    "%s account %s has no directory snapshot on or before %s%s%s (its first is of %s): %zu gap day%s (gap_days %s: counted as 0)",
+			    "%s account %s has no directory snapshot for %s%s%s (its first is of %s): %zu gap day%s (gap_days %s: counted as 0)",
 			    d->vendor, d->account_id, date_format(d1, first),
 			    ngap > 1 ? " to " : "",
 			    ngap > 1 ? date_format(d2, first + (int32_t)ngap - 1) : "",
