@@ -102,6 +102,29 @@ static void test_list(void **state)
 	free(path);
 }
 
+/* a name without zip's UTF-8 flag is CP437: 0x82 is é */
+static void test_list_cp437(void **state)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct exzip_list l;
+	struct error e;
+	zip_t *za;
+	int err;
+
+	strbuf_addf(&path, "%s/dos.zip", scratch_dir);
+	za = zip_open(path.buf, ZIP_CREATE | ZIP_TRUNCATE, &err);
+	assert_non_null(za);
+	assert_true(zip_file_add(za, "caf\x82.csv",
+				 zip_source_buffer(za, usage, strlen(usage), 0),
+				 ZIP_FL_ENC_CP437) >= 0);
+	assert_int_equal(zip_close(za), 0);
+	assert_int_equal(exzip_list(path.buf, &l, &e), 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0].name, "caf\xc3\xa9.csv");
+	exzip_list_release(&l);
+	strbuf_release(&path);
+}
+
 static void test_list_refused(void **state)
 {
 	struct strbuf path = STRBUF_INIT;
@@ -249,6 +272,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
 		cmocka_unit_test_setup_teardown(test_list, scratch_setup, scratch_teardown),
+		cmocka_unit_test_setup_teardown(test_list_cp437, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_list_refused, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_extract, scratch_setup, scratch_teardown),
 		cmocka_unit_test_setup_teardown(test_inbox_entries, scratch_setup, scratch_teardown),
