@@ -270,7 +270,12 @@ int exzip_extract(struct extract_opts *o, const char *zip, long index,
 		strbuf_addf(&why, "archive refused: %s; no member of it is read", l.refuse);
 		goto refused;
 	}
-	if (index < 0 || index >= zip_get_num_entries(za, 0) ||
+	if (index < 0) {
+		/* listed as the archive itself: it gives no member to read */
+		strbuf_addstr(&why, "archive refused: it holds no file tally reads (folders, __MACOSX/ and hidden files are skipped)");
+		goto refused;
+	}
+	if (index >= zip_get_num_entries(za, 0) ||
 	    !(mname = zip_get_name(za, (zip_uint64_t)index, ZIP_FL_ENC_STRICT)) ||
 	    zip_stat_index(za, (zip_uint64_t)index, ZIP_FL_ENC_STRICT, &st)) {
 		strbuf_addf(&why, "archive refused: it has no member %ld (it changed while it was read?): run again", index + 1);

@@ -4,7 +4,8 @@
 usage: mkzip.py KIND OUT.zip
 
 KIND: good (two good members in a folder, a folder entry, __MACOSX/ and
-a hidden member), rejects (October with a bad row, September), absolute, dotdot, link, nested-name, nested-content,
+a hidden member), rejects (October with a bad row, September), empty
+(nothing but skipped entries), absolute, dotdot, link, nested-name, nested-content,
 encrypted, crc, corrupt, huge (over 1 GiB declared in all), bomb (a
 member inflating past 100 times its size, honest header), bomb-lying (the
 same with a header that declares it small). Deterministic bytes: every
@@ -75,6 +76,9 @@ def main():
         # October with a bad row, and September (another month)
         d = archive([("oct.csv", HEAD + OK + b"2026-10-05,acronis,A-1,Alpha LLC,backup,five\n"),
                      ("sep.csv", HEAD + OK.replace(b"2026-10-31", b"2026-09-30").replace(b"2026-10-", b"2026-09-"))])
+    elif kind == "empty":
+        # nothing to read: a folder, __MACOSX/ and a hidden file
+        d = archive([(info("oct/"), b""), ("__MACOSX/._x.csv", b"\0"), (".hidden.csv", HEAD + OK)])
     elif kind == "absolute":
         d = archive([("/tmp/usage.csv", good), ("ok.csv", HEAD + OK)])
     elif kind == "dotdot":
