@@ -223,8 +223,8 @@ $(STALE): FORCE ;
 endif
 
 $(M)/extract/%.csv $(M)/extract/%.json $(M)/extract/%.rejects.csv $(M)/extract/%.problems.csv: \
-		$(T)/in/%.csv bin/extract $(wildcard schemas/sources/*.json)
-	$(call run,extract) --month $(MONTH) --quiet -o $(M)/extract/$*.csv $(M)/in/$*.csv
+		$(T)/in/%.csv bin/extract $(wildcard schemas/sources/*.json) $(call cfg,settings.json)
+	$(call run,extract) --month $(MONTH) --config $(RUN_CONFIG) --quiet -o $(M)/extract/$*.csv $(M)/in/$*.csv
 
 # A step's outputs are grouped targets (&:): one run of its recipe makes
 # them all. GNU make 4.3 does not carry a dry run of a grouped rule over to

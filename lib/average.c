@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "average.h"
+#include "avsnap.h"
 #include "csvread.h"
 #include "date.h"
 #include "decimal.h"
@@ -44,6 +45,7 @@ void avg_release(struct avg *a)
 		free(a->files[i]);
 	free(a->files);
 	strbuf_release(&a->key);
+	avsnap_free(a);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -218,6 +220,7 @@ struct reader {
 	const char *path;
 	uint32_t file;
 	int header_seen, skip;
+	int snapshot;		/* the file is a directory snapshot */
 	int col[C_NFIXED];
 	int dcol[AVG_DAYS], lcol[AVG_DAYS];
 	struct error *e;
@@ -281,6 +284,30 @@ static const char *field(const struct csv_row *row, int i)
 	return i >= 0 && (size_t)i < row->n ? row->f[i] : "";
 }
 
+/* a snapshot's SKU: its count (the same on each day it gives) to avsnap.h */
+static int snapshot_row(struct reader *r, const struct csv_row *row)
+{
+	const char *v;
+	int64_t q;
+
+	for (int d = 1; d <= r->a->dim; d++) {
+		long line;
+
+		v = field(row, r->dcol[d - 1]);
+		if (!*v)
+			continue;
+		if (qty_parse(v, &q, NULL) || q < 0)
+			return bad_field(r, row->line, "day count", v);
+		v = field(row, r->lcol[d - 1]);
+		if ((line = parse_line(v)) < 0)
+			return bad_field(r, row->line, "day line", v);
+		avsnap_add(r->a, field(row, r->col[C_NAME]),
+			   field(row, r->col[C_SKU]), q, (uint32_t)line);
+		break;
+	}
+	return 0;
+}
+
 static int read_row(const struct csv_row *row, void *vr)
 {
 	struct reader *r = vr;
@@ -296,6 +323,8 @@ static int read_row(const struct csv_row *row, void *vr)
 	if (!r->header_seen)
 		return read_header(r, row);
 	kind = field(row, r->col[C_KIND]);
+	if (!strcmp(kind, "snapshot") && r->snapshot)
+		return snapshot_row(r, row);
 	if (!strcmp(kind, "daily"))
 		k = AVG_DAILY;
 	else if (!strcmp(kind, "monthly"))
@@ -347,6 +376,38 @@ static int read_row(const struct csv_row *row, void *vr)
 	return 0;
 }
 
+/*
+ * The "snapshot" of the JSON beside extract file path ({"vendor",
+ * "account_id", "date"}): 1 after avsnap_begin, or 0 for any other file.
+ */
+static int snapshot_of(struct avg *a, const char *path, uint32_t file)
+{
+	size_t n = strlen(path);
+	struct strbuf js = STRBUF_INIT;
+	json_t *root, *sn;
+	const char *v, *acc, *date;
+	int32_t day;
+	int ret = 0;
+
+	if (n <= 4 || strcmp(path + n - 4, ".csv"))
+		return 0;
+	strbuf_add(&js, path, n - 4);
+	strbuf_addstr(&js, ".json");
+	root = json_load_file(js.buf, 0, NULL);
+	sn = json_object_get(root, "snapshot");	/* borrowed */
+	v = json_string_value(json_object_get(sn, "vendor"));
+	acc = json_string_value(json_object_get(sn, "account_id"));
+	date = json_string_value(json_object_get(sn, "date"));
+	if (v && acc && date &&
+	    date_parse_fmt(date, strlen(date), "YYYY-MM-DD", &day) == 0) {
+		avsnap_begin(a, v, acc, day, file);
+		ret = 1;
+	}
+	json_decref(root);
+	strbuf_release(&js);
+	return ret;
+}
+
 int avg_read_extract(struct avg *a, const char *path, const char *source_file,
 		     struct problems *p, struct error *e)
 {
@@ -359,6 +420,7 @@ int avg_read_extract(struct avg *a, const char *path, const char *source_file,
 	r.path = path;
 	r.e = e;
 	r.file = avg_add_file(a, source_file);
+	r.snapshot = snapshot_of(a, path, r.file);
 	ret = csv_read(path, read_row, &r, e);
 	if (ret == 1 && r.skip)
 		return 1;
@@ -404,10 +466,11 @@ void avg_settle(struct avg *a, enum gap_mode mode, struct problems *p)
 	const char **vendors;
 	size_t pos = 0, nv;
 
+	avsnap_settle(a, mode, p);
 	while ((en = strmap_next(&a->series, &pos))) {
 		struct avg_series *s = en->value;
 
-		if (s->kind == AVG_DAILY)
+		if (s->kind == AVG_DAILY && !s->snapshot)
 			vendor_of(a, s->vendor)->has |= s->has;
 	}
 	pos = 0;
@@ -443,7 +506,7 @@ void avg_settle(struct avg *a, enum gap_mode mode, struct problems *p)
 
 		if (s->kind != AVG_DAILY)
 			continue;
-		gaps = vendor_of(a, s->vendor)->gaps;
+		gaps = s->snapshot ? 0 : vendor_of(a, s->vendor)->gaps;
 		s->licence_days = 0;
 		s->days_with_usage = 0;
 		for (int d = 1; d <= a->dim; d++) {

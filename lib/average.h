@@ -22,6 +22,9 @@
  * count the day 0; carry (warning) gives each series of the vendor its
  * previous day's count (0 for a gap on day 1).
  *
+ * Directory snapshots (extract kind "snapshot") are settled by avsnap.h
+ * first: each day takes its directory's latest snapshot on or before it.
+ *
  * Memory grows with the number of series, never with input rows.
  */
 #include <stdint.h>
@@ -48,6 +51,8 @@ struct avg_series {
 	int64_t licence_days, max_daily, min_daily;
 	int has_max;
 	int days_with_usage;
+	int snapshot;		/* fed by directory snapshots (avsnap.h): not
+				   in its vendor's gap days */
 };
 
 struct avg {
@@ -58,6 +63,7 @@ struct avg {
 	long duplicates, conflicts;
 	struct strmap vendors;	/* vendor -> struct avg_vendor */
 	struct strbuf key;	/* avg_series_get's, kept between calls */
+	struct avsnap *snap;	/* directory snapshots (avsnap.h), or NULL */
 };
 
 /* days of the month a vendor has rows on, and its gap days (bit d-1) */

@@ -101,8 +101,33 @@ static int walk(struct list *l, const char *dir, const char *rel,
 	return ret;
 }
 
-/* regular files of dir (links followed), or links in dir when in_links:
- * named by the base name of what they point to */
+/*
+ * The name .tally/inbox.list ("<safe>\t<name>" lines, beside dir: OUT/M/in)
+ * gives the link safe, or NULL: a zip member's link points to its
+ * archive, and is named "archive.zip:member.csv" by the list (caller
+ * frees).
+ */
+static char *listed_name(const char *dir, const char *safe)
+{
+	struct strbuf path = STRBUF_INIT, list = STRBUF_INIT;
+	struct error ignored;
+	size_t n = strlen(safe);
+	char *name = NULL;
+
+	strbuf_addf(&path, "%s/../" INBOX_STAMPS "inbox.list", dir);
+	if (strbuf_read_file(&list, path.buf, 1, &ignored) == 0)
+		for (const char *l = list.buf; *l && !name; ) {
+			size_t len = strcspn(l, "\n");
+
+			if (len > n && !memcmp(l, safe, n) && l[n] == '\t')
+				name = xstrndup(l + n + 1, len - n - 1);
+			l += len + (l[len] == '\n');
+		}
+	strbuf_release(&path);
+	strbuf_release(&list);
+	return name;
+}
+
 /* the regular files of dir; in_links: the inbox's links, named by their
  * targets; config: the month's configuration only (inbox_config_of_month) */
 static int files_of(struct list *l, const char *dir, int in_links,
@@ -129,9 +154,12 @@ static int files_of(struct list *l, const char *dir, int in_links,
 		char target[4096];
 		ssize_t k;
 		const char *name = tmp.v[i].name;
+		char *listed = in_links ? listed_name(dir, name) : NULL;
 
-		if (in_links && (k = readlink(tmp.v[i].path, target,
-					      sizeof(target) - 1)) > 0) {
+		if (listed && strchr(listed, ':')) {
+			name = listed;
+		} else if (in_links && (k = readlink(tmp.v[i].path, target,
+						     sizeof(target) - 1)) > 0) {
 			const char *slash;
 
 			target[k] = '\0';
@@ -139,6 +167,7 @@ static int files_of(struct list *l, const char *dir, int in_links,
 			name = slash ? slash + 1 : target;
 		}
 		list_add(l, name, tmp.v[i].path);
+		free(listed);
 	}
 	list_release(&tmp);
 	strbuf_release(&path);

@@ -17,6 +17,7 @@
  *                 file written at the end
  *   exjson.c      a JSON document: the profile its rows match, each row
  *                 handed to exrows.c as a row of cells
+ *   exsnap.c      a directory snapshot's users counted (format 4)
  *   exseries.c    the series table (exseries.h)
  */
 #include <stdint.h>
@@ -84,6 +85,10 @@ struct ex {
 	int title_other_y, title_other_m;	/* the first one's month */
 	long dated;		/* daily rows with a good date */
 	int read_done;		/* csv_read reached the end */
+	/* a directory snapshot (exsnap.c): its directory and date */
+	int snap;
+	char *snap_vendor, *snap_account;
+	int32_t snap_date;
 };
 
 /* --- extract.c ---------------------------------------------------------- */
@@ -148,4 +153,18 @@ void ex_finish(struct ex *x);
 int ex_read_json(struct ex *x, struct error *e);
 /* <S>.json, atomically: 0, or -1 with e */
 int ex_write_json(struct ex *x, const char *path, struct error *e);
+
+/* --- exsnap.c ----------------------------------------------------------- */
+
+struct jx_doc;
+struct jx_row;
+/*
+ * The users rows[0..n) of the directory snapshot d (its profile x->p;
+ * names: the rows' member names, as x->col indexes them) counted into
+ * x's series: 0 (problems recorded), or -1 with e when settings.json
+ * cannot be read (a configuration error).
+ */
+int ex_read_snapshot(struct ex *x, const struct jx_doc *d,
+		     const struct jx_row *rows, size_t n, char *const *names,
+		     struct error *e);
 #endif

@@ -247,7 +247,8 @@ static void write_series(struct ex *x, FILE *fp)
 		csv_sep(fp);
 		csv_put(fp, s->sku_name);
 		strbuf_reset(&sb);
-		strbuf_addstr(&sb, monthly ? ",monthly" : ",daily");
+		strbuf_addstr(&sb, monthly ? ",monthly" :
+			      x->p->kind == PK_SNAPSHOT ? ",snapshot" : ",daily");
 		add_qty(&sb, sum);
 		if (any)
 			add_qty(&sb, max);
@@ -313,6 +314,16 @@ int ex_write_json(struct ex *x, const char *path, struct error *e)
 	json_object_set_new(root, "months", months);
 	json_object_set_new(root, "series", json_integer(x->r->series));
 	json_object_set_new(root, "rows", rows);
+	if (x->snap) {
+		/* the directory and day of a snapshot (daily-average's avsnap.h) */
+		json_t *sn = json_object();
+		char date[11];
+
+		json_object_set_new(sn, "vendor", json_string(x->snap_vendor));
+		json_object_set_new(sn, "account_id", json_string(x->snap_account));
+		json_object_set_new(sn, "date", json_string(date_format(date, x->snap_date)));
+		json_object_set_new(root, "snapshot", sn);
+	}
 	txt = json_dumps(root, JSON_PRESERVE_ORDER);
 	json_decref(root);
 	strbuf_release(&rel);

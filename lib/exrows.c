@@ -299,6 +299,9 @@ void ex_usage_row(struct ex *x, const struct csv_row *row)
 	field(x, row, PF_QUANTITY, &qs, &qn);
 	if (number(x, "quantity", qs, qn, &q))
 		goto rejected;
+	/* a daily average for the month: its licence-days */
+	if (p->average)
+		q *= x->ndays;
 	field(x, row, PF_MAX_DAILY, &ms, &mn);
 	if (mn && number(x, "max_daily", ms, mn, &max))
 		goto rejected;

@@ -180,8 +180,8 @@ static int content(struct ex *x, enum content *c, struct error *e)
 			    GIST_SPREADSHEET " (\"%s\" files are not read)", dot);
 	} else if (dot && !strcasecmp(dot, ".zip")) {
 		ex_blocking(x, "unknown-format", 0,
-			    "%s files are not supported yet (zip archives); known formats: %s",
-			    dot, known.buf);
+			    "a zip archive is read member by member (bin/tally inbox lists them, bin/extract --member reads one); known formats: %s",
+			    known.buf);
 	} else if (!dot || !ext_is(dot, read_ext)) {
 		ex_blocking(x, "unknown-format", 0,
 			    "not a .csv, .json or .zip file: tally recognises files by their content, and reads only these; known formats: %s",
@@ -258,6 +258,8 @@ static void release(struct ex *x)
 	strbuf_release(&x->raw);
 	strbuf_release(&x->msg);
 	free(x->bad_price_value);
+	free(x->snap_vendor);
+	free(x->snap_account);
 }
 
 int extract_file(const struct extract_opts *o, struct extract_result *r,
@@ -280,7 +282,9 @@ int extract_file(const struct extract_opts *o, struct extract_result *r,
 	x.ndays = days_in_month(o->year, o->month);
 	if (open_outputs(&x, stem, e))
 		goto out;
-	if (o->refuse) {
+	if (o->refuse && o->refuse_code) {
+		ex_blocking(&x, o->refuse_code, 0, "%s", o->refuse);
+	} else if (o->refuse) {
 		ex_blocking(&x, "file-refused", 0,
 			    "file refused: %s", o->refuse);
 	} else {

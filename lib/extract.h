@@ -9,7 +9,8 @@
  * (the files written).
  *
  * The extension decides whether a file is read at all (.csv, .json;
- * .zip is not read yet; a spreadsheet, .xlsx or .xls, never), its content
+ * .zip, whose members are read one by one, exzip.h; a spreadsheet, .xlsx
+ * or .xls, never), its content
  * how: a workbook (zip or OLE2 bytes) is never opened, a document whose
  * first character is "[" or "{" is JSON (exjson.c: read whole, up to
  * EX_JSON_MAX, through the JSON profiles), anything else CSV.
@@ -70,6 +71,12 @@ struct extract_opts {
 	int year, month;	/* MONTH */
 	const struct profiles *profiles;
 	const char *refuse;	/* non-NULL: refuse the file with this reason */
+	const char *config;	/* the config folder (settings.json's
+				   active_statuses, for directory snapshots),
+				   or NULL: the defaults */
+	const char *refuse_code;	/* its problem code (NULL: file-refused,
+					   the message "file refused: <refuse>";
+					   else the message is refuse) */
 };
 
 struct extract_rows {

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include "cfgtable.h"
 #include "csvwrite.h"
+#include "exzip.h"
 #include "frozen.h"
 #include "inbox.h"
 #include "summary.h"
@@ -45,16 +46,19 @@ int frozen_write(const char *dir, const struct frozen_input *in, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		const struct frozen_input *f = &in[i];
 		int k = !strcmp(f->kind, "config");
+		const char *file = f->file ? f->file : f->name;
 		char *to, hex[65];
 		const char *row[4];
 
-		if (!kind_ok(f->kind) || !name_ok(f->name)) {
+		if (!kind_ok(f->kind) || !name_ok(file)) {
 			error_set(e, ERR_IO, "%s: cannot freeze (\"%s\")", f->path,
 				  f->name);
 			goto fail;
 		}
-		to = path_join(sub[k], f->name);
-		if (fs_copy(f->path, to, e) || sha256_file(to, hex, NULL, e)) {
+		to = path_join(sub[k], file);
+		/* an archive two members come from is copied once */
+		if ((!(f->file && fs_exists(to)) && fs_copy(f->path, to, e)) ||
+		    sha256_file(to, hex, NULL, e)) {
 			free(to);
 			goto fail;
 		}
@@ -116,15 +120,25 @@ int frozen_load(struct frozen *f, const char *dir, struct error *e)
 
 		if (cfgtable_bad(&t, r, e))
 			goto out;
-		if (!kind_ok(kind) || !name_ok(name) || strlen(sha) != 64) {
+		if (!kind_ok(kind) || strlen(sha) != 64 ||
+		    !(name_ok(name) || exzip_archive_len(name))) {
 			error_set(e, ERR_IO, "%s:%ld: not a row tally wrote (\"%s\"): %s",
 				  list, line, name, hint);
 			goto out;
 		}
 		{
 			char *sub = path_join(dir, kind);
+			size_t an = exzip_archive_len(name);
 
 			copy = path_join(sub, name);
+			/* a member's row: the archive's copy */
+			if (an && !fs_exists(copy)) {
+				char *archive = xstrndup(name, an);
+
+				free(copy);
+				copy = path_join(sub, archive);
+				free(archive);
+			}
 			free(sub);
 		}
 		bad = sha256_file(copy, hex, NULL, e);
@@ -211,10 +225,16 @@ static void plan_add(struct frozen_plan *p, const char *kind, char *name,
 		     char *safe, char *path, char *sha)
 {
 	struct frozen_input *f;
+	size_t an = exzip_archive_len(name);
+	const char *base = strrchr(path, '/');
 
 	XGROW(p->v, p->alloc, p->n + 1);
 	f = &p->v[p->n++];
 	f->kind = kind;
+	base = base ? base + 1 : path;
+	/* a zip member: the archive it links to is the file frozen */
+	f->file = an && strlen(base) == an && !strncmp(base, name, an) ?
+		  own(p, xstrndup(name, an)) : NULL;
 	f->name = own(p, name);
 	f->safe = safe == name ? name : own(p, safe);
 	f->path = own(p, path);

@@ -6,12 +6,17 @@
  *
  *   STATE/closed/<M>/inbox/<inbox name>   each inbox file that gave the
  *                                         month rows (the PSA contract
- *                                         units file too), as it was
+ *                                         units file too), as it was; a
+ *                                         zip archive whole, once, when
+ *                                         a member of it gave rows
  *   STATE/closed/<M>/config/<file>        every file of the config folder
  *   STATE/closed/<M>/inputs.csv           kind,name,safe,sha256: one row
  *                                         each (kind "inbox" or "config";
  *                                         safe the name make knew the
- *                                         inbox file by, <stem>.csv)
+ *                                         inbox file by, <stem>.csv; a
+ *                                         row per member of an archive,
+ *                                         named "archive.zip:member",
+ *                                         with the archive's SHA-256)
  *
  * A rerun of the month reads these, not the inbox: it reproduces the
  * month whatever the inbox holds now. Each copy is checked against its
@@ -30,6 +35,8 @@ struct frozen_input {
 	const char *safe;	/* inbox: its safe name; config: the name */
 	const char *path;	/* where it is now */
 	const char *sha256;	/* what make saw in it (hex), or NULL */
+	const char *file;	/* inbox: the copy's name, when not name (a
+				   zip member's archive), or NULL */
 };
 
 /*

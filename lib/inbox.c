@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "csvread.h"
+#include "exzip.h"
 #include "fsutil.h"
 #include "sha256.h"
 #include "stamp.h"
@@ -130,6 +131,8 @@ void inbox_add(struct inbox *in, const char *name, const char *refuse)
 	in->e[in->n].name = xstrdup(name);
 	in->e[in->n].safe = NULL;
 	in->e[in->n].refuse = refuse;
+	in->e[in->n].archive = NULL;
+	in->e[in->n].member = -1;
 	in->n++;
 	settle(in);
 }
@@ -148,6 +151,53 @@ static const char *skip_reason(const char *name, const struct stat *st)
 	return NULL;
 }
 
+/* the members of the zip archive at path (named name) as entries; 0
+ * when it gives none (refused as a whole, or no member read): the
+ * archive is then an entry of its own */
+static int add_members(struct inbox *in, const char *path, const char *name)
+{
+	struct exzip_list l;
+	struct error ignored;
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = 0;
+
+	if (exzip_list(path, &l, &ignored) == 0)
+		for (n = 0; n < l.n; n++) {
+			strbuf_reset(&sb);
+			strbuf_addf(&sb, "%s:%s", name, l.v[n].name);
+			XGROW(in->e, in->alloc, in->n + 1);
+			in->e[in->n].name = strbuf_detach(&sb);
+			in->e[in->n].safe = NULL;
+			in->e[in->n].refuse = NULL;
+			in->e[in->n].archive = xstrdup(name);
+			in->e[in->n].member = l.v[n].index;
+			in->n++;
+		}
+	for (size_t k = 0; n > 0 && k < l.nskip; k++) {
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%s:%s", name, l.skip[k].name);
+		XGROW(in->skip, in->askip, in->nskip + 1);
+		in->skip[in->nskip].name = strbuf_detach(&sb);
+		in->skip[in->nskip].why = l.skip[k].why;
+		in->nskip++;
+	}
+	exzip_list_release(&l);
+	strbuf_release(&sb);
+	return n > 0;
+}
+
+static int entry_order(const void *a, const void *b)
+{
+	return strcmp(((const struct inbox_entry *)a)->name,
+		      ((const struct inbox_entry *)b)->name);
+}
+
+static int skip_order(const void *a, const void *b)
+{
+	return strcmp(((const struct inbox_skip *)a)->name,
+		      ((const struct inbox_skip *)b)->name);
+}
+
 int inbox_scan(struct inbox *in, const char *dir, struct error *e)
 {
 	struct fs_names names = FS_NAMES_INIT;
@@ -158,7 +208,7 @@ int inbox_scan(struct inbox *in, const char *dir, struct error *e)
 		return -1;
 	for (size_t i = 0; i < names.n; i++) {
 		struct stat st;
-		const char *why;
+		const char *why, *refuse;
 
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", dir, names.v[i]);
@@ -170,14 +220,25 @@ int inbox_scan(struct inbox *in, const char *dir, struct error *e)
 			in->nskip++;
 			continue;
 		}
+		refuse = inbox_refusal(path.buf, names.v[i]);
+		if (!refuse && exzip_is_zip_name(names.v[i]) &&
+		    add_members(in, path.buf, names.v[i]))
+			continue;
 		XGROW(in->e, in->alloc, in->n + 1);
 		in->e[in->n].name = xstrdup(names.v[i]);
 		in->e[in->n].safe = NULL;
-		in->e[in->n].refuse = inbox_refusal(path.buf, names.v[i]);
+		in->e[in->n].refuse = refuse;
+		in->e[in->n].archive = NULL;
+		in->e[in->n].member = -1;
 		in->n++;
 	}
 	fs_names_release(&names);
 	strbuf_release(&path);
+	/* an archive's members sort by their names, as files do */
+	if (in->n > 1)
+		qsort(in->e, in->n, sizeof(*in->e), entry_order);
+	if (in->nskip > 1)
+		qsort(in->skip, in->nskip, sizeof(*in->skip), skip_order);
 	settle(in);
 	return 0;
 }
@@ -187,6 +248,7 @@ void inbox_release(struct inbox *in)
 	for (size_t i = 0; i < in->n; i++) {
 		free(in->e[i].name);
 		free(in->e[i].safe);
+		free(in->e[i].archive);
 	}
 	for (size_t i = 0; i < in->nskip; i++)
 		free(in->skip[i].name);
@@ -329,7 +391,7 @@ static int sync_entries(struct sync *y, const struct inbox *in,
 		strbuf_addf(&list, "%s\t%s\n", en->safe, shown.buf);
 		*strmap_slot(&links, en->safe, strlen(en->safe), NULL) = keep_mark;
 		strbuf_reset(&t);
-		strbuf_addf(&t, "%s/%s", absdir, en->name);
+		strbuf_addf(&t, "%s/%s", absdir, en->archive ? en->archive : en->name);
 		if (!y->dry_run) {
 			strbuf_reset(&p);
 			strbuf_addf(&p, "%s/in/%s", monthdir, en->safe);
@@ -353,6 +415,8 @@ static int sync_entries(struct sync *y, const struct inbox *in,
 			strbuf_addf(&p, "sha256 %s\n", hex);
 		}
 		strbuf_addf(&p, "name %s\n", shown.buf);
+		if (en->member >= 0)
+			strbuf_addf(&p, "member %ld\n", en->member);
 		if (stamp(y, "in/", en->safe, p.buf))
 			goto out;
 		for (size_t k = 0; k < NSUFFIX; k++) {

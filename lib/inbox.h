@@ -33,6 +33,10 @@ struct inbox_entry {
 	char *name;		/* as in the folder, owned */
 	char *safe;		/* "<stem>.csv", owned */
 	const char *refuse;	/* why the file cannot be read, or NULL */
+	char *archive;		/* a zip member: the archive's name in the
+				   folder (owned), else NULL; name is then
+				   "<archive>:<member path>" (exzip.h) */
+	long member;		/* its index in the archive, or -1 */
 };
 
 /* an entry that is not read, and why ("a link", "a folder", ...) */
@@ -57,7 +61,10 @@ void inbox_name_escape(const char *name, struct strbuf *out);
 
 /*
  * List dir into in (byte order of names) and give each entry its safe
- * name. Returns 0, or -1 with e when dir cannot be read.
+ * name. A zip archive (exzip.h) gives an entry per member it reads, named
+ * "<archive>:<member path>", or one entry of its own when it is refused
+ * as a whole or reads no member. Returns 0, or -1 with e when dir cannot
+ * be read.
  */
 int inbox_scan(struct inbox *in, const char *dir, struct error *e);
 /* add one entry (for tests); names must come in byte order */
@@ -94,7 +101,10 @@ int inbox_config_of_month(const char *name);
  *   in/<safe>                 a link to the absolute path of each entry,
  *                             refused ones too (extract says why)
  *   .tally/in/<safe>          its stamp: "sha256 <hex>" or "refused
- *                             <why>", then "name <inbox name>"
+ *                             <why>", then "name <inbox name>", then for
+ *                             a zip member "member <index>" (what
+ *                             bin/extract reads; the link and the hash
+ *                             are the archive's)
  *   .tally/inbox.list         the entries, "<safe>\t<name>" each
  *   .tally/skipped.list       the entries not read, "<name>\t<why>" each
  *   .tally/config/<file>      a stamp of each of inbox_config_files: its

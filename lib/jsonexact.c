@@ -327,6 +327,7 @@ struct walk {
 	size_t found;		/* containers the last step went through */
 	struct jx_row *rows;
 	size_t n, alloc;
+	json_t *up[JX_MAXUP];	/* the values the steps matched so far reached */
 };
 
 /* pre-order, so ord follows the document; at = steps matched, or -1 */
@@ -341,9 +342,14 @@ static void walk(struct walk *w, json_t *v, long at, long line)
 			line = w->d->lines[w->ord];
 		w->ord++;
 	}
+	if (at >= 0 && at < JX_MAXUP)
+		w->up[at] = v;
 	if (at == (long)w->nsteps) {
 		XGROW(w->rows, w->alloc, w->n + 1);
-		w->rows[w->n++] = (struct jx_row){ v, line };
+		w->rows[w->n] = (struct jx_row){ v, line, { NULL } };
+		for (long k = 0; k < at && k < JX_MAXUP; k++)
+			w->rows[w->n].up[k] = w->up[k];
+		w->n++;
 		at = -1;
 	}
 	if (json_is_object(v)) {

@@ -65,9 +65,14 @@ int jx_decimal_text(const char *s, size_t n, struct strbuf *out);
  */
 int jx_path_valid(const char *path);
 
+#define JX_MAXUP 8
 struct jx_row {
 	json_t *v;	/* borrowed from the document */
 	long line;	/* its first line (an enclosing one for a scalar) */
+	json_t *up[JX_MAXUP];	/* the values the path went through: up[k]
+				   the one after its first k steps (up[0] the
+				   root), for k below the steps and JX_MAXUP;
+				   borrowed */
 };
 
 /*

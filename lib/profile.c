@@ -25,12 +25,14 @@ static const char *const field_names[PF_COUNT] = {
 	[PF_SERVICE_ID] = "service_id",
 	[PF_CONTRACT_SERVICE_ID] = "contract_service_id",
 	[PF_ADDITION_ID] = "addition_id", [PF_START_DATE] = "start_date",
-	[PF_END_DATE] = "end_date", [PF_IGNORE] = "ignore",
+	[PF_END_DATE] = "end_date", [PF_USER_ID] = "user_id",
+	[PF_STATUS] = "status", [PF_LICENSES] = "licenses",
+	[PF_IGNORE] = "ignore",
 };
 
 static const char *const kind_names[] = {
 	[PK_DAILY] = "daily", [PK_MONTHLY] = "monthly-licence-days",
-	[PK_PSA_UNITS] = "psa-units",
+	[PK_PSA_UNITS] = "psa-units", [PK_SNAPSHOT] = "directory-snapshot",
 };
 
 /* fields each kind may use, and those it must have (as required columns) */
@@ -46,6 +48,9 @@ static const unsigned long psa_fields =
 	1UL << PF_UNIT_PRICE | 1UL << PF_SERVICE_ID |
 	1UL << PF_CONTRACT_SERVICE_ID | 1UL << PF_ADDITION_ID |
 	1UL << PF_START_DATE | 1UL << PF_END_DATE | 1UL << PF_IGNORE;
+static const unsigned long snapshot_fields =
+	1UL << PF_USER_ID | 1UL << PF_STATUS | 1UL << PF_LICENSES |
+	1UL << PF_IGNORE;
 static const unsigned long must[] = {
 	[PK_DAILY] = 1UL << PF_DATE | 1UL << PF_ACCOUNT_ID | 1UL << PF_SKU |
 		     1UL << PF_QUANTITY,
@@ -53,6 +58,7 @@ static const unsigned long must[] = {
 		       1UL << PF_QUANTITY,
 	[PK_PSA_UNITS] = 1UL << PF_CONTRACT_ID | 1UL << PF_PSA_COMPANY_ID |
 			 1UL << PF_PSA_PRODUCT_ID | 1UL << PF_UNITS,
+	[PK_SNAPSHOT] = 1UL << PF_USER_ID | 1UL << PF_STATUS,
 };
 
 static const char *const date_formats_known[] = {
@@ -107,6 +113,7 @@ void profile_release(struct profile *p)
 	free(p->cols);
 	free(p->rows);
 	free(p->refuse);
+	free(p->month_path);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -134,7 +141,8 @@ static int load_columns(struct profile *p, json_t *cols, struct error *e)
 	unsigned long seen = 0, req = 0;
 	/* a refusing profile only recognises: any field will do */
 	unsigned long allowed = p->refuse ? psa_fields | usage_fields :
-				p->kind == PK_PSA_UNITS ? psa_fields : usage_fields;
+				p->kind == PK_PSA_UNITS ? psa_fields :
+				p->kind == PK_SNAPSHOT ? snapshot_fields : usage_fields;
 	size_t i, j, k, l;
 	json_t *c;
 
@@ -195,7 +203,7 @@ static int load_columns(struct profile *p, json_t *cols, struct error *e)
 				return bad(e, p->path, field_names[i],
 					   "this quantity kind needs it as a required column");
 	}
-	if (p->kind != PK_PSA_UNITS) {
+	if (p->kind != PK_PSA_UNITS && p->kind != PK_SNAPSHOT) {
 		if (!p->vendor && !(req & 1UL << PF_VENDOR))
 			return bad(e, p->path, "vendor",
 				   "give a fixed vendor or a required vendor column");
@@ -232,7 +240,8 @@ int profile_load(struct profile *p, const char *path, struct error *e)
 		    strcmp(key, "quantity") && strcmp(key, "vendor") &&
 		    strcmp(key, "month") && strcmp(key, "date_formats") &&
 		    strcmp(key, "columns") && strcmp(key, "$schema") &&
-		    strcmp(key, "rows") && strcmp(key, "refuse")) {
+		    strcmp(key, "rows") && strcmp(key, "refuse") &&
+		    strcmp(key, "numbers") && strcmp(key, "others")) {
 			bad(e, path, key, "unknown key");
 			goto out;
 		}
@@ -277,29 +286,73 @@ int profile_load(struct profile *p, const char *path, struct error *e)
 	for (i = 0; i < 3; i++)
 		if (json_is_string(v) && !strcmp(json_string_value(v), kind_names[i]))
 			break;
+	if (i == 3 && json_is_string(v) &&
+	    !strcmp(json_string_value(v), "monthly-average")) {
+		i = PK_MONTHLY;
+		p->average = 1;
+	} else if (i == 3 && json_is_string(v) &&
+		   !strcmp(json_string_value(v), "directory-snapshot")) {
+		i = 4;
+	}
 	if (i == 3) {
 		bad(e, path, "quantity",
-		    "expected \"daily\", \"monthly-licence-days\" or \"psa-units\"");
+		    "expected \"daily\", \"monthly-licence-days\", \"monthly-average\", \"directory-snapshot\" or \"psa-units\"");
 		goto out;
 	}
-	p->kind = (enum pkind)i;
+	p->kind = i == 4 ? PK_SNAPSHOT : (enum pkind)i;
+	if (p->kind == PK_SNAPSHOT && !p->rows) {
+		bad(e, path, "quantity", "directory-snapshot is read from JSON only (a profile with \"rows\")");
+		goto out;
+	}
+	v = json_object_get(root, "others");
+	if (v && !(json_is_string(v) && !strcmp(json_string_value(v), "ignore") && p->rows)) {
+		bad(e, path, "others", "expected \"ignore\", in a JSON profile");
+		goto out;
+	}
+	p->others_ignored = v != NULL;
+	if (p->average && !p->rows) {
+		bad(e, path, "quantity", "monthly-average is read from JSON only (a profile with \"rows\")");
+		goto out;
+	}
+	v = json_object_get(root, "numbers");
+	if (v && !(json_is_string(v) && (!strcmp(json_string_value(v), "exact") ||
+					 !strcmp(json_string_value(v), "shortest")))) {
+		bad(e, path, "numbers", "expected \"exact\" or \"shortest\"");
+		goto out;
+	}
+	p->shortest = v && !strcmp(json_string_value(v), "shortest");
 	v = json_object_get(root, "vendor");
 	if (v && (!json_is_string(v) || !good_name(json_string_value(v)) ||
-		  p->kind == PK_PSA_UNITS)) {
+		  p->kind == PK_PSA_UNITS || p->kind == PK_SNAPSHOT)) {
 		bad(e, path, "vendor", p->kind == PK_PSA_UNITS ?
-			    "not used by psa-units" : "expected a trimmed, non-empty string");
+			    "not used by psa-units" : p->kind == PK_SNAPSHOT ?
+			    "not used by directory-snapshot (its envelope says the vendor)" :
+			    "expected a trimmed, non-empty string");
 		goto out;
 	}
 	if (v)
 		p->vendor = xstrdup(json_string_value(v));
 	v = json_object_get(root, "month");
-	if (v && !(json_is_string(v) && !strcmp(json_string_value(v), "title"))) {
+	if (v && p->rows && json_is_string(v) && strcmp(json_string_value(v), "title")) {
+		if (!jx_path_valid(json_string_value(v)) ||
+		    strchr(json_string_value(v), '[')) {
+			bad(e, path, "month", "expected a path of members to the month, such as \"month\"");
+			goto out;
+		}
+		p->month_path = xstrdup(json_string_value(v));
+	} else if (v && !(json_is_string(v) && !strcmp(json_string_value(v), "title"))) {
 		bad(e, path, "month", "expected \"title\"");
 		goto out;
 	}
-	p->month_from_title = v != NULL;
-	if (p->kind == PK_MONTHLY && !p->month_from_title) {
-		bad(e, path, "month", "a monthly profile needs \"month\": \"title\"");
+	p->month_from_title = v != NULL && !p->month_path;
+	if (p->kind == PK_MONTHLY && !p->month_from_title && !p->month_path) {
+		bad(e, path, "month", p->rows ?
+		    "a monthly JSON profile needs \"month\": the path to the month" :
+		    "a monthly profile needs \"month\": \"title\"");
+		goto out;
+	}
+	if (p->month_path && !p->average) {
+		bad(e, path, "month", "a month path is for monthly-average");
 		goto out;
 	}
 	v = json_object_get(root, "date_formats");
@@ -432,6 +485,8 @@ int profile_match(const struct profile *p, char *const *cells,
 			if (k < p->cols[c].nnames)
 				break;
 		}
+		if (c == p->ncols && p->others_ignored)
+			continue;
 		if (c == p->ncols || used[c]) {
 			ok = 0;
 			break;

@@ -33,10 +33,27 @@
  *                                          the month comes from the title
  *                                          row, see "month")
  *                   "psa-units"            PSA contract units (format 5)
+ *                   "directory-snapshot"   a user directory on one day
+ *                                          (format 4, exsnap.h): rows are
+ *                                          users (user_id, status,
+ *                                          licenses); vendor, account and
+ *                                          date come from the envelope
+ *                   "monthly-average"      the month's daily average (one
+ *                                          row per account and SKU), read
+ *                                          as quantity x days of the month
+ *                                          licence-days (the Keeper MSP
+ *                                          billing API, format 6); JSON
+ *                                          only, its month from "month"
  *   vendor        fixed vendor name for every row ("keeper"), or absent
  *                 when a "vendor" column gives it (usage formats only)
  *   month         "title": the month is taken from the title row
- *                 (required for monthly-licence-days, which has no dates)
+ *                 (required for monthly-licence-days, which has no dates);
+ *                 for a JSON profile, a path of members from the root
+ *                 ("month") to a "YYYY-MM" string (monthly-average)
+ *   numbers       JSON numbers as cells: "exact" (default: the literal's
+ *                 decimal text, exponent applied) or "shortest" (the
+ *                 shortest text that reads back to the same double, as
+ *                 jsonnum.h: an API's 43.190000000000001 is 43.19)
  *   date_formats  for "daily": the formats tried in order (date.h's
  *                 date_parse_fmt names: "YYYY-MM-DD", "MM/DD/YYYY",
  *                 "DD/MM/YYYY", "YYYY/MM/DD", "M/D/YYYY")
@@ -58,10 +75,14 @@
  *                 source text (never binary floating point), null, or a
  *                 member left out, as empty. A quantity kind whose month
  *                 comes from a title row cannot read JSON (there is none).
- *                 (A member of an enclosing object, as the Keeper API
- *                 response's company id is to its products, is to be named
- *                 by its path from the root in "names",
- *                 "companies[].company_id"; not built yet.)
+ *                 A member of an enclosing object on the path, as the
+ *                 Keeper API response's company id is to its products,
+ *                 is named by the path to that object then its name
+ *                 ("response.companies[].company_id"; a scalar member
+ *                 only).
+ *   others        "ignore": a JSON row's members that no column names
+ *                 are ignored (a directory's users carry many fields);
+ *                 without it every member must be a column's
  *   refuse        a text: a file this profile matches is recognised but
  *                 not read, a blocking unknown-format problem whose message
  *                 is this text (what to do) and the file's header, such as
@@ -77,7 +98,8 @@
  * psa_company_id, psa_product_id, units, psa_company_name,
  * psa_product_name, unit_price, service_id, contract_service_id,
  * addition_id, start_date, end_date (YYYY-MM-DD, both inclusive, empty
- * = open: the row's period), ignore. Each kind has its
+ * = open: the row's period), ignore. directory-snapshot: user_id, status,
+ * licenses (an array of {"id", "name"}), ignore. Each kind has its
  * mandatory fields (daily: date, account_id, sku, quantity and a vendor;
  * monthly: account_id, sku, quantity and a vendor; psa-units: contract_id,
  * psa_company_id, psa_product_id, units), which must be "required".
@@ -98,10 +120,11 @@ enum pfield {
 	PF_CONTRACT_ID, PF_PSA_COMPANY_ID, PF_PSA_PRODUCT_ID, PF_UNITS,
 	PF_PSA_COMPANY_NAME, PF_PSA_PRODUCT_NAME, PF_SERVICE_ID,
 	PF_CONTRACT_SERVICE_ID, PF_ADDITION_ID, PF_START_DATE, PF_END_DATE,
+	PF_USER_ID, PF_STATUS, PF_LICENSES,
 	PF_IGNORE, PF_COUNT
 };
 
-enum pkind { PK_DAILY, PK_MONTHLY, PK_PSA_UNITS };
+enum pkind { PK_DAILY, PK_MONTHLY, PK_PSA_UNITS, PK_SNAPSHOT };
 
 struct pcolumn {
 	enum pfield field;
@@ -120,6 +143,11 @@ struct profile {
 	struct pcolumn *cols;	/* owned */
 	size_t ncols;
 	char *rows;		/* JSON: the path to the rows, or NULL (owned) */
+	int average;		/* monthly: quantity is a daily average
+				   ("monthly-average") */
+	char *month_path;	/* JSON: the path to the month, or NULL (owned) */
+	int shortest;		/* JSON numbers: "shortest" */
+	int others_ignored;	/* JSON: "others": "ignore" */
 	char *refuse;		/* recognised, not read: the text, or NULL (owned) */
 };
 

@@ -20,6 +20,8 @@ void settings_init(struct settings *s)
 	s->gap_days = GAP_ERROR;
 	s->rounding = ROUND_NEAREST;
 	s->rounding_set = 0;
+	snprintf(s->active_statuses[0], sizeof(s->active_statuses[0]), "active");
+	s->nactive_statuses = 1;
 }
 
 const char *psa_name(enum psa p)
@@ -160,8 +162,25 @@ int settings_load(struct settings *s, const char *path, struct error *e)
 				continue;
 			}
 			s->rounding_set = 1;
+		} else if (!strcmp(key, "active_statuses")) {
+			size_t i, n = json_is_array(v) ? json_array_size(v) : 0;
+			int okv = n > 0 && n <= SETTINGS_MAX_STATUSES;
+
+			for (i = 0; okv && i < n; i++) {
+				const char *a = str(json_array_get(v, i));
+
+				okv = a && *a && strlen(a) < sizeof(s->active_statuses[0]);
+			}
+			if (!okv) {
+				bad(e, path, key, "must be a non-empty array of the directory statuses that count, such as [\"active\"] (up to 16 strings)", v);
+				continue;
+			}
+			for (i = 0; i < n; i++)
+				snprintf(s->active_statuses[i], sizeof(s->active_statuses[i]),
+					 "%s", str(json_array_get(v, i)));
+			s->nactive_statuses = (int)n;
 		} else {
-			bad(e, path, key, "unknown key: the keys are psa, calendar, currency, invoice_prefix, payment_terms_days, tax_rate, gap_days and rounding", v);
+			bad(e, path, key, "unknown key: the keys are psa, calendar, currency, invoice_prefix, payment_terms_days, tax_rate, gap_days, rounding and active_statuses", v);
 			continue;
 		}
 	}
@@ -175,5 +194,15 @@ defaults:
 		s->rounding = s->psa == PSA_AUTOTASK ? ROUND_NEAREST : ROUND_NONE;
 	if (s->psa == PSA_AUTOTASK && s->rounding == ROUND_NONE)
 		return error_set(e, ERR_CONFIG, "%s: rounding: autotask takes whole units only (\"none\")", path);
+	return 0;
+}
+
+int settings_status_active(const struct settings *s, const char *status,
+			   size_t n)
+{
+	for (int i = 0; i < s->nactive_statuses; i++)
+		if (strlen(s->active_statuses[i]) == n &&
+		    !memcmp(s->active_statuses[i], status, n))
+			return 1;
 	return 0;
 }

@@ -15,6 +15,7 @@
 
 enum psa { PSA_AUTOTASK, PSA_CONNECTWISE };
 enum gap_mode { GAP_ERROR, GAP_ZERO, GAP_CARRY };
+#define SETTINGS_MAX_STATUSES 16
 
 struct settings {
 	enum psa psa;			/* default autotask */
@@ -26,7 +27,15 @@ struct settings {
 	enum gap_mode gap_days;		/* default error */
 	enum rounding rounding;		/* settings' rounding, else PSA's */
 	int rounding_set;		/* rounding came from the file */
+	/* directory snapshots: the statuses whose users count (default
+	   ["active"]; 1 to SETTINGS_MAX_STATUSES, each 1 to 63 bytes) */
+	char active_statuses[SETTINGS_MAX_STATUSES][64];
+	int nactive_statuses;
 };
+
+/* 1 when status (n bytes) is one of s's active_statuses, compared exactly */
+int settings_status_active(const struct settings *s, const char *status,
+			   size_t n);
 
 void settings_init(struct settings *s);
 /*

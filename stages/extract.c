@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "extract.h"
+#include "exzip.h"
+#include "fsutil.h"
 #include "inbox.h"
 #include "profile.h"
 #include "runtime.h"
@@ -19,7 +21,7 @@
 const char program_name[] = "extract";
 
 static const char usage[] =
-	"usage: bin/extract --month YYYY-MM [--profiles DIR] [--name NAME] [--quiet] -o OUT/M/extract/S.csv FILE\n"
+	"usage: bin/extract --month YYYY-MM [--profiles DIR] [--name NAME] [--member N] [--config DIR] [--quiet] -o OUT/M/extract/S.csv FILE\n"
 	"\n"
 	"Reads FILE, recognises its format by its content (a CSV header row or\n"
 	"a JSON document's rows, against the profiles in DIR, default tally's\n"
@@ -32,6 +34,12 @@ static const char usage[] =
 	"character) is recorded as a blocking file-refused problem. The first\n"
 	"blocking problem is also told on stderr, but with --quiet (make passes\n"
 	"it: its last lines list the month's blocking problems).\n"
+	"A zip archive is read one member at a time: member N of its central\n"
+	"directory (0 the first), from --member or, for OUT/M/in/<safe>, from\n"
+	"the stamp bin/tally inbox wrote (OUT/M/.tally/in/<safe>), named\n"
+	"NAME:<member path>; inflated beside S.csv, never elsewhere.\n"
+	"A directory snapshot counts the statuses of DIR/settings.json's\n"
+	"active_statuses (default [\"active\"]).\n"
 	"\n"
 	"Exit: 0 done (data problems are in S.problems.csv), 2 usage or\n"
 	"configuration error, 3 I/O error.\n";
@@ -61,6 +69,35 @@ static char *default_profiles(void)
 	return xstrdup("schemas/sources");
 }
 
+/*
+ * The member of a zip archive that file, OUT/M/in/<safe>, stands for:
+ * the "member N" line of its stamp OUT/M/.tally/in/<safe>, or -1.
+ */
+static long stamp_member(const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+	struct error ignored;
+	long member = -1;
+
+	strbuf_addf(&path, "%.*s/../" INBOX_STAMPS "in/%s",
+		    slash ? (int)(slash - file) : 1, slash ? file : ".",
+		    slash ? slash + 1 : file);
+	if (strbuf_read_file(&text, path.buf, 0, &ignored) == 0) {
+		const char *m = strstr(text.buf, "\nmember ");
+		char *end;
+
+		if (m) {
+			member = strtol(m + 8, &end, 10);
+			if (*end != '\n' || member < 0)
+				member = -1;
+		}
+	}
+	strbuf_release(&path);
+	strbuf_release(&text);
+	return member;
+}
+
 /* the inbox name of file: the base name of what it links to, or its own */
 static char *inbox_name(const char *file)
 {
@@ -79,12 +116,15 @@ static char *inbox_name(const char *file)
 int program_main(int argc, char **argv)
 {
 	struct month_arg month = { 0 };
-	const char *profiles = NULL, *name = NULL, *out = NULL;
+	const char *profiles = NULL, *name = NULL, *out = NULL, *member = NULL;
+	const char *config = NULL;
 	int quiet = 0;
 	const struct opt opts[] = {
 		{ "--month", OPT_MONTH, &month },
 		{ "--profiles", OPT_STRING, &profiles },
 		{ "--name", OPT_STRING, &name },
+		{ "--member", OPT_STRING, &member },
+		{ "--config", OPT_STRING, &config },
 		{ "-o", OPT_STRING, &out },
 		{ "--quiet", OPT_FLAG, &quiet },
 		OPT_END,
@@ -95,7 +135,7 @@ int program_main(int argc, char **argv)
 	struct strbuf shown = STRBUF_INIT;
 	struct error e;
 	struct stat st;
-	char **files, *pdir, *own_name;
+	char **files, *pdir, *own_name, *member_name = NULL;
 	size_t n;
 
 	if (options_parse(argc, argv, opts, usage, &files) != 1)
@@ -127,8 +167,22 @@ int program_main(int argc, char **argv)
 	o.year = month.y;
 	o.month = month.m;
 	o.profiles = &ps;
-	if (extract_file(&o, &r, &e))
+	o.config = config;
+	if (!o.refuse && exzip_is_zip_name(o.name)) {
+		long index = member ? -1 : stamp_member(files[0]);
+		char *end;
+
+		if (member) {
+			index = strtol(member, &end, 10);
+			if (!*member || *end || index < 0)
+				usage_error(usage, "--member must be a whole number (\"%s\")", member);
+		}
+		if (exzip_extract(&o, files[0], index, &member_name, &r, &e))
+			die_error(&e);
+		o.name = member_name;
+	} else if (extract_file(&o, &r, &e)) {
 		die_error(&e);
+	}
 	/* blocking problems are told at once (but with --quiet); warnings
 	 * wait for export */
 	if (r.first_blocking && !quiet) {
@@ -150,6 +204,7 @@ int program_main(int argc, char **argv)
 	strbuf_release(&shown);
 	profiles_release(&ps);
 	free(own_name);
+	free(member_name);
 	free(files);
 	return EXIT_DONE;
 }

@@ -81,7 +81,8 @@ static void mark_failed(const char *dir, const char *month, const char *stage,
 /*
  * A closed month's frozen inbox (dir: STATE/closed/M) takes the safe names
  * make knew its files by when it was closed, after every copy is checked
- * against its SHA-256.
+ * against its SHA-256; the members of a frozen archive that gave the
+ * month no rows (not frozen) are left out.
  */
 static int frozen_names(struct inbox *in, const char *dir, struct error *e)
 {
@@ -92,6 +93,17 @@ static int frozen_names(struct inbox *in, const char *dir, struct error *e)
 		const struct frozen_entry *x = frozen_find(&f, "inbox",
 							   in->e[i].name);
 
+		if (!x && in->e[i].archive) {
+			/* a member of a frozen archive that gave no rows */
+			free(in->e[i].name);
+			free(in->e[i].safe);
+			free(in->e[i].archive);
+			memmove(&in->e[i], &in->e[i + 1],
+				(in->n - i - 1) * sizeof(*in->e));
+			in->n--;
+			i--;
+			continue;
+		}
 		if (!x) {
 			r = error_set(e, ERR_IO, "%s/inbox/%s: not in %s/" FROZEN_INPUTS ": %s",
 				      dir, in->e[i].name, dir, STATE_HINT);

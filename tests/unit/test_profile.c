@@ -90,8 +90,8 @@ static const struct profile *profile(const char *f)
 static void test_builtin(void **state)
 {
 	static const char *const formats[] = {
-		"generic-usage", "keeper-daily-json", "keeper-daily",
-		"keeper-monthly-json", "keeper-monthly",
+		"directory-snapshot", "generic-usage", "keeper-daily-json", "keeper-daily",
+		"keeper-monthly-json", "keeper-monthly", "keeper-msp-billing",
 		"keeper-no-company-json", "keeper-no-company", "psa-units",
 	};
 	struct strbuf known = STRBUF_INIT;
@@ -115,7 +115,17 @@ static void test_builtin(void **state)
 			    "a monthly report in JSON does not say its month: run the report with --format csv");
 	/* the known formats leave out the profiles that refuse */
 	profiles_known(&ps, &known);
-	assert_string_equal(known.buf, "generic-usage, keeper-daily-json, keeper-daily, keeper-monthly, psa-units");
+	assert_string_equal(known.buf, "directory-snapshot, generic-usage, keeper-daily-json, keeper-daily, keeper-monthly, keeper-msp-billing, psa-units");
+	/* format 4: users of a directory, their other fields ignored */
+	assert_int_equal(profile("directory-snapshot")->kind, PK_SNAPSHOT);
+	assert_true(profile("directory-snapshot")->others_ignored);
+	assert_null(profile("directory-snapshot")->vendor);
+	/* format 6: a monthly average, its month and company from the envelope */
+	assert_int_equal(profile("keeper-msp-billing")->kind, PK_MONTHLY);
+	assert_true(profile("keeper-msp-billing")->average);
+	assert_true(profile("keeper-msp-billing")->shortest);
+	assert_string_equal(profile("keeper-msp-billing")->month_path, "month");
+	assert_string_equal(profile("keeper-msp-billing")->rows, "response.companies[].products[]");
 	strbuf_release(&known);
 }
 
@@ -178,7 +188,16 @@ static void test_headers(void **state)
 	f = match_as("date,product,licenses,rate", 1, col);
 	assert_non_null(f);
 	assert_string_equal(f, "!keeper-no-company-json");
-	assert_null(match_as("id,status", 1, col));
+	/* a directory's users: id and status needed, other members ignored */
+	f = match_as("id,status", 1, col);
+	assert_non_null(f);
+	assert_string_equal(f, "directory-snapshot");
+	f = match_as("id,first_name,status,email,licenses", 1, col);
+	assert_non_null(f);
+	assert_string_equal(f, "directory-snapshot");
+	assert_int_equal(col[PF_STATUS], 2);
+	assert_int_equal(col[PF_LICENSES], 4);
+	assert_null(match_as("id,email", 1, col));
 
 	f = match("date,vendor,account_id,account_name,sku,quantity", col);
 	assert_non_null(f);
