@@ -390,6 +390,40 @@ $(TEST_OUT)/unit/%: FORCE
 $(TEST_OUT)/case/%: FORCE
 	@bash tests/run-case $* $@
 
+# --- fuzzing: make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS='csv json'] -----------
+# Each tests/fuzz/fuzz_<reader>.c is a libFuzzer target over one reader of
+# lib/ (README.md, "Fuzzing"), built with Debian's clang-14, AddressSanitizer
+# and UBSan into out/fuzz/ (objects of its own, apart from bin/), seeded
+# from the files its fuzz_<reader>.seeds names; tests/fuzz/run runs each
+# for FUZZ_SECONDS, one after another, and keeps what they find in
+# out/fuzz/ (corpus/, crashes, logs).
+FUZZ_CC := clang-14
+FUZZ_SECONDS ?= 60
+FUZZ := out/fuzz
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread -g -O1 $(WARNINGS) $(FUZZ_SAN) \
+	-Ilib -Itests/fuzz $(PKG_CFLAGS)
+FUZZ_LIB_OBJ := $(patsubst lib/%.c,$(FUZZ)/obj/%.o,$(wildcard lib/*.c))
+
+$(FUZZ)/.deps:
+	@$(MAKE) --no-print-directory deps DEBS='$(DEBS) clang-14 libclang-rt-14-dev'
+	@mkdir -p $(FUZZ)/obj && touch $@
+
+$(FUZZ)/obj/%.o: lib/%.c $(HDR) | $(FUZZ)/.deps
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ)/libtally.a: $(FUZZ_LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FUZZ)/libtally.a $(HDR)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ)/libtally.a $(FUZZ_SAN) $(LIBS)
+
+.PHONY: fuzz
+fuzz: $(FUZZ_TARGETS:%=$(FUZZ)/fuzz_%)
+	@bash tests/fuzz/run $(FUZZ) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 bin/bench/%: tests/bench/%.c
 	@mkdir -p bin/bench
 	$(CC) -O2 -Wall -o $@ $< $(ALL_LDFLAGS) $(LIBS)

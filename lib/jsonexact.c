@@ -91,7 +91,9 @@ static int prepass(struct jx_doc *d, const char *s, size_t n, const char *name,
 				    !memcmp(s + j + 2, "0000", 4))
 					return syntax(d, e, name, line,
 						      "a string holds \\u0000");
-				j++;
+				/* the escaped character, if the text has one */
+				if (j + 1 < n)
+					j++;
 			}
 			if (j < n)
 				j++;

@@ -78,6 +78,21 @@ static void test_error_add_long(void **state)
 	assert_int_equal(e.msg[strlen(e.msg) - 1], ')');
 }
 
+/* 5: a message is one line: a line end or control character of a value
+   reads as its escape (fuzzing found quoted fields spanning lines, and
+   jansson's "near" text, in messages) */
+static void test_error_one_line(void **state)
+{
+	struct error e;
+
+	error_clear(&e);
+	error_at(&e, ERR_CONFIG, 4, "f:4: bad (\"%s\")", "a\nb\r\tc\x1b[2J");
+	assert_string_equal(e.msg, "f:4: bad (\"a\\nb\\r\\tc\\x1b[2J\")");
+	error_add(&e, ERR_CONFIG, 5, "f:5: bad (\"%s\")", "x\ny");
+	assert_int_equal(e.shown, 2);
+	assert_string_equal(e.msg, "f:4: bad (\"a\\nb\\r\\tc\\x1b[2J\")\nf:5: bad (\"x\\ny\")");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -85,6 +100,7 @@ int main(void)
 		cmocka_unit_test(test_error_add_order),
 		cmocka_unit_test(test_error_add_cap),
 		cmocka_unit_test(test_error_add_long),
+		cmocka_unit_test(test_error_one_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -134,6 +134,19 @@ static void test_refused(void **state)
 		assert_int_equal(jx_parse(&d, ok, strlen(ok), "t.json", &e), 0);
 		jx_release(&d);
 	}
+	/* 11: a text ending in a backslash inside a string is refused, and
+	   nothing past its end is read (fuzz_jsonexact found the read: an
+	   exact-size copy, so AddressSanitizer sees any byte past it) */
+	{
+		struct jx_doc d;
+		struct error e = { 0 };
+		char *text = malloc(3);
+
+		memcpy(text, "[\"\\", 3);
+		assert_int_equal(jx_parse(&d, text, 3, "t.json", &e), -1);
+		assert_int_equal(e.code, ERR_SYNTAX);
+		free(text);
+	}
 }
 
 static void test_paths(void **state)
