@@ -25,6 +25,7 @@
 #include "csvcols.h"
 #include "date.h"
 #include "decimal.h"
+#include "invoicescan.h"
 #include "money.h"
 #include "strbuf.h"
 #include "wbcell.h"
@@ -131,42 +132,13 @@ static int invfile_open(struct invfile *f, struct error *e)
  */
 static long count_lines(struct invfile *f)
 {
-	long n = 0;
-	int c, depth = 0, in_str = 0, esc = 0, any = 0;
+	struct jcount k;
+	int c;
 
-	while ((c = nextc(f)) != EOF) {
-		if (in_str) {
-			if (esc)
-				esc = 0;
-			else if (c == '\\')
-				esc = 1;
-			else if (c == '"')
-				in_str = 0;
-			continue;
-		}
-		switch (c) {
-		case ' ': case '\t': case '\n': case '\r':
-			continue;
-		case '"':
-			in_str = 1;
-			break;
-		case '{': case '[':
-			depth++;
-			break;
-		case '}':
-			depth--;
-			break;
-		case ']':
-			if (depth-- == 0)
-				return any ? n + 1 : 0;
-			break;
-		case ',':
-			if (depth == 0)
-				n++;
-			break;
-		}
-		any = 1;
-	}
+	memset(&k, 0, sizeof(k));
+	while ((c = nextc(f)) != EOF)
+		if (jcount_feed(&k, c))
+			return k.n;
 	return -1;
 }
 
