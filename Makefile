@@ -429,7 +429,7 @@ bin/bench/%: tests/bench/%.c
 	$(CC) -O2 -Wall -o $@ $< $(ALL_LDFLAGS) $(LIBS)
 
 .PHONY: bench
-bench: all bin/bench/gen bin/bench/measure bin/bench/xlsxfloor
+bench: all bin/bench/gen bin/bench/measure bin/bench/xlsxfloor bin/bench/csvfloor
 	@bash tests/bench/run
 
 .PHONY: clean

@@ -315,8 +315,8 @@ static int read_row(const struct csv_row *row, void *vr)
 	struct avg_series *s;
 	const char *kind, *v;
 	enum avg_kind k;
-	long line;
-	int64_t q, max = 0;
+	long line, dline[AVG_DAYS];
+	int64_t q, max = 0, dq[AVG_DAYS];
 
 	if (row->n == 0)
 		return 0;
@@ -334,15 +334,17 @@ static int read_row(const struct csv_row *row, void *vr)
 	v = field(row, r->col[C_LINE]);
 	if ((line = parse_line(v)) < 0)
 		return bad_field(r, row->line, "line", v);
-	/* check every number before the row changes anything */
+	/* check every number before the row changes anything (dq[d - 1]
+	 * -1: no count that day) */
 	for (int d = 1; d <= AVG_DAYS && k == AVG_DAILY; d++) {
+		dq[d - 1] = -1;
 		v = field(row, r->dcol[d - 1]);
 		if (!*v)
 			continue;
-		if (d > a->dim || qty_parse(v, &q, NULL) || q < 0)
+		if (d > a->dim || qty_parse(v, &dq[d - 1], NULL) || dq[d - 1] < 0)
 			return bad_field(r, row->line, "day count", v);
 		v = field(row, r->lcol[d - 1]);
-		if (parse_line(v) < 0)
+		if ((dline[d - 1] = parse_line(v)) < 0)
 			return bad_field(r, row->line, "day line", v);
 	}
 	if (k == AVG_MONTHLY) {
@@ -364,15 +366,10 @@ static int read_row(const struct csv_row *row, void *vr)
 				max, r->file, (uint32_t)line, r->p);
 		return 0;
 	}
-	for (int d = 1; d <= a->dim; d++) {
-		v = field(row, r->dcol[d - 1]);
-		if (!*v)
-			continue;
-		qty_parse(v, &q, NULL);
-		avg_add_day(a, s, d, q, r->file,
-			    (uint32_t)parse_line(field(row, r->lcol[d - 1])),
-			    r->p);
-	}
+	for (int d = 1; d <= a->dim; d++)
+		if (dq[d - 1] >= 0)
+			avg_add_day(a, s, d, dq[d - 1], r->file,
+				    (uint32_t)dline[d - 1], r->p);
 	return 0;
 }
 

@@ -374,53 +374,117 @@ static void set_str(json_t *o, const char *key, const char *s, int *bad)
 	set(o, key, json_string(s), bad);
 }
 
-/* one invoice as a JSON object (a new reference, the caller's), or NULL */
-static json_t *invoice_json(const struct invoice_run *r, const struct invoice *inv,
-			    const char *rate)
+/*
+ * s as a JSON string, the bytes jansson's dump gives: as it is between
+ * quotes when nothing in it needs escaping (no quote, backslash or control
+ * character), else jansson's own escaping. 0, or -1 when s is not UTF-8
+ * (json_string() refuses it too).
+ */
+static int add_jstr(struct strbuf *o, const char *s)
+{
+	size_t n = strlen(s), i;
+	json_t *j;
+	char *t;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == '"' || c == '\\')
+			break;
+	}
+	if (i == n) {
+		if (!utf8_valid(s, n))
+			return -1;
+		strbuf_addch(o, '"');
+		strbuf_add(o, s, n);
+		strbuf_addch(o, '"');
+		return 0;
+	}
+	j = json_string(s);
+	t = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+	json_decref(j);
+	if (!t)
+		return -1;
+	strbuf_addstr(o, t);
+	free(t);
+	return 0;
+}
+
+/* a newline and ind blanks (ind at most 16) */
+static void add_nl(struct strbuf *o, int ind)
+{
+	strbuf_add(o, "\n                ", 1 + (size_t)ind);
+}
+
+/* ind blanks, "key": "value" (first: no ",\n" before it) */
+static void add_kv(struct strbuf *o, int ind, int first, const char *key,
+		   const char *v, int *bad)
+{
+	if (!first)
+		strbuf_addch(o, ',');
+	add_nl(o, ind);
+	strbuf_addch(o, '"');
+	strbuf_addstr(o, key);
+	strbuf_add(o, "\": ", 3);
+	if (add_jstr(o, v))
+		*bad = 1;
+}
+
+/*
+ * One invoice as the text json_dumps(JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+ * gives for its object, each line indented by a further base blanks (its
+ * place in the file's "invoices" array), written here rather than through
+ * jansson's tree: the month's file is the most of the invoice stage's
+ * work. -1 when a text is not UTF-8.
+ */
+static int invoice_text(struct strbuf *o, const struct invoice_run *r,
+			const struct invoice *inv, const char *rate, int base)
 {
 	struct strbuf desc = STRBUF_INIT;
 	const struct currency *cur = inv->currency;
-	json_t *o = json_object(), *lines = json_array();
 	char buf[48];
-	int bad = !o || !lines;
+	int bad = 0, i1 = base + 2, i2 = base + 4, i3 = base + 6;	/* <= 16 */
 	size_t k;
 
-	set_str(o, "invoice_number", inv->number, &bad);
-	set_str(o, "psa_company_id", inv->line[0].company_id, &bad);
-	set_str(o, "psa_company_name", inv->line[0].company_name, &bad);
-	set_str(o, "currency", cur->code, &bad);
-	set_str(o, "invoice_date", date_format(buf, r->period.invoice_date), &bad);
-	set_str(o, "due_date", date_format(buf, r->period.due_date), &bad);
-	json_incref(lines);		/* keep a reference while filling it */
-	set(o, "lines", lines, &bad);	/* o owns one reference */
-	for (k = 0; k < inv->nlines && !bad; k++) {
+	strbuf_addch(o, '{');
+	add_kv(o, i1, 1, "invoice_number", inv->number, &bad);
+	add_kv(o, i1, 0, "psa_company_id", inv->line[0].company_id, &bad);
+	add_kv(o, i1, 0, "psa_company_name", inv->line[0].company_name, &bad);
+	add_kv(o, i1, 0, "currency", cur->code, &bad);
+	add_kv(o, i1, 0, "invoice_date", date_format(buf, r->period.invoice_date), &bad);
+	add_kv(o, i1, 0, "due_date", date_format(buf, r->period.due_date), &bad);
+	strbuf_addch(o, ',');
+	add_nl(o, i1);
+	strbuf_addstr(o, "\"lines\": [");
+	for (k = 0; k < inv->nlines; k++) {
 		const struct invoice_line *l = &inv->line[k];
-		json_t *lo = json_object();
 
-		if (!lo || json_array_append_new(lines, lo)) {	/* steals lo */
-			bad = 1;
-			break;
-		}
+		if (k)
+			strbuf_addch(o, ',');
+		add_nl(o, i2);
+		strbuf_addch(o, '{');
 		description(&desc, l, &r->period);
-		set_str(lo, "psa_product_id", l->product_id, &bad);
-		set_str(lo, "psa_product_name", l->product_name, &bad);
-		set_str(lo, "description", desc.buf, &bad);
-		set_str(lo, "exact_quantity", l->exact_quantity, &bad);
-		set_str(lo, "quantity", l->quantity, &bad);
-		set_str(lo, "unit_price", price_format(buf, l->unit_price), &bad);
-		set_str(lo, "amount", money_format(buf, l->amount, cur), &bad);
+		add_kv(o, i3, 1, "psa_product_id", l->product_id, &bad);
+		add_kv(o, i3, 0, "psa_product_name", l->product_name, &bad);
+		add_kv(o, i3, 0, "description", desc.buf, &bad);
+		add_kv(o, i3, 0, "exact_quantity", l->exact_quantity, &bad);
+		add_kv(o, i3, 0, "quantity", l->quantity, &bad);
+		add_kv(o, i3, 0, "unit_price", price_format(buf, l->unit_price), &bad);
+		add_kv(o, i3, 0, "amount", money_format(buf, l->amount, cur), &bad);
+		add_nl(o, i2);
+		strbuf_addch(o, '}');
 	}
-	json_decref(lines);		/* ours; o's stays */
-	set_str(o, "subtotal", money_format(buf, inv->subtotal, cur), &bad);
-	set_str(o, "tax_rate", rate, &bad);
-	set_str(o, "tax", money_format(buf, inv->tax, cur), &bad);
-	set_str(o, "total", money_format(buf, inv->total, cur), &bad);
+	if (inv->nlines)
+		add_nl(o, i1);
+	strbuf_addch(o, ']');
+	add_kv(o, i1, 0, "subtotal", money_format(buf, inv->subtotal, cur), &bad);
+	add_kv(o, i1, 0, "tax_rate", rate, &bad);
+	add_kv(o, i1, 0, "tax", money_format(buf, inv->tax, cur), &bad);
+	add_kv(o, i1, 0, "total", money_format(buf, inv->total, cur), &bad);
+	add_nl(o, base);
+	strbuf_addch(o, '}');
 	strbuf_release(&desc);
-	if (bad) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return bad ? -1 : 0;
 }
 
 #define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
@@ -436,6 +500,7 @@ static json_t *invoice_json(const struct invoice_run *r, const struct invoice *i
 int invoice_write_json(const struct invoice_run *r, FILE *fp, struct error *e)
 {
 	static const char tail[] = "[]\n}";
+	struct strbuf txt = STRBUF_INIT;
 	char buf[48], rate[48];
 	json_t *root = json_object();
 	char *head = NULL;
@@ -465,23 +530,17 @@ int invoice_write_json(const struct invoice_run *r, FILE *fp, struct error *e)
 		fwrite(head, 1, n - (sizeof(tail) - 1), fp);
 		putc('[', fp);
 		for (i = 0; i < r->ninv; i++) {
-			json_t *o = invoice_json(r, &r->inv[i], rate);
-			char *txt = o ? json_dumps(o, JSON_FLAGS) : NULL;
-
-			json_decref(o);
-			if (!txt) {
+			strbuf_reset(&txt);
+			strbuf_addstr(&txt, i ? ",\n    " : "\n    ");
+			if (invoice_text(&txt, r, &r->inv[i], rate, 4)) {
 				free(head);
+				strbuf_release(&txt);
 				return error_set(e, ERR_IO, "cannot build invoices.json: invoice %s",
 						 r->inv[i].number);
 			}
-			fputs(i ? ",\n    " : "\n    ", fp);
-			for (const char *t = txt; *t; t++) {
-				putc(*t, fp);
-				if (*t == '\n')
-					fputs("    ", fp);
-			}
-			free(txt);
+			fwrite(txt.buf, 1, txt.len, fp);
 		}
+		strbuf_release(&txt);
 		fputs("\n  ]\n}", fp);
 	}
 	putc('\n', fp);

@@ -17,7 +17,50 @@ struct scan {
 	int in_array;		/* inside the invoices array (depth 2) */
 	struct strbuf key;	/* a depth-1 string being read */
 	int err;
+	size_t kstart, klen;	/* the invoice's last key in elem */
+	int want_lines;		/* after "lines": (the '[' to come) */
+	int in_lines;		/* inside an invoice's "lines", counted */
+	struct jcount lines;
 };
+
+int jcount_feed(struct jcount *k, int c)
+{
+	if (k->in_str) {
+		if (k->esc)
+			k->esc = 0;
+		else if (c == '\\')
+			k->esc = 1;
+		else if (c == '"')
+			k->in_str = 0;
+		return 0;
+	}
+	switch (c) {
+	case ' ': case '\t': case '\n': case '\r':
+		return 0;
+	case '"':
+		k->in_str = 1;
+		break;
+	case '{': case '[':
+		k->depth++;
+		break;
+	case '}':
+		k->depth--;
+		break;
+	case ']':
+		if (k->depth-- == 0) {
+			if (k->any)
+				k->n++;
+			return 1;
+		}
+		break;
+	case ',':
+		if (k->depth == 0)
+			k->n++;
+		break;
+	}
+	k->any = 1;
+	return 0;
+}
 
 static int bad_key(struct error *e, const char *path, const char *key)
 {
@@ -82,7 +125,7 @@ static int add_invoice(struct scan *s, const char *path, struct error *e)
 	t->tax += v[1];
 	t->total += v[2];
 	d->ninvoices++;
-	d->nlines += json_array_size(json_object_get(inv, "lines"));
+	d->nlines += (size_t)json_integer_value(json_object_get(inv, "lines"));
 	if (!d->have_dates &&
 	    json_string_value(json_object_get(inv, "invoice_date")) &&
 	    !date_parse(json_string_value(json_object_get(inv, "invoice_date")), &day)) {
@@ -119,7 +162,26 @@ int invoice_digest_load(struct invoice_digest *d, const char *path,
 	while (!s.err && (n = fread(buf, 1, sizeof(buf), fp)) > 0) {
 		for (i = 0; i < n && !s.err; i++) {
 			char c = buf[i];
-			int elem = s.in_array && (s.depth > 2 ||
+			int elem;
+
+			if (s.in_lines) {	/* counted, not kept */
+				if (jcount_feed(&s.lines, c)) {
+					strbuf_addf(&s.elem, "%ld", s.lines.n);
+					s.in_lines = 0;
+				}
+				continue;
+			}
+			if (s.want_lines && !s.in_str) {
+				if (c == ' ' || c == '\n' || c == '\t' || c == '\r')
+					continue;
+				s.want_lines = 0;
+				if (c == '[') {
+					memset(&s.lines, 0, sizeof(s.lines));
+					s.in_lines = 1;
+					continue;
+				}
+			}
+			elem = s.in_array && (s.depth > 2 ||
 						  (s.depth == 2 && c != ']' &&
 						   c != ',' && c != ' ' &&
 						   c != '\n' && c != '\t' &&
@@ -134,9 +196,11 @@ int invoice_digest_load(struct invoice_digest *d, const char *path,
 					s.esc = 0;
 				else if (c == '\\')
 					s.esc = 1;
-				else if (c == '"')
+				else if (c == '"') {
 					s.in_str = 0;
-				else if (s.depth == 1)
+					if (s.depth == 3)
+						s.klen = s.elem.len - 1 - s.kstart;
+				} else if (s.depth == 1)
 					strbuf_addch(&s.key, c);
 				continue;
 			}
@@ -145,10 +209,15 @@ int invoice_digest_load(struct invoice_digest *d, const char *path,
 				s.in_str = 1;
 				if (s.depth == 1)
 					strbuf_reset(&s.key);
+				s.kstart = s.elem.len;
+				s.klen = 0;
 				break;
 			case ':':
 				if (s.depth == 1)
 					s.key_invoices = !strcmp(s.key.buf, "invoices");
+				if (s.depth == 3 && s.in_array && s.klen == 5 &&
+				    !memcmp(s.elem.buf + s.kstart, "lines", 5))
+					s.want_lines = 1;
 				break;
 			case '{':
 			case '[':

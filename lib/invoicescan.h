@@ -7,6 +7,12 @@
  * "invoices" array into its elements (strings and nesting followed as
  * JSON has them); jansson parses each element and the rest, and the
  * element is dropped once added up. Memory: one invoice.
+ *
+ * An invoice's "lines" are not parsed: the scan counts the elements of
+ * the array and hands jansson the invoice with "lines" as that count (a
+ * JSON integer), since what export shows of each line comes from
+ * invoice-lines.csv; jansson's work is then the invoice's few keys, not
+ * its lines' (the most of the file).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +20,17 @@
 #include "money.h"
 
 #define DIGEST_MAXCUR 16
+
+/* the elements of a JSON array counted a character at a time */
+struct jcount {
+	int depth, in_str, esc, any;
+	long n;
+};
+/*
+ * Feed k (zeroed) the characters after an array's '['; 1 once c is its
+ * closing ']', k->n then the number of its elements.
+ */
+int jcount_feed(struct jcount *k, int c);
 
 struct invoice_digest {
 	char month[8];			/* "YYYY-MM" */

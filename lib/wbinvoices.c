@@ -25,6 +25,7 @@
 #include "csvcols.h"
 #include "date.h"
 #include "decimal.h"
+#include "invoicescan.h"
 #include "money.h"
 #include "strbuf.h"
 #include "wbcell.h"
@@ -36,20 +37,41 @@
 
 /* --- invoices.json, one invoice at a time -------------------------------- */
 
+/*
+ * The file is read through a buffer. An invoice's text is copied out with
+ * its "lines" array replaced by the number of its elements (counted by
+ * following strings and nesting, never parsed: export's summary has read
+ * every invoice with jansson already), and only that short object is
+ * handed to jansson: the lines' values come from invoice-lines.csv.
+ */
 struct invfile {
 	FILE *fp;		/* NULL: no invoices.json (lines alone) */
 	const char *path;
 	int end;		/* the invoices array is over */
 	size_t n;		/* invoices read */
+	char buf[1 << 16];
+	size_t pos, len;
+	struct strbuf elem;	/* an invoice, its lines counted */
 };
 
+static int nextc(struct invfile *f)
+{
+	if (f->pos == f->len) {
+		f->len = fread(f->buf, 1, sizeof(f->buf), f->fp);
+		f->pos = 0;
+		if (!f->len)
+			return EOF;
+	}
+	return (unsigned char)f->buf[f->pos++];
+}
+
 /* the next character that is not JSON white space, or EOF */
-static int skip_blank(FILE *fp)
+static int skip_blank(struct invfile *f)
 {
 	int c;
 
 	do
-		c = getc(fp);
+		c = nextc(f);
 	while (c == ' ' || c == '\t' || c == '\n' || c == '\r');
 	return c;
 }
@@ -60,6 +82,7 @@ static int invfile_open(struct invfile *f, struct error *e)
 	struct strbuf key = STRBUF_INIT;
 	int c, depth = 0, in_str = 0, esc = 0, key_invoices = 0;
 
+	strbuf_init(&f->elem);
 	f->fp = fopen(f->path, "rb");
 	if (!f->fp) {
 		f->end = 1;
@@ -68,7 +91,7 @@ static int invfile_open(struct invfile *f, struct error *e)
 		return error_set(e, ERR_IO, "%s: cannot open: %s", f->path,
 				 strerror(errno));
 	}
-	while ((c = getc(f->fp)) != EOF) {
+	while ((c = nextc(f)) != EOF) {
 		if (in_str) {
 			if (esc)
 				esc = 0;
@@ -103,6 +126,78 @@ static int invfile_open(struct invfile *f, struct error *e)
 			 f->path);
 }
 
+/*
+ * After the '[' of an invoice's "lines": the number of its elements, the
+ * file read past the matching ']'; -1 at the end of the file.
+ */
+static long count_lines(struct invfile *f)
+{
+	struct jcount k;
+	int c;
+
+	memset(&k, 0, sizeof(k));
+	while ((c = nextc(f)) != EOF)
+		if (jcount_feed(&k, c))
+			return k.n;
+	return -1;
+}
+
+/*
+ * The invoice starting at the '{' just read into f->elem, its "lines"
+ * array as the count of its elements; 0, or -1 at a premature end.
+ */
+static int copy_invoice(struct invfile *f)
+{
+	struct strbuf *el = &f->elem;
+	size_t key = 0, keylen = 0;	/* the last string at depth 1 */
+	int c, depth = 1, in_str = 0, esc = 0;
+
+	strbuf_reset(el);
+	strbuf_addch(el, '{');
+	while ((c = nextc(f)) != EOF) {
+		strbuf_addch(el, c);
+		if (in_str) {
+			if (esc)
+				esc = 0;
+			else if (c == '\\')
+				esc = 1;
+			else if (c == '"') {
+				in_str = 0;
+				if (depth == 1)
+					keylen = el->len - 1 - key;
+			}
+			continue;
+		}
+		if (c == '"') {
+			in_str = 1;
+			key = el->len;
+			keylen = 0;
+		} else if (c == ':' && depth == 1 && keylen == 5 &&
+			   !memcmp(el->buf + key, "lines", 5)) {
+			long n;
+
+			c = skip_blank(f);
+			if (c == EOF)
+				return -1;
+			keylen = 0;
+			if (c != '[') {	/* not an array: jansson says so */
+				f->pos--;	/* c is read again */
+				continue;
+			}
+			n = count_lines(f);
+			if (n < 0)
+				return -1;
+			strbuf_addf(el, "%ld", n);
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			if (--depth == 0)
+				return 0;
+		}
+	}
+	return -1;
+}
+
 /* the next invoice in *inv (a new reference), NULL after the last one */
 static int invfile_next(struct invfile *f, json_t **inv, struct error *e)
 {
@@ -112,25 +207,35 @@ static int invfile_next(struct invfile *f, json_t **inv, struct error *e)
 	*inv = NULL;
 	if (f->end)
 		return 0;
-	c = skip_blank(f->fp);
+	c = skip_blank(f);
 	if (c == ']') {
 		f->end = 1;
 		return 0;
 	}
 	if (f->n && c == ',')
-		c = skip_blank(f->fp);
+		c = skip_blank(f);
 	if (c != '{')
 		return error_set(e, ERR_IO, "%s: invoice %zu: not an object",
 				 f->path, f->n + 1);
-	ungetc(c, f->fp);
-	/* jansson stops right after the object's closing brace */
-	*inv = json_loadf(f->fp, JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES,
-			  &je);
+	if (copy_invoice(f))
+		return error_set(e, ERR_IO, "%s: invoice %zu: %s", f->path,
+				 f->n + 1, ferror(f->fp) ? strerror(errno) :
+				 "the file ends inside it");
+	*inv = json_loadb(f->elem.buf, f->elem.len, JSON_REJECT_DUPLICATES, &je);
 	if (!*inv)
 		return error_set(e, ERR_IO, "%s: invoice %zu: %s", f->path,
 				 f->n + 1, je.text);
 	f->n++;
 	return 0;
+}
+
+/* the number of lines of an invoice as invfile_next gives it */
+static size_t inv_lines(json_t *inv)
+{
+	json_t *l = json_object_get(inv, "lines");
+
+	return json_is_integer(l) ? (size_t)json_integer_value(l) :
+	       json_array_size(l);
 }
 
 /* --- the sheet ----------------------------------------------------------- */
@@ -219,7 +324,7 @@ static int end_invoice(struct invctx *c)
 	c->open = 0;
 	if (!c->inv)		/* no invoices.json */
 		return 0;
-	want = json_array_size(json_object_get(c->inv, "lines"));
+	want = inv_lines(c->inv);
 	if (want != c->nlines)
 		r = error_set(c->b->e, ERR_IO, "%s: invoice has %zu lines, "
 			      "%s %zu (\"%s\")", c->f.path, want, c->lines_path,
@@ -252,7 +357,7 @@ static int start_invoice(struct invctx *c, const char *number,
 			return error_set(c->b->e, ERR_IO, "%s:%ld: invoice not "
 					 "in %s (\"%s\")", c->lines_path, line,
 					 c->f.path, number);
-		if (json_array_size(json_object_get(c->inv, "lines")) ||
+		if (inv_lines(c->inv) ||
 		    !strcmp(jstr(c->inv, "invoice_number"), number))
 			break;
 		if (write_totals(c, c->inv))
@@ -337,7 +442,7 @@ static int rest_of_invoices(struct invctx *c, int nolines)
 			return -1;
 		if (!inv)
 			break;
-		if (!nolines && json_array_size(json_object_get(inv, "lines")))
+		if (!nolines && inv_lines(inv))
 			r = error_set(c->b->e, ERR_IO, "%s: invoice not in %s "
 				      "(\"%s\")", c->f.path, c->lines_path,
 				      jstr(inv, "invoice_number"));
@@ -424,6 +529,7 @@ int wb_sheet_invoices(struct wb *b, struct sheet *s)
 		r = rest_of_invoices(&c, r == 1);
 	if (c.f.fp)
 		fclose(c.f.fp);
+	strbuf_release(&c.f.elem);
 	json_decref(c.inv);
 	strbuf_release(&c.number);
 	strbuf_release(&jpath);

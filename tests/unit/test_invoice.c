@@ -13,11 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <jansson.h>
 #include "date.h"
 #include "error.h"
 #include "holidays.h"
 #include "invoice.h"
 #include "money.h"
+#include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -216,12 +218,63 @@ static void test_holidays(void **state)
 	assert_int_equal(x.n, 0);
 }
 
+/*
+ * invoices.json is written without jansson's tree but must be the bytes
+ * jansson dumps for its content: names holding a quote, a backslash, a
+ * tab, a control character and non-ASCII text, and an invoice of two
+ * lines, read back and dumped again by jansson, give the same text.
+ */
+static void test_json_text(void **state)
+{
+	static const char *const names[] = {
+		"Smith \"Dental\", Ltd", "back\\slash\ttab", "Zürich \x01 AG",
+		"plain / slash",
+	};
+	struct period p;
+	struct invoice_run r;
+	struct strbuf json = STRBUF_INIT, csv = STRBUF_INIT;
+	struct error e;
+	json_error_t je;
+	json_t *doc;
+	char *again;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(period_init(&p, "2026-10", CAL_US, NULL, 30, &e), 0);
+	invoice_run_init(&r, &p, 82500);
+	for (i = 0; i < 4; i++) {
+		add_line(&r, i < 2 ? "1001" : "1002", names[i], 10000, 37500, "USD");
+		free(r.lines[r.nlines - 1].company_name);
+		r.lines[r.nlines - 1].company_name = xstrdup(names[i]);
+		free(r.lines[r.nlines - 1].product_name);
+		r.lines[r.nlines - 1].product_name = xstrdup(names[3 - i]);
+	}
+	invoice_run_finish(&r);
+	assert_int_equal(invoice_render(&r, &json, &csv, &e), 0);
+	doc = json_loadb(json.buf, json.len, 0, &je);
+	if (!doc)
+		fail_msg("not JSON: %s", je.text);
+	again = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	assert_non_null(again);
+	assert_int_equal(json.len, strlen(again) + 1);
+	assert_memory_equal(json.buf, again, strlen(again));
+	assert_int_equal(json.buf[json.len - 1], '\n');
+	assert_non_null(strstr(json.buf, "\"Smith \\\"Dental\\\", Ltd\""));
+	assert_non_null(strstr(json.buf, "Z\u00fcrich \\u0001 AG"));
+	free(again);
+	json_decref(doc);
+	strbuf_release(&json);
+	strbuf_release(&csv);
+	invoice_run_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_period),
 		cmocka_unit_test(test_grouping),
+		cmocka_unit_test(test_json_text),
 		cmocka_unit_test(test_rate_format),
 		cmocka_unit_test(test_holidays),
 	};
