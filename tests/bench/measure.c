@@ -1,7 +1,9 @@
 /*
  * measure STAGE CMD ARGS...: run CMD, then append to $TALLY_BENCH_LOG one
- * line "STAGE wall_ms maxrss_kib input_bytes input_rows" (inputs: the
- * arguments that are readable regular files, rows = their newlines).
+ * line "STAGE wall_ms maxrss_kib input_bytes input_rows cpu_ms" (inputs:
+ * the arguments that are readable regular files, rows = their newlines;
+ * cpu_ms: user and system time, which other work on a shared machine
+ * changes less than the wall time).
  * Used by `make bench` through the Makefile's RUN variable.
  */
 #include <errno.h>
@@ -66,8 +68,10 @@ int main(int argc, char **argv)
 		FILE *fp = fopen(log, "a");
 
 		if (fp) {
-			fprintf(fp, "%s %lld %ld %lld %lld\n", argv[1], t1 - t0,
-				ru.ru_maxrss, bytes, rows);
+			fprintf(fp, "%s %lld %ld %lld %lld %lld\n", argv[1], t1 - t0,
+				ru.ru_maxrss, bytes, rows,
+				(long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
+				(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000);
 			fclose(fp);
 		}
 	}
