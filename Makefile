@@ -260,7 +260,7 @@ $(EXPORT_OUT) $(GROUPED) $(M)/invoices.json $(M)/rounded.csv $(M)/mapped.csv $(M
 		$(M)/map.problems.csv $(M)/unmapped-accounts.csv $(M)/unmapped-services.csv \
 		$(M)/auto-matched.csv $(M)/daily.csv $(M)/daily-average.json \
 		$(M)/daily-average.problems.csv) \
-		$(EXTRACT_OUT) $(T)/inbox.list bin/export $(T)/config.list
+		$(EXTRACT_OUT) $(T)/inbox.list $(T)/skipped.list bin/export $(T)/config.list
 	$(call run,export) --month $(MONTH) --config $(RUN_CONFIG) $(if $(filter compare,$(PASS)),--no-workbook) $(M)
 
 # The whole run holds the lock OUT/MONTH.lock (bin/tally lock), so two runs

@@ -34,22 +34,25 @@ size_t exzip_archive_len(const char *name)
 	return 0;
 }
 
-/* a folder entry, __MACOSX/, or a step starting with ".": not read */
-static int skipped(const char *name)
+/* a folder entry (""), __MACOSX/, or a step starting with ".": why it
+ * is not read; NULL to read it */
+static const char *skipped(const char *name)
 {
 	size_t n = strlen(name);
 
-	if (!n || name[n - 1] == '/' || !strncmp(name, "__MACOSX/", 9))
-		return 1;
+	if (!n || name[n - 1] == '/')
+		return "";
+	if (!strncmp(name, "__MACOSX/", 9))
+		return "macOS's resource data (__MACOSX/), not an export";
 	for (const char *s = name; *s; ) {
 		size_t k = strcspn(s, "/\\");
 
 		if (k && s[0] == '.' && !(k == 2 && s[1] == '.'))
-			return 1;
+			return "hidden: its name (or a folder of it) starts with \".\"";
 		s += k;
 		s += *s != '\0';
 	}
-	return 0;
+	return NULL;
 }
 
 /* why the member's name is refused, or NULL */
@@ -107,6 +110,9 @@ void exzip_list_release(struct exzip_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		free(l->v[i].name);
+	for (size_t i = 0; i < l->nskip; i++)
+		free(l->skip[i].name);
+	free(l->skip);
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }
@@ -136,6 +142,7 @@ static void check_archive(zip_t *za, struct exzip_list *l, int keep)
 	for (zip_int64_t i = 0; i < n; i++) {
 		zip_stat_t st;
 		const char *name = zip_get_name(za, (zip_uint64_t)i, ZIP_FL_ENC_STRICT);
+		const char *why;
 
 		if (!name || zip_stat_index(za, (zip_uint64_t)i, ZIP_FL_ENC_STRICT, &st)) {
 			snprintf(l->refuse, sizeof(l->refuse),
@@ -143,8 +150,14 @@ static void check_archive(zip_t *za, struct exzip_list *l, int keep)
 				 (long long)i + 1, zip_strerror(za));
 			break;
 		}
-		if (skipped(name))
+		if ((why = skipped(name))) {
+			if (keep && *why) {
+				XGROW(l->skip, l->askip, l->nskip + 1);
+				l->skip[l->nskip].name = xstrdup(name);
+				l->skip[l->nskip++].why = why;
+			}
 			continue;
+		}
 		total += (long long)st.size;
 		if (total > EXZIP_MAX_TOTAL) {
 			snprintf(l->refuse, sizeof(l->refuse),
@@ -166,6 +179,9 @@ static void check_archive(zip_t *za, struct exzip_list *l, int keep)
 		for (size_t k = 0; k < l->n; k++)
 			free(l->v[k].name);
 		l->n = 0;
+		for (size_t k = 0; k < l->nskip; k++)
+			free(l->skip[k].name);
+		l->nskip = 0;
 	}
 }
 

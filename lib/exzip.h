@@ -30,8 +30,10 @@
  *                       EXZIP_MAX_RATIO times its compressed size once
  *                       past EXZIP_RATIO_FLOOR bytes (a bomb whose header
  *                       lies); a name with a control character
- * Folder entries, members under "__MACOSX/" and members with a path
- * step starting with "." are skipped, as hidden files in the inbox are.
+ * Members under "__MACOSX/" and members with a path step starting with
+ * "." are not read, and listed with why (exzip_list's skip, then the
+ * inbox's skipped entries), as hidden files in the inbox are; folder
+ * entries are passed over.
  * Names without zip's UTF-8 flag are read as CP437 (libzip's strict
  * encoding).
  */
@@ -47,9 +49,19 @@ struct exzip_member {
 	char *name;		/* its path, UTF-8 (owned) */
 };
 
+/* a member not read, and why (as the inbox's skipped entries) */
+struct exzip_skip {
+	char *name;		/* owned */
+	const char *why;
+};
+
 struct exzip_list {
 	struct exzip_member *v;
 	size_t n, alloc;
+	struct exzip_skip *skip;	/* members under __MACOSX/ or hidden
+					   (folder entries are not listed:
+					   their files are) */
+	size_t nskip, askip;
 	char refuse[256];	/* non-empty: the whole archive is refused */
 };
 

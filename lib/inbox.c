@@ -137,6 +137,20 @@ void inbox_add(struct inbox *in, const char *name, const char *refuse)
 	settle(in);
 }
 
+/* why an entry of the inbox is not read at all, or NULL to read it */
+static const char *skip_reason(const char *name, const struct stat *st)
+{
+	if (name[0] == '.')
+		return "hidden: its name starts with \".\"";
+	if (S_ISLNK(st->st_mode))
+		return "a link: tally follows no link, copy the file itself into the inbox";
+	if (S_ISDIR(st->st_mode))
+		return "a folder: tally reads no subfolder, move its files into the inbox";
+	if (!S_ISREG(st->st_mode))
+		return "not a regular file";
+	return NULL;
+}
+
 /* the members of the zip archive at path (named name) as entries; 0
  * when it gives none (refused as a whole, or no member read): the
  * archive is then an entry of its own */
@@ -159,6 +173,15 @@ static int add_members(struct inbox *in, const char *path, const char *name)
 			in->e[in->n].member = l.v[n].index;
 			in->n++;
 		}
+	/* its members not read are listed as the inbox's entries are */
+	for (size_t k = 0; n > 0 && k < l.nskip; k++) {
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%s:%s", name, l.skip[k].name);
+		XGROW(in->skip, in->askip, in->nskip + 1);
+		in->skip[in->nskip].name = strbuf_detach(&sb);
+		in->skip[in->nskip].why = l.skip[k].why;
+		in->nskip++;
+	}
 	exzip_list_release(&l);
 	strbuf_release(&sb);
 	return n > 0;
@@ -176,16 +199,22 @@ int inbox_scan(struct inbox *in, const char *dir, struct error *e)
 	struct strbuf path = STRBUF_INIT;
 
 	memset(in, 0, sizeof(*in));
-	if (fs_list(dir, NULL, 0, &names, e))
+	if (fs_list(dir, NULL, FS_HIDDEN, &names, e))
 		return -1;
 	for (size_t i = 0; i < names.n; i++) {
 		struct stat st;
-		const char *refuse = NULL;
+		const char *why, *refuse;
 
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", dir, names.v[i]);
-		if (stat(path.buf, &st) == 0 && S_ISDIR(st.st_mode))
+		if (lstat(path.buf, &st) == 0 &&
+		    (why = skip_reason(names.v[i], &st))) {
+			XGROW(in->skip, in->askip, in->nskip + 1);
+			in->skip[in->nskip].name = xstrdup(names.v[i]);
+			in->skip[in->nskip].why = why;
+			in->nskip++;
 			continue;
+		}
 		refuse = inbox_refusal(path.buf, names.v[i]);
 		if (!refuse && exzip_is_zip_name(names.v[i]) &&
 		    add_members(in, path.buf, names.v[i]))
@@ -214,18 +243,30 @@ void inbox_release(struct inbox *in)
 		free(in->e[i].safe);
 		free(in->e[i].archive);
 	}
+	for (size_t i = 0; i < in->nskip; i++)
+		free(in->skip[i].name);
 	free(in->e);
+	free(in->skip);
 	memset(in, 0, sizeof(*in));
 }
 
 const char *inbox_refusal(const char *path, const char *name)
 {
 	struct stat st;
+	char target[PATH_MAX + 1];
+	ssize_t n;
 
 	if (!inbox_name_ok(name))
 		return "its name holds a control character or bytes that are not UTF-8; rename the file";
+	/* the link in/<safe> names the entry: that one is followed, no other */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    (n = readlink(path, target, sizeof(target) - 1)) > 0) {
+		target[n] = '\0';
+		if (lstat(target, &st) == 0 && S_ISLNK(st.st_mode))
+			return "it is a link: tally follows no link, copy the file itself into the inbox";
+	}
 	if (stat(path, &st) != 0)
-		return "it cannot be read (a broken link?)";
+		return "it cannot be read (was it removed?)";
 	if (!S_ISREG(st.st_mode))
 		return "not a regular file";
 	return NULL;
@@ -379,6 +420,14 @@ static int sync_entries(struct sync *y, const struct inbox *in,
 		}
 	}
 	if (stamp(y, "", "inbox.list", list.buf))
+		goto out;
+	strbuf_reset(&list);
+	for (size_t i = 0; i < in->nskip; i++) {
+		strbuf_reset(&shown);
+		inbox_name_escape(in->skip[i].name, &shown);
+		strbuf_addf(&list, "%s\t%s\n", shown.buf, in->skip[i].why);
+	}
+	if (stamp(y, "", "skipped.list", list.buf))
 		goto out;
 	if (!y->dry_run) {
 		strbuf_reset(&p);

@@ -11,7 +11,13 @@
  * added before ".csv" when two names meet (names taken in byte order; a
  * name "meets" another when any of its four outputs, <stem>.csv,
  * <stem>.json, <stem>.rejects.csv and <stem>.problems.csv, is already
- * taken). Hidden files (a leading ".") and folders are not read.
+ * taken).
+ *
+ * tally follows no link and reads no subfolder: a hidden entry (a leading
+ * "."), a folder, a link and anything else that is not a regular file is
+ * skipped, not read and not blocking, but listed with why
+ * (.tally/skipped.list, then summary.json and the screen), so that nothing
+ * is skipped without a trace.
  *
  * Only safe names reach make and the shell; the inbox name of a file is
  * read by extract from its link. A name tally cannot pass on (a control
@@ -33,9 +39,17 @@ struct inbox_entry {
 	long member;		/* its index in the archive, or -1 */
 };
 
+/* an entry that is not read, and why ("a link", "a folder", ...) */
+struct inbox_skip {
+	char *name;		/* as in the folder, owned */
+	const char *why;
+};
+
 struct inbox {
 	struct inbox_entry *e;
 	size_t n, alloc;
+	struct inbox_skip *skip;
+	size_t nskip, askip;
 };
 
 /* the safe name of name before collisions are settled, into out */
@@ -60,8 +74,10 @@ void inbox_release(struct inbox *in);
 /*
  * Why the inbox entry at path, named name, cannot be read, or NULL: a
  * name with a control character or bytes that are not UTF-8, an entry
- * that cannot be read (a broken link) or is not a regular file. The
- * extract stage refuses such a file with this reason.
+ * that cannot be read or is not a regular file. path may be the link
+ * OUT/M/in/<safe> to the entry: the entry it names must not itself be a
+ * link (one put there after the inbox was listed). The extract stage
+ * refuses such a file with this reason.
  */
 const char *inbox_refusal(const char *path, const char *name);
 
@@ -90,6 +106,7 @@ int inbox_config_of_month(const char *name);
  *                             bin/extract reads; the link and the hash
  *                             are the archive's)
  *   .tally/inbox.list         the entries, "<safe>\t<name>" each
+ *   .tally/skipped.list       the entries not read, "<name>\t<why>" each
  *   .tally/config/<file>      a stamp of each of inbox_config_files: its
  *                             SHA-256, or "absent"
  *   .tally/config.list        every regular file of config and its hash

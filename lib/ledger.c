@@ -297,6 +297,11 @@ int ledger_load(struct ledger *l, const char *path, struct error *e)
 				  line, hint);
 			goto out;
 		}
+		if (n && s[n - 1] == '\r') {
+			error_set(e, ERR_IO, "%s:%ld: line ends changed to CRLF (an editor or a copy through Windows saved it): tally writes LF only, so the ledger was changed outside tally; restore it from a backup, or turn its line ends back to LF (dos2unix): the chain checksums then tell whether anything else changed; tally never renumbers",
+				  path, line);
+			goto out;
+		}
 		if (line == 1) {
 			if (n != hlen || memcmp(s, LEDGER_HEADER, hlen) != 0) {
 				error_set(e, ERR_IO, "%s:1: not a tally ledger: the header must read %s; %s",

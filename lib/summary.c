@@ -520,6 +520,44 @@ out:
 	strbuf_release(&covered);
 }
 
+/*
+ * The inbox entries not read (inbox.h: .tally/skipped.list, "<name>\t<why>"
+ * lines), as summary.json's "skipped": [{"name", "why"}], set only when
+ * there are some. A missing list is none.
+ */
+static int gather_skipped(json_t *root, const char *monthdir, struct error *e)
+{
+	char *path = path_join(monthdir, ".tally/skipped.list");
+	struct strbuf sb = STRBUF_INIT;
+	json_t *list = json_array();
+	int ret = -1;
+
+	if (strbuf_read_file(&sb, path, 1, e) < 0)
+		goto out;
+	for (char *p = sb.buf; *p; ) {
+		char *end = strchr(p, '\n'), *tab;
+		json_t *o;
+
+		if (!end || !(tab = memchr(p, '\t', (size_t)(end - p)))) {
+			error_set(e, ERR_IO, "%s: not a list of tally's", path);
+			goto out;
+		}
+		o = json_object();
+		json_object_set_new(o, "name", json_stringn(p, (size_t)(tab - p)));
+		json_object_set_new(o, "why", json_stringn(tab + 1, (size_t)(end - tab - 1)));
+		json_array_append_new(list, o);
+		p = end + 1;
+	}
+	if (json_array_size(list))
+		json_object_set(root, "skipped", list);
+	ret = 0;
+out:
+	json_decref(list);
+	strbuf_release(&sb);
+	free(path);
+	return ret;
+}
+
 /* the PSA side: its psa-unplaced and no-psa-units warnings */
 static void gather_psa(struct month_summary *ms)
 {
@@ -557,7 +595,7 @@ int summary_gather(struct month_summary *ms, const struct period *p,
 	gather_psa(ms);
 	ms->root = summary_build(p, &ms->docs, daily, daily_path,
 				 &ms->invoices, invoices_path, &ms->tally, e);
-	if (!ms->root)
+	if (!ms->root || gather_skipped(ms->root, monthdir, e))
 		goto out;
 	json_object_set_new(ms->root, "psa", psa_plan_summary(&ms->plan));
 	open = 0;
@@ -692,6 +730,28 @@ static void other_months(struct strbuf *out, json_t *files)
 	strbuf_release(&names);
 }
 
+/*
+ * The inbox entries not read, one line each, the first five: "tally: not
+ * read: sub: a folder: tally reads no subfolder, ...", then "tally: and N
+ * more not read, see summary.json".
+ */
+static void skipped(struct strbuf *out, json_t *list)
+{
+	size_t i, n = json_array_size(list);
+	json_t *o;
+
+	json_array_foreach(list, i, o) {
+		if (i == 5) {
+			strbuf_addf(out, "tally: and %zu more not read, see summary.json\n",
+				    n - i);
+			break;
+		}
+		strbuf_addf(out, "tally: not read: %s: %s\n",
+			    json_string_value(json_object_get(o, "name")),
+			    json_string_value(json_object_get(o, "why")));
+	}
+}
+
 long summary_status(json_t *root, const char *problems_path,
 		    struct strbuf *out, struct strbuf *blocking_line,
 		    struct error *e)
@@ -762,6 +822,7 @@ long summary_status(json_t *root, const char *problems_path,
 		strbuf_addstr(out, " also in another file, counted once\n");
 	}
 	other_months(out, files);
+	skipped(out, json_object_get(root, "skipped"));
 	if (nwarn > 0) {
 		strbuf_addstr(out, "tally: ");
 		count_words(out, nwarn, "warning", "warnings");
