@@ -13,8 +13,9 @@
  * write covers write(2) and stdio's fwrite, fflush and fclose (a stream
  * fails as a full disk makes it: ENOSPC, its error flag set); open covers
  * open, openat and fopen (EIO, a disk that fails); malloc covers
- * malloc, calloc and realloc (ENOMEM). Calls made before the
- * program's main is reached are not counted.
+ * malloc, calloc and realloc (ENOMEM; not built with FAULT_NO_MALLOC,
+ * for programs under AddressSanitizer, whose malloc must stay theirs).
+ * Calls made before the shim's constructor runs are not counted.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -226,6 +227,7 @@ FILE *fopen64(const char *path, const char *mode)
 	return real(path, mode);
 }
 
+#ifndef FAULT_NO_MALLOC
 void *malloc(size_t n)
 {
 	if (fail(F_MALLOC)) {
@@ -252,3 +254,4 @@ void *realloc(void *p, size_t n)
 	}
 	return __libc_realloc(p, n);
 }
+#endif
