@@ -39,6 +39,29 @@ static int bad(struct reader *r, const char *obj, const char *key,
 	return -1;
 }
 
+/*
+ * An unknown key: its value is never shown (it may be a secret written
+ * in the file by mistake), and a key that looks like a secret's says
+ * where a secret goes.
+ */
+static int unknown_key(struct reader *r, const char *obj, const char *key,
+		       const char *what)
+{
+	static const char *const secretish[] = { "token", "secret", "key",
+						 "password", "pass" };
+	char why[256];
+
+	snprintf(why, sizeof(why), "unknown key of %s (its value is not shown)", what);
+	for (size_t i = 0; i < sizeof(secretish) / sizeof(*secretish); i++)
+		if (strstr(key, secretish[i])) {
+			snprintf(why, sizeof(why),
+				 "unknown key of %s (its value is not shown): a secret never goes in sources.json; put it in an environment variable and name that variable in %s_env",
+				 what, key);
+			break;
+		}
+	return bad(r, obj, key, why, NULL);
+}
+
 static int plain_text(const char *s)
 {
 	for (; *s; s++)
@@ -85,7 +108,7 @@ static int get_env(struct reader *r, const char *obj, const char *key,
 		ok = (t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= 'a' && t[i] <= 'z') ||
 		     (t[i] >= '0' && t[i] <= '9') || t[i] == '_';
 	if (!ok)
-		return bad(r, obj, key, "must be the name of an environment variable (letters, digits, '_'; the secret itself never stands here)", v);
+		return bad(r, obj, key, "must be the name of an environment variable (letters, digits, '_'; the secret itself never stands here; its value is not shown)", NULL);
 	*out = xstrdup(t);
 	return 0;
 }
@@ -174,10 +197,10 @@ static int load_source(struct reader *r, struct source *s, const char *obj,
 				rc = bad(r, obj, key, "must be a whole number from 1 to 1000", v);
 			s->limit = (int)l;
 		} else {
-			char why[64];
+			char what[64];
 
-			snprintf(why, sizeof(why), "unknown key of a %s source", t);
-			rc = bad(r, obj, key, why, v);
+			snprintf(what, sizeof(what), "a %s source", t);
+			rc = unknown_key(r, obj, key, what);
 		}
 		if (rc)
 			return -1;
@@ -245,10 +268,10 @@ static int load_psa(struct reader *r, struct psa_source *p, json_t *o)
 		else if (!at && !strcmp(key, "client_id_env"))
 			rc = get_env(r, obj, key, v, &p->client_id_env);
 		else {
-			char why[64];
+			char what[64];
 
-			snprintf(why, sizeof(why), "unknown key of a %s psa", t);
-			rc = bad(r, obj, key, why, v);
+			snprintf(what, sizeof(what), "the %s psa", t);
+			rc = unknown_key(r, obj, key, what);
 		}
 		if (rc)
 			return -1;
@@ -343,7 +366,7 @@ int sources_load(struct sources *s, const char *path, struct error *e)
 			if (load_psa(&r, &s->psa, v))
 				goto out;
 		} else {
-			bad(&r, "", key, "unknown key", v);
+			unknown_key(&r, "", key, "sources.json");
 			goto out;
 		}
 	}

@@ -89,7 +89,7 @@ static const struct bad_case {
 	const char *json;
 	const char *want;	/* the message after "<path>: " */
 } bads[] = {
-	/* 1 */ { "{\"source\": []}", "source: unknown key ([])" },
+	/* 1 */ { "{\"source\": []}", "source: unknown key of sources.json (its value is not shown)" },
 	/* 2 */ { "[]", "not a JSON object" },
 	/* 3 */ { "{\"sources\": {}}", "sources: must be an array of sources ({})" },
 	/* 4 */ { "{\"sources\": [1]}", "sources[0]: must be an object (1)" },
@@ -113,10 +113,10 @@ static const struct bad_case {
 		   "sources[0].url: must be an https:// URL (http:// only for 127.0.0.1 and localhost) without a query (\"https://k.com/?a=1\")" },
 	/* 13 */ { "{\"sources\": [{\"type\": \"keeper-msp-billing\", \"name\": \"k\", "
 		   "\"url\": \"https://k.com\", \"token\": \"abc\"}]}",
-		   "sources[0].token: unknown key of a keeper-msp-billing source (\"abc\")" },
+		   "sources[0].token: unknown key of a keeper-msp-billing source (its value is not shown): a secret never goes in sources.json; put it in an environment variable and name that variable in token_env" },
 	/* 14 */ { "{\"sources\": [{\"type\": \"keeper-msp-billing\", \"name\": \"k\", "
 		   "\"url\": \"https://k.com\", \"token_env\": \"MY-TOKEN\"}]}",
-		   "sources[0].token_env: must be the name of an environment variable (letters, digits, '_'; the secret itself never stands here) (\"MY-TOKEN\")" },
+		   "sources[0].token_env: must be the name of an environment variable (letters, digits, '_'; the secret itself never stands here; its value is not shown)" },
 	/* 15 */ { "{\"sources\": [{\"type\": \"keeper-msp-billing\", \"name\": \"k\", "
 		   "\"url\": \"https://k.com\"}]}",
 		   "sources[0].token_env: is missing" },
@@ -130,7 +130,7 @@ static const struct bad_case {
 		   "sources[0].limit: must be a whole number from 1 to 1000 (10.5)" },
 	/* 20 */ { "{\"sources\": [{\"type\": \"keeper-msp-billing\", \"name\": \"k\", "
 		   "\"url\": \"https://k.com\", \"token_env\": \"T\", \"limit\": 5}]}",
-		   "sources[0].limit: unknown key of a keeper-msp-billing source (5)" },
+		   "sources[0].limit: unknown key of a keeper-msp-billing source (its value is not shown)" },
 	/* 21 */ { "{\"sources\": [{\"type\": \"truto-users\", \"name\": \"t\", "
 		   "\"url\": \"https://api.truto.one\", \"token_env\": \"T\", "
 		   "\"integrated_account_id\": \"x\", \"vendor\": \"keeper\", "
@@ -141,14 +141,14 @@ static const struct bad_case {
 	/* 23 */ { "{\"psa\": {\"type\": \"halo\"}}",
 		   "psa.type: must be \"autotask\" or \"connectwise\" (\"halo\")" },
 	/* 24 */ { "{\"psa\": " AUTOTASK(", \"url\": \"https://x.com\"") "}",
-		   "psa.url: unknown key of a autotask psa (\"https://x.com\")" },
+		   "psa.url: unknown key of the autotask psa (its value is not shown)" },
 	/* 25 */ { "{\"psa\": {\"type\": \"autotask\", \"zone_lookup_url\": \"https://z.net/zi\"}}",
 		   "psa.username_env: is missing" },
 	/* 26 */ { "{\"psa\": {\"type\": \"connectwise\", \"url\": \"https://na.myconnectwise.net\", "
 		   "\"company_env\": \"C\", \"public_key_env\": \"P\", \"private_key_env\": \"Q\"}}",
 		   "psa.client_id_env: is missing" },
 	/* 27 */ { "{\"psa\": {\"type\": \"connectwise\", \"secret\": \"hunter2\"}}",
-		   "psa.secret: unknown key of a connectwise psa (\"hunter2\")" },
+		   "psa.secret: unknown key of the connectwise psa (its value is not shown): a secret never goes in sources.json; put it in an environment variable and name that variable in secret_env" },
 	/* 28 */ { "{\"psa\": []}", "psa: must be an object ([])" },
 	/* 29 */ { "{\"sources\": [], \"sources\": []}", NULL },	/* duplicate key: jansson's text */
 	/* 30 */ { "{\"sources\": [" TRUTO(", \"ca_file\": \"\"") "]}",
