@@ -1,4 +1,3 @@
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cfgtable.h"
@@ -6,6 +5,15 @@
 #include "holidays.h"
 #include "xalloc.h"
 #include "banned.h"
+
+/* 1 when s is written as YYYY-MM-DD (digits and dashes), a day or not */
+static int date_shaped(const char *s)
+{
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : !(s[i] >= '0' && s[i] <= '9'))
+			return 0;
+	return s[10] == '\0';
+}
 
 static int cmp_day(const void *a, const void *b)
 {
@@ -38,9 +46,15 @@ int holidays_load(struct cal_extra *x, const char *path, struct error *e)
 		if (cfgtable_bad(&t, r, e))
 			continue;
 		if (date_parse(d, &day)) {
-			error_add(e, ERR_CONFIG, line,
-				  "%s:%ld: bad date, expected YYYY-MM-DD (\"%s\")",
-				  path, line, d);
+			/* written right, but a day no calendar has (2026-02-30) */
+			if (date_shaped(d))
+				error_add(e, ERR_CONFIG, line,
+					  "%s:%ld: no such day in the calendar (\"%s\")",
+					  path, line, d);
+			else
+				error_add(e, ERR_CONFIG, line,
+					  "%s:%ld: bad date, expected YYYY-MM-DD (\"%s\")",
+					  path, line, d);
 			continue;
 		}
 		XGROW(x->days, alloc, n + 1);
