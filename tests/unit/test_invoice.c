@@ -209,7 +209,7 @@ static void test_holidays(void **state)
 	assert_int_equal(holidays_load(&x, path, &e), -1);
 	assert_int_equal(e.code, ERR_CONFIG);
 	assert_int_equal(e.line, 3);
-	snprintf(want, sizeof(want), "%s:3: bad date, expected YYYY-MM-DD (\"2026-02-29\")", path);
+	snprintf(want, sizeof(want), "%s:3: no such day in the calendar (\"2026-02-29\")", path);
 	assert_string_equal(e.msg, want);
 	assert_null(x.days);
 	unlink(path);
