@@ -11,31 +11,11 @@
 #include <string.h>
 #include <cmocka.h>
 #include "average.h"
+#include "problemstmp.h"
 #include "banned.h"
 
 #define Q(x) ((int64_t)(x) * QTY_SCALE)
 
-static void problems_tmp(struct problems *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->stage = "test";
-	p->out.fp = tmpfile();
-	assert_non_null(p->out.fp);
-}
-
-/* the problems written so far, as one string (static buffer) */
-static const char *problems_text(struct problems *p)
-{
-	static char buf[4096];
-	size_t n;
-
-	fflush(p->out.fp);
-	rewind(p->out.fp);
-	n = fread(buf, 1, sizeof(buf) - 1, p->out.fp);
-	buf[n] = '\0';
-	fseek(p->out.fp, 0, SEEK_END);
-	return buf;
-}
 
 static struct avg_series *daily(struct avg *a, const char *vendor,
 				const char *acct, uint32_t file,

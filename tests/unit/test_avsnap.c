@@ -16,30 +16,11 @@
 #include "average.h"
 #include "avsnap.h"
 #include "date.h"
+#include "problemstmp.h"
 #include "banned.h"
 
 #define Q(x) ((int64_t)(x) * QTY_SCALE)
 
-static void problems_tmp(struct problems *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->stage = "test";
-	p->out.fp = tmpfile();
-	assert_non_null(p->out.fp);
-}
-
-static const char *problems_text(struct problems *p)
-{
-	static char buf[4096];
-	size_t n;
-
-	fflush(p->out.fp);
-	rewind(p->out.fp);
-	n = fread(buf, 1, sizeof(buf) - 1, p->out.fp);
-	buf[n] = '\0';
-	fseek(p->out.fp, 0, SEEK_END);
-	return buf;
-}
 
 static void snap(struct avg *a, const char *file, int y, int m, int d,
 		 const char *sku, int count)
