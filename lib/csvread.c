@@ -82,6 +82,7 @@ static void on_field(void *data, size_t len, void *vr)
 
 	if (r->stop || r->err)
 		return;
+	r->last_cr = 0;
 	if (r->row.n == 0)
 		r->start = r->line;
 	if ((long)len > CSV_MAX_FIELD) {
@@ -136,7 +137,9 @@ static void on_record(int c, void *vr)
 	 * gives '\r' (ending the record) then '\n' with no fields, which is
 	 * not a blank line; a lone '\n' with no fields is one. A CR right
 	 * after a CR (CR CR LF, Windows cmd's redirection) changes nothing:
-	 * CR CR LF is one line end, as CR LF is.
+	 * CR CR LF is one line end, as CR LF is. A line is counted at its
+	 * first CR or LF, so a file with CR-only line ends (an old Mac's)
+	 * numbers its lines as any other.
 	 */
 	if (c == '\r') {
 		if (r->row.n > 0) {
@@ -145,16 +148,19 @@ static void on_record(int c, void *vr)
 		} else if (!r->last_cr) {
 			r->cr_emitted = 0;
 		}
+		if (!r->last_cr)
+			r->line++;
 		r->last_cr = 1;
 		return;
 	}
 	if (r->row.n > 0 || (c == '\n' && !(r->last_cr && r->cr_emitted)))
 		emit(r);
-	r->last_cr = 0;
 	if (c == '\n') {
-		r->line++;
+		if (!r->last_cr)
+			r->line++;
 		r->nl_seen = 1;
 	}
+	r->last_cr = 0;
 }
 
 /* 1 when some byte of s[0..n) has its high bit set (is not ASCII) */
@@ -531,14 +537,43 @@ void csv_row_format(const struct csv_row *row, struct strbuf *out)
 	}
 }
 
-static int table_row(const struct csv_row *row, void *vt)
+struct table_ctx {
+	struct csv_table *t;
+	struct error *e;
+};
+
+/*
+ * A table (a config file, a PSA file) is the user's own text: a NUL byte
+ * or bytes that are not UTF-8 would reach the workbook and the PSA as
+ * they are (a name cut short at the NUL, XML Excel calls damaged), so the
+ * file is refused, naming the line.
+ */
+static int table_text_bad(const struct csv_row *row, const char *path,
+			  struct error *e)
 {
-	struct csv_table *t = vt;
+	for (size_t i = 0; i < row->n; i++)
+		if (memchr(row->f[i], '\0', row->len[i]))
+			return error_at(e, ERR_ENCODING, row->line,
+					"%s:%ld: a NUL byte in field %zu: the file is not plain text (saved as UTF-16?); save it again as CSV UTF-8",
+					path, row->line, i + 1);
+	if (!row->utf8_ok)
+		return error_at(e, ERR_ENCODING, row->line,
+				"%s:%ld: not UTF-8 text: save the file again as CSV UTF-8 (in Excel: Save As, \"CSV UTF-8\")",
+				path, row->line);
+	return 0;
+}
+
+static int table_row(const struct csv_row *row, void *vc)
+{
+	struct table_ctx *c = vc;
+	struct csv_table *t = c->t;
 	struct csv_trow *tr;
 	size_t i;
 
 	if (row->n == 0)
 		return 0;
+	if (table_text_bad(row, t->path, c->e))
+		return -1;
 	if (!t->head) {
 		t->ncol = row->n;
 		t->head = xcalloc(row->n, sizeof(char *));
@@ -564,8 +599,10 @@ void csv_table_init(struct csv_table *t, const char *path)
 
 int csv_table_load(struct csv_table *t, const char *path, struct error *e)
 {
+	struct table_ctx c = { t, e };
+
 	csv_table_init(t, path);
-	if (csv_read(path, table_row, t, e) != 0) {
+	if (csv_read(path, table_row, &c, e) != 0) {
 		csv_table_release(t);
 		return -1;
 	}

@@ -58,7 +58,8 @@ int utf8_valid(const char *s, size_t n);
 /*
  * A small CSV file read whole, for config files: the header and the rows
  * as NUL-terminated strings. csv_table_load fails (with e naming the file)
- * when it cannot be read. A row with another number of fields than the
+ * when it cannot be read, or holds a NUL byte or bytes that are not UTF-8
+ * (naming the line). A row with another number of fields than the
  * header is kept as read; the caller checks ncol.
  */
 struct csv_table {

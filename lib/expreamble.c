@@ -11,6 +11,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include "csvread.h"
 #include "date.h"
 #include "exint.h"
@@ -122,21 +124,55 @@ static void told(struct ex *x, const struct csv_row *row, const char *text)
 	x->phase = PH_UNKNOWN;
 }
 
+/* a header cell named twice (ASCII case ignored): 1, with its columns */
+static int twice(const struct csv_row *row, size_t *a, size_t *b)
+{
+	for (size_t j = 1; j < row->n; j++)
+		for (size_t i = 0; i < j; i++)
+			if (row->len[i] && row->len[i] == row->len[j] &&
+			    !strncasecmp(row->f[i], row->f[j], row->len[i])) {
+				*a = i;
+				*b = j;
+				return 1;
+			}
+	return 0;
+}
+
 void ex_unknown_format(struct ex *x, const struct csv_row *row)
 {
+	struct stat st;
+	size_t a, b;
+
 	if (row && (!row->utf8_ok || has_nul(row))) {
 		told(x, row, GIST_UTF8);
 		return;
 	}
+	if (row && row->n < 1000 && twice(row, &a, &b)) {
+		struct strbuf text = STRBUF_INIT;
+
+		strbuf_addstr(&text, "no known format: the header names column ");
+		ex_add_quoted_text(&text, row->f[b], row->len[b]);
+		strbuf_addf(&text, " twice (columns %zu and %zu): remove or rename one and save the file again",
+			    a + 1, b + 1);
+		told(x, row, text.buf);
+		strbuf_release(&text);
+		return;
+	}
 	strbuf_reset(&x->msg);
-	if (row) {
+	if (!row && x->phase == PH_START && stat(x->o->path, &st) == 0 &&
+	    st.st_size == 0) {
+		strbuf_addstr(&x->msg, "the file is empty (0 bytes): export it again (a download cut short, or an export of nothing, leaves an empty file)");
+	} else if (!row && x->phase == PH_START) {
+		strbuf_addstr(&x->msg, "no known format: the file holds nothing but blank lines: export it again");
+	} else if (row) {
 		strbuf_addstr(&x->msg, "no known format: the header (");
 		header_text(x, row, &x->msg);
 		strbuf_addstr(&x->msg, ") matches none of ");
 	} else {
 		strbuf_addstr(&x->msg, "no known format: the file has no header row; known formats: ");
 	}
-	ex_known_formats(&x->msg, x->o->profiles);
+	if (row || x->phase != PH_START)
+		ex_known_formats(&x->msg, x->o->profiles);
 	ex_blocking(x, "unknown-format", row ? row->line : 0, "%s", x->msg.buf);
 	x->phase = PH_UNKNOWN;
 }

@@ -154,11 +154,16 @@ void http_server_message(const char *body, size_t len, struct strbuf *out)
 			json_array_foreach(errs, i, x) {
 				const char *m = json_message(x);
 
+				size_t was = msg.len;
+
 				if (!m || i >= 3)
 					continue;
 				if (msg.len)
 					strbuf_addstr(&msg, "; ");
 				add_clean(&msg, m, strlen(m));
+				/* an entry with no text to show adds no "; " */
+				if (msg.len == was + (was ? 2 : 0))
+					strbuf_setlen(&msg, was);
 			}
 		}
 	}

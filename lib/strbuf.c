@@ -100,6 +100,14 @@ void strbuf_reset(struct strbuf *sb)
 		sb->buf[0] = '\0';
 }
 
+void strbuf_setlen(struct strbuf *sb, size_t len)
+{
+	if (len < sb->len) {
+		sb->len = len;
+		sb->buf[len] = '\0';
+	}
+}
+
 char *path_join(const char *dir, const char *name)
 {
 	struct strbuf sb = STRBUF_INIT;

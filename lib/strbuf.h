@@ -24,6 +24,8 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 void strbuf_reset(struct strbuf *sb);
+/* cut sb to its first len bytes (a longer len changes nothing) */
+void strbuf_setlen(struct strbuf *sb, size_t len);
 /*
  * Append the whole file at path to sb. Returns 0, 1 when the file does
  * not exist and missing_ok is set, or -1 with e naming the file.

@@ -153,6 +153,8 @@ static const struct message_case {
 	/* 9 */ { "{\"other\": 1}", "{\"other\": 1}" },
 	/* 10 */ { "{\"message\": \"bad token tok-SECRET-1 given\"}", "bad token *** given" },
 	/* 11 */ { "echo tok-SECRET-1tok-SECRET-1", "echo ******" },
+	/* 12 */ { "{\"errors\": [\"a\", \"\", \"b\"]}", "a; b" },
+	/* 13 */ { "{\"errors\": [\"\", \"b\"]}", "b" },
 };
 
 static void test_server_message(void **state)
