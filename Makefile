@@ -21,6 +21,9 @@ STATE  ?= state
 
 # `make -n`: print what a run would do; create, write or lock nothing
 DRY_RUN := $(findstring n,$(firstword -$(MAKEFLAGS)))
+# make -q (push's check that a month is up to date) looks and changes
+# nothing either: the inbox is read as -n reads it, no month marked failed
+QUESTION := $(findstring q,$(firstword -$(MAKEFLAGS)))
 
 # --- what the user passes reaches programs as data ---------------------------
 # MONTH must be exactly YYYY-MM from 2000-01 to 2099-12, and the folders
@@ -195,8 +198,8 @@ cfg = $(T)/config/$(1)
 # safe name of each inbox file, and (with -n) the stamps that would change.
 # (A closed month's month-invoice and close need none: its passes do, or
 # the close is refused.)
-ifneq ($(filter month-pass $(if $(CLOSED),,month-invoice month-close month-push) $(M)/%,$(MAKECMDGOALS)),)
-INBOX_WORDS := $(shell bin/tally inbox $(if $(DRY_RUN),--dry-run) --month $(MONTH) \
+ifneq ($(filter month-pass $(if $(CLOSED),,month-invoice month-close) $(M)/%,$(MAKECMDGOALS)),)
+INBOX_WORDS := $(shell bin/tally inbox $(if $(DRY_RUN)$(QUESTION),--dry-run) --month $(MONTH) \
 	$(if $(and $(CLOSED),$(FROZEN_IN),$(filter-out compare,$(PASS))),--frozen $(FROZEN)) \
 	--inbox $(RUN_INBOX) --config $(RUN_CONFIG) $(M))
 ifneq ($(.SHELLSTATUS),0)
@@ -350,8 +353,9 @@ month-push:
 ifeq ($(CLOSED)$(RESOLVE),)
 	@[ -f $(M)/summary.json ] || \
 	{ echo "tally: cannot push $(MONTH): it was never run: run make invoice MONTH=$(MONTH), check it, then push" >&2; exit 1; }
-	@$(MAKE) --no-print-directory -q $(MONTH_OUT) MONTH=$(MONTH) || \
-	{ echo "tally: cannot push $(MONTH): its psa/ files are older than $(INBOX) and $(CONFIG): run make invoice MONTH=$(MONTH), check it, then push" >&2; exit 1; }
+	@$(MAKE) --no-print-directory -q $(MONTH_OUT) MONTH=$(MONTH); rc=$$?; \
+	if [ $$rc -eq 1 ]; then echo "tally: cannot push $(MONTH): its psa/ files are older than $(INBOX) and $(CONFIG): run make invoice MONTH=$(MONTH), check it, then push" >&2; exit 1; \
+	elif [ $$rc -ne 0 ]; then echo "tally: cannot push $(MONTH): whether its psa/ files are up to date cannot be told (the error above): correct it, run make invoice MONTH=$(MONTH), check it, then push" >&2; exit 1; fi
 endif
 	@bin/tally push $(PUSH_ARGS) $(MONTH_DIR)
 
