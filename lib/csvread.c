@@ -409,7 +409,9 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 			if (l && s[l - 1] == '\r')
 				l--;	/* CR CR LF: one line end */
 			if (!pending && !memchr(s, '"', len) && !memchr(s, '\r', l)) {
+				r.row.cut = nl == NULL;
 				split_line(&r, s, l);
+				r.row.cut = 0;
 				r.line++;
 			} else {
 				long before = r.nfields;
@@ -423,6 +425,7 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 					goto out;
 				}
 				/* the last line, without LF: ended as a LF would */
+				r.row.cut = !nl;
 				if (!nl && !r.err && !r.stop &&
 				    csv_parse(&p, "\n", 1, on_field, on_record, &r) != 1 &&
 				    !r.err) {
@@ -430,6 +433,7 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 							csv_strerror(csv_error(&p)));
 					goto out;
 				}
+				r.row.cut = 0;
 				/* only a quoted field keeps a LF from ending the row */
 				pending = !r.nl_seen;
 				if (pending && (!was || r.nfields != before))

@@ -30,6 +30,8 @@ struct csv_row {
 	long line;	/* physical line the record starts on */
 	long lines;	/* physical lines it spans (>1 with quoted newlines) */
 	int utf8_ok;	/* every field is valid UTF-8 */
+	int cut;	/* the file's last line, ended by the end of the file
+			   and no line end (a file cut short, most often) */
 };
 
 /* return 0 to go on, anything else to stop (csv_read returns it) */

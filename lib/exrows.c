@@ -197,6 +197,8 @@ static int check_common(struct ex *x, const struct csv_row *row)
 		strbuf_reset(&x->msg);
 		strbuf_addf(&x->msg, "wrong column count (%zu fields, expected %zu)",
 			    row->n, x->ncol);
+		if (row->cut && row->n < x->ncol)
+			strbuf_addstr(&x->msg, ": the last line has no line end, the file looks cut short: export it again");
 		if (semicolons(x, row))
 			x->cause = CAUSE_SEMICOLONS;
 		return -1;
