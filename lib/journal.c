@@ -165,6 +165,11 @@ int journal_open(struct journal *j, const char *path, struct error *e)
 			break;
 		}
 		if (line == 1) {
+			if (n == strlen(J_HEADER) + 1 && p[n - 1] == '\r' &&
+			    !memcmp(p, J_HEADER, n - 1)) {
+				damaged(j, 1, "line ends changed to CRLF, as an editor or a copy through Windows saves it; make push writes LF only: turn them back to LF (dos2unix) only if nothing else was edited", e);
+				goto out;
+			}
 			if (n != strlen(J_HEADER) || memcmp(p, J_HEADER, n)) {
 				damaged(j, 1, "not the columns of a push journal", e);
 				goto out;
