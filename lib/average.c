@@ -97,6 +97,7 @@ static void conflict(struct avg *a, struct problems *p, uint32_t file,
 	struct strbuf msg = STRBUF_INIT;
 
 	a->conflicts++;
+	a->series_conflicts++;
 	/* read file by file, the conflicts came in file order */
 	if (file < a->conflict_file)
 		a->conflict_order = 1;
@@ -432,8 +433,8 @@ static int snapshot_of(struct avg *a, const char *path, uint32_t file,
 	return ret;
 }
 
-int avg_read_extract(struct avg *a, const char *path, const char *source_file,
-		     struct problems *p, struct error *e)
+static int read_extract(struct avg *a, const char *path, uint32_t file,
+			struct problems *p, struct error *e)
 {
 	struct reader r;
 	int ret;
@@ -443,12 +444,18 @@ int avg_read_extract(struct avg *a, const char *path, const char *source_file,
 	r.p = p;
 	r.path = path;
 	r.e = e;
-	r.file = avg_add_file(a, source_file);
+	r.file = file;
 	r.snapshot = snapshot_of(a, path, r.file, 1);
 	ret = csv_read(path, read_row, &r, e);
 	if (ret == 1 && r.skip)
 		return 1;
 	return ret ? -1 : 0;
+}
+
+int avg_read_extract(struct avg *a, const char *path, const char *source_file,
+		     struct problems *p, struct error *e)
+{
+	return read_extract(a, path, avg_add_file(a, source_file), p, e);
 }
 
 /* --- gap days and totals ------------------------------------------------ */
@@ -809,6 +816,15 @@ static int xin_record(struct xin *x)
 	return 0;
 }
 
+/* byte order, a shorter key first: exseries.c's by_key */
+static int key_cmp(const struct strbuf *a, const struct strbuf *b)
+{
+	size_t m = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->buf, b->buf, m);
+
+	return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
 /* the series key of the row at hand, checked to come after the last */
 static int xin_key(struct xin *x)
 {
@@ -817,19 +833,13 @@ static int xin_key(struct xin *x)
 			     field(&x->row, r->col[C_ACCOUNT]),
 			     field(&x->row, r->col[C_SKU]) };
 	struct strbuf t = x->prev;
-	size_t n;
 
 
 	x->prev = x->key;
 	x->key = t;
 	key_of(&x->key, f[0], f[1], f[2]);
-	n = x->key.len < x->prev.len ? x->key.len : x->prev.len;
-	if (x->prev.len) {
-		int c = memcmp(x->key.buf, x->prev.buf, n);
-
-		if (c < 0 || (!c && x->key.len < x->prev.len))
-			return -1;	/* not sorted: never cut by extract */
-	}
+	if (x->prev.len && key_cmp(&x->key, &x->prev) < 0)
+		return -1;	/* not sorted: never cut by extract */
 	return 0;
 }
 
@@ -885,27 +895,58 @@ static const struct strbuf *least_key(struct xin *in, size_t n)
 {
 	const struct strbuf *k = NULL;
 
-	for (size_t i = 0; i < n; i++) {
-		size_t m;
-		int c;
-
-		if (!in[i].have)
-			continue;
-		if (!k) {
+	for (size_t i = 0; i < n; i++)
+		if (in[i].have && (!k || key_cmp(&in[i].key, k) < 0))
 			k = &in[i].key;
-			continue;
-		}
-		m = in[i].key.len < k->len ? in[i].key.len : k->len;
-		c = memcmp(in[i].key.buf, k->buf, m);
-		if (c < 0 || (!c && in[i].key.len < k->len))
-			k = &in[i].key;
-	}
 	return k;
 }
 
 static int same_key(const struct strbuf *a, const struct strbuf *b)
 {
 	return a->len == b->len && !memcmp(a->buf, b->buf, a->len);
+}
+
+static struct avg_series *series_copy(const struct avg_series *s)
+{
+	struct avg_series *c = xmalloc(sizeof(*c));
+
+	*c = *s;
+	c->vendor = xstrdup(s->vendor);
+	c->account_id = xstrdup(s->account_id);
+	c->account_name = xstrdup(s->account_name);
+	c->sku = xstrdup(s->sku);
+	return c;
+}
+
+/*
+ * A directory snapshot's series (settled alone, avsnap.h) into the key's
+ * series from the files, day by day as avsnap_settle adds them. 1 when
+ * that is a conflict: its problem would come before avsnap_settle's.
+ */
+static int snapshot_days(struct avg *a, struct avg_series **cur,
+			 const struct avg_series *sn, struct problems *p)
+{
+	long before = a->series_conflicts;
+
+	if (!*cur) {
+		*cur = series_copy(sn);
+		return 0;
+	}
+	for (int d = 1; d <= a->dim; d++) {
+		struct avg_series *s;
+
+		if (!(sn->has & (1u << (d - 1))))
+			continue;
+		s = avg_series_join(a, cur, sn->vendor, sn->account_id,
+				    sn->account_name, sn->sku, AVG_DAILY,
+				    sn->file[d - 1], sn->line[d - 1], p);
+		if (!s)
+			continue;
+		s->snapshot = 1;
+		avg_add_day(a, s, d, sn->day[d - 1], sn->file[d - 1],
+			    sn->line[d - 1], p);
+	}
+	return a->series_conflicts != before;
 }
 
 /*
@@ -917,8 +958,9 @@ static int stream_run(struct avg *a, struct avg_stream *st, int pass,
 		      struct problems *p, struct error *e)
 {
 	struct xin *in = xcalloc(st->n ? st->n : 1, sizeof(*in));
-	struct strbuf cur_key = STRBUF_INIT;
+	struct strbuf cur_key = STRBUF_INIT, snap_key = STRBUF_INIT;
 	const struct strbuf *k;
+	size_t j = 0;
 	int ret = 0;
 
 	for (size_t i = 0; i < st->n && !ret; i++) {
@@ -932,9 +974,18 @@ static int stream_run(struct avg *a, struct avg_stream *st, int pass,
 		if (!(x->fp = fopen(st->paths[i], "r")) || xin_next(x))
 			ret = 1;
 	}
-	while (!ret && (k = least_key(in, st->n))) {
+	for (; !ret; strbuf_reset(&snap_key)) {
+		const struct avg_series *sn = j < st->nsnap ? st->snap[j] : NULL;
 		struct avg_series *cur = NULL;
 
+		k = least_key(in, st->n);
+		if (sn) {
+			key_of(&snap_key, sn->vendor, sn->account_id, sn->sku);
+			if (!k || key_cmp(&snap_key, k) < 0)
+				k = &snap_key;
+		}
+		if (!k)
+			break;
 		strbuf_reset(&cur_key);
 		strbuf_add(&cur_key, k->buf, k->len);
 		for (size_t i = 0; i < st->n && !ret; i++) {
@@ -945,6 +996,11 @@ static int stream_run(struct avg *a, struct avg_stream *st, int pass,
 				if (read_row(&x->row, &x->r) || xin_next(x))
 					ret = 1;
 			}
+		}
+		if (!ret && sn && same_key(&snap_key, &cur_key)) {
+			j++;
+			if (snapshot_days(a, &cur, sn, p) && pass == 1)
+				ret = 1;
 		}
 		if (!cur)
 			continue;	/* a kind-conflicted row only: none */
@@ -962,6 +1018,7 @@ static int stream_run(struct avg *a, struct avg_stream *st, int pass,
 		xin_close(&in[i]);
 	free(in);
 	strbuf_release(&cur_key);
+	strbuf_release(&snap_key);
 	return ret;
 }
 
@@ -976,12 +1033,39 @@ static int no_stream(struct avg *a, struct avg_stream *st)
 	return 1;
 }
 
+/*
+ * The directory snapshots among the inputs, read and settled alone into
+ * a->series (avsnap.h) and sorted for the stream: 0, or 1 when they hold
+ * rows of another kind or conflict with themselves (the in-memory path
+ * then says so in its order).
+ */
+static int snapshots(struct avg *a, struct avg_stream *st,
+		     const char *const *paths, const int *is_snap, size_t n)
+{
+	struct problems q;
+	struct error e;
+
+	problems_open(&q, NULL, "daily-average", &e);	/* counted only */
+	for (size_t i = 0; i < n; i++)
+		if (is_snap[i] && read_extract(a, paths[i], (uint32_t)i, &q, &e))
+			return 1;
+	if (a->series.n)
+		return 1;
+	avsnap_settle(a, st->mode, &q);
+	if (a->series_conflicts)
+		return 1;
+	st->snap = avg_sorted(a, &st->nsnap);
+	return 0;
+}
+
 int avg_stream_plan(struct avg *a, struct avg_stream *st,
 		    const char *const *paths,
 		    char *const *names, size_t n, enum gap_mode mode)
 {
+	int *is_snap = xcalloc(n ? n : 1, sizeof(*is_snap));
 	struct problems q;
 	struct error e;
+	int nsnap = 0;
 
 	memset(st, 0, sizeof(*st));
 	st->mode = mode;
@@ -990,13 +1074,19 @@ int avg_stream_plan(struct avg *a, struct avg_stream *st,
 	for (size_t i = 0; i < n; i++) {
 		uint32_t f = avg_add_file(a, names[i]);
 
-		if (snapshot_of(a, paths[i], f, 0))
-			return no_stream(a, st);
+		if ((is_snap[i] = snapshot_of(a, paths[i], f, 0))) {
+			nsnap++;
+			continue;
+		}
 		st->paths[st->n] = paths[i];
 		st->file[st->n++] = f;
 	}
-	if (st->n > AVG_STREAM_FILES)
+	if (st->n > AVG_STREAM_FILES ||
+	    (nsnap && snapshots(a, st, paths, is_snap, n))) {
+		free(is_snap);
 		return no_stream(a, st);
+	}
+	free(is_snap);
 	problems_open(&q, NULL, "daily-average", &e);	/* counted only */
 	if (stream_run(a, st, 1, &q, &e) || a->conflict_order)
 		return no_stream(a, st);
@@ -1006,17 +1096,35 @@ int avg_stream_plan(struct avg *a, struct avg_stream *st,
 	return 0;
 }
 
+/* avsnap_settle's problems once more, in their place after the files' */
+static void snapshot_problems(struct avg *a, enum gap_mode mode,
+			      struct problems *p)
+{
+	size_t pos = 0;
+	struct strmap_entry *en;
+
+	if (!a->snap)
+		return;
+	while ((en = strmap_next(&a->series, &pos)))
+		avg_series_free(en->value);
+	strmap_release(&a->series);
+	memset(&a->series, 0, sizeof(a->series));
+	avsnap_settle(a, mode, p);
+}
+
 int avg_stream_write(struct avg *a, struct avg_stream *st, struct problems *p,
 		     struct error *e)
 {
 	if (stream_run(a, st, 2, p, e))
 		return error_set(e, ERR_IO, "an extract file changed while daily-average read it; run make invoice again");
+	snapshot_problems(a, st->mode, p);
 	avg_gap_problems(a, st->mode, p);
 	return 0;
 }
 
 void avg_stream_release(struct avg_stream *st)
 {
+	free(st->snap);
 	free(st->paths);
 	free(st->file);
 	memset(st, 0, sizeof(*st));

@@ -68,6 +68,7 @@ struct avg {
 	uint32_t conflict_file;	/* the input of the last conflict */
 	int conflict_order;	/* a conflict came from an earlier input
 				   than the one before it */
+	long series_conflicts;	/* conflicts of a series' rows */
 };
 
 /* days of the month a vendor has rows on, and its gap days (bit d-1) */
@@ -156,6 +157,8 @@ struct avg_stream {
 	enum gap_mode mode;
 	FILE *daily, *averages;
 	size_t nseries;
+	struct avg_series **snap;	/* the snapshots' series, sorted */
+	size_t nsnap;
 };
 
 int avg_stream_plan(struct avg *a, struct avg_stream *st,
