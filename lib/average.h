@@ -25,7 +25,8 @@
  * Directory snapshots (extract kind "snapshot") are settled by avsnap.h
  * first: each day takes its directory's latest snapshot on or before it.
  *
- * Memory grows with the number of series, never with input rows.
+ * Memory grows with the number of series, never with input rows; the
+ * stream (avg_stream_plan) holds one series at a time.
  */
 #include <stdint.h>
 #include "error.h"
@@ -64,6 +65,10 @@ struct avg {
 	struct strmap vendors;	/* vendor -> struct avg_vendor */
 	struct strbuf key;	/* avg_series_get's, kept between calls */
 	struct avsnap *snap;	/* directory snapshots (avsnap.h), or NULL */
+	uint32_t conflict_file;	/* the input of the last conflict */
+	int conflict_order;	/* a conflict came from an earlier input
+				   than the one before it */
+	long series_conflicts;	/* conflicts of a series' rows */
 };
 
 /* days of the month a vendor has rows on, and its gap days (bit d-1) */
@@ -123,10 +128,70 @@ void avg_settle(struct avg *a, enum gap_mode mode, struct problems *p);
  */
 struct avg_series **avg_sorted(const struct avg *a, size_t *n);
 
+/*
+ * The stream: as avg_read_extract over every input, then avg_settle,
+ * avg_sorted and the writers, but with one series in memory at a time.
+ * Each extract file is sorted by its series key (extract's exseries_sort:
+ * vendor \0 account_id \0 sku, byte order, the order avg_sorted gives),
+ * so the files are merged key by key: each key's rows are taken from the
+ * files in input order, written and freed. Pass 1 reads the files for the
+ * vendors' days (the gap days need them all), pass 2 writes.
+ *
+ * avg_stream_plan gives 1 when the stream cannot give the in-memory
+ * path's bytes, leaving a as after avg_init for avg_read_extract: a
+ * directory snapshot among the inputs (avsnap.h), more than
+ * AVG_STREAM_FILES inputs (one FILE each), a file not sorted or not as
+ * extract writes it (a bad one is then refused with the in-memory
+ * path's message), or conflicts that file by file would come in another
+ * order (3 or more files conflicting on different series). Otherwise 0:
+ * open the outputs, write their heads, set st->daily and st->averages
+ * and call avg_stream_write, which adds the conflicts and gap days to p
+ * in the in-memory path's order and counts st->nseries.
+ */
+#define AVG_STREAM_FILES 256
+
+struct avg_stream {
+	const char **paths;	/* the inputs, borrowed */
+	uint32_t *file;		/* their indexes into a->files */
+	size_t n;
+	enum gap_mode mode;
+	FILE *daily, *averages;
+	size_t nseries;
+	struct avg_series **snap;	/* the snapshots' series, sorted */
+	size_t nsnap;
+};
+
+int avg_stream_plan(struct avg *a, struct avg_stream *st,
+		    const char *const *paths,
+		    char *const *names, size_t n, enum gap_mode mode);
+int avg_stream_write(struct avg *a, struct avg_stream *st, struct problems *p,
+		     struct error *e);
+void avg_stream_release(struct avg_stream *st);
+
 /* write daily-average.csv, daily.csv and daily-average.json rows */
 void avg_write_averages(const struct avg *a, struct avg_series **v, size_t n,
 			FILE *fp);
 void avg_write_daily(const struct avg *a, struct avg_series **v, size_t n,
 		     FILE *fp);
 void avg_write_json(const struct avg *a, size_t nseries, FILE *fp);
+/* the heads and one series' rows of daily-average.csv and daily.csv */
+void avg_averages_head(FILE *fp);
+void avg_average_row(const struct avg *a, const struct avg_series *s,
+		     FILE *fp);
+void avg_daily_head(const struct avg *a, FILE *fp);
+void avg_daily_row(const struct avg *a, const struct avg_series *s, FILE *fp);
+
+/* the stream's avg_series_get: *cur is the key's series, NULL until its
+ * first row; the series is the caller's (avg_series_free) */
+struct avg_series *avg_series_join(struct avg *a, struct avg_series **cur,
+				   const char *vendor, const char *account_id,
+				   const char *account_name, const char *sku,
+				   enum avg_kind kind, uint32_t file,
+				   uint32_t line, struct problems *p);
+void avg_series_free(struct avg_series *s);
+/* a daily series' totals once its vendor's gap days are known; the
+ * vendors' gap-day problems */
+void avg_settle_series(struct avg *a, struct avg_series *s,
+		       enum gap_mode mode);
+void avg_gap_problems(struct avg *a, enum gap_mode mode, struct problems *p);
 #endif
