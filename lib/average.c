@@ -722,67 +722,25 @@ struct xin {
 	struct strbuf key;	/* its vendor \0 account_id \0 sku */
 	struct strbuf prev;	/* the key before it, for the order check */
 	char *line;
-	size_t lcap, alloc;
+	size_t lcap;
 	long phys;		/* physical lines read */
+	struct csv_splitter sp;	/* rec into row, as csv_read splits it */
+	struct strbuf check;	/* row written again, for as_written */
 	struct csv_row row;
 	int have;		/* a row is at hand */
 };
 
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /*
- * Split x->rec into x->row in place as csvread.h would (blanks around an
- * unquoted field trimmed, "" in a quoted one a quote). Returns -1 for
- * anything extract does not write (a quote inside an unquoted field,
- * text after a closing quote): the in-memory path reads such a file.
+ * 1 when the record is its fields as csvwrite.h writes them: a record
+ * extract wrote. Anything else (a stray quote, blanks around a field)
+ * is read by the in-memory path, so the two never split a line apart.
  */
-static int xin_split(struct xin *x)
+static int as_written(struct xin *x)
 {
-	char *s = x->rec.buf;
-	size_t n = x->rec.len, i = 0, b, w;
-	int more;
-
-	while (n && is_blank(s[n - 1]))
-		n--;
-	x->row.n = 0;
-	if (!n)
-		return 0;
-	do {
-		XGROW(x->row.f, x->alloc, x->row.n + 1);
-		x->row.len = xrealloc(x->row.len, x->alloc * sizeof(size_t));
-		while (i < n && is_blank(s[i]))
-			i++;
-		if (i < n && s[i] == '"') {
-			b = w = ++i;
-			for (;; i++) {
-				if (i >= n)
-					return -1;
-				if (s[i] == '"' && i + 1 < n && s[i + 1] == '"')
-					i++;
-				else if (s[i] == '"')
-					break;
-				s[w++] = s[i];
-			}
-			i++;
-			if (i < n && s[i] != ',')
-				return -1;
-		} else {
-			for (b = i; i < n && s[i] != ','; i++)
-				if (s[i] == '"')
-					return -1;
-			for (w = i; w > b && is_blank(s[w - 1]); w--)
-				;
-		}
-		more = i < n;
-		s[w] = '\0';
-		x->row.f[x->row.n] = s + b;
-		x->row.len[x->row.n++] = w - b;
-		i++;
-	} while (more);
-	return 0;
+	strbuf_reset(&x->check);
+	csv_row_format(&x->row, &x->check);
+	return x->check.len == x->rec.len &&
+	       (!x->rec.len || !memcmp(x->check.buf, x->rec.buf, x->rec.len));
 }
 
 /* the next record into x->rec; 1 at the end, -1 when it is odd */
@@ -856,7 +814,8 @@ static int xin_next(struct xin *x)
 	for (;;) {
 		if ((ret = xin_record(x)))
 			return ret < 0 ? -1 : 0;
-		if (xin_split(x))
+		csv_split(&x->sp, x->rec.buf, x->rec.len, &x->row);
+		if (!as_written(x))
 			return -1;
 		if (!x->row.n)
 			continue;
@@ -886,8 +845,8 @@ static void xin_close(struct xin *x)
 	strbuf_release(&x->key);
 	strbuf_release(&x->prev);
 	free(x->line);
-	free(x->row.f);
-	free(x->row.len);
+	csv_splitter_release(&x->sp);
+	strbuf_release(&x->check);
 }
 
 /* the smallest key at hand, or NULL when every file is read */
@@ -971,6 +930,7 @@ static int stream_run(struct avg *a, struct avg_stream *st, int pass,
 		x->r.path = st->paths[i];
 		x->r.e = e;
 		x->r.file = st->file[i];
+		csv_splitter_init(&x->sp);
 		if (!(x->fp = fopen(st->paths[i], "r")) || xin_next(x))
 			ret = 1;
 	}

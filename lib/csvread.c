@@ -541,6 +541,69 @@ void csv_row_format(const struct csv_row *row, struct strbuf *out)
 	}
 }
 
+static void split_field(void *data, size_t len, void *vsp)
+{
+	struct csv_splitter *sp = vsp;
+	const char *s = data ? data : "";
+
+	if (sp->utf8_ok && !utf8_valid(s, len))
+		sp->utf8_ok = 0;
+	XGROW(sp->off, sp->aoff, sp->n + 1);
+	sp->off[sp->n++] = sp->arena->len;
+	strbuf_add(sp->arena, s, len);
+	strbuf_addch(sp->arena, '\0');
+}
+
+void csv_splitter_init(struct csv_splitter *sp)
+{
+	memset(sp, 0, sizeof(*sp));
+	sp->p = xmalloc(sizeof(*sp->p));
+	sp->arena = xmalloc(sizeof(*sp->arena));
+	strbuf_init(sp->arena);
+	csv_init(sp->p, 0);	/* fails only for a NULL parser */
+}
+
+void csv_split(struct csv_splitter *sp, const char *rec, size_t len,
+	       struct csv_row *row)
+{
+	sp->n = 0;
+	sp->utf8_ok = 1;
+	strbuf_reset(sp->arena);
+	/* the whole record at once: libcsv stops at nothing but its end */
+	csv_parse(sp->p, rec, len, split_field, NULL, sp);
+	csv_fini(sp->p, split_field, NULL, sp);
+	if (sp->n > sp->alloc) {
+		XGROW(sp->f, sp->alloc, sp->n);
+		sp->len = xrealloc(sp->len, sp->alloc * sizeof(size_t));
+	}
+	for (size_t i = 0; i < sp->n; i++) {
+		sp->f[i] = sp->arena->buf + sp->off[i];
+		sp->len[i] = (i + 1 < sp->n ? sp->off[i + 1] :
+			      sp->arena->len) - sp->off[i] - 1;
+	}
+	row->n = sp->n;
+	row->f = sp->f;
+	row->len = sp->len;
+	row->utf8_ok = sp->utf8_ok;
+	row->cut = 0;
+}
+
+void csv_splitter_release(struct csv_splitter *sp)
+{
+	if (sp->p) {
+		csv_free(sp->p);
+		free(sp->p);
+	}
+	if (sp->arena) {
+		strbuf_release(sp->arena);
+		free(sp->arena);
+	}
+	free(sp->off);
+	free(sp->f);
+	free(sp->len);
+	memset(sp, 0, sizeof(*sp));
+}
+
 struct table_ctx {
 	struct csv_table *t;
 	struct error *e;

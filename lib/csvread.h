@@ -58,6 +58,29 @@ void csv_row_format(const struct csv_row *row, struct strbuf *out);
 int utf8_valid(const char *s, size_t n);
 
 /*
+ * One record split as csv_read splits it (libcsv's quoting, blanks around
+ * fields trimmed), for a reader that pulls records one at a time (a merge
+ * of several files) where csv_read would call back: the record's text is
+ * its physical lines joined by LF, without its line end. csv_split fills
+ * row (n, f, len, utf8_ok; the caller sets line); its fields live in sp
+ * until the next call. A blank record has no field.
+ */
+struct csv_parser;
+struct csv_splitter {
+	struct csv_parser *p;
+	struct strbuf *arena;
+	size_t *off, aoff;
+	char **f;
+	size_t *len, alloc;
+	size_t n;
+	int utf8_ok;
+};
+void csv_splitter_init(struct csv_splitter *sp);
+void csv_split(struct csv_splitter *sp, const char *rec, size_t len,
+	       struct csv_row *row);
+void csv_splitter_release(struct csv_splitter *sp);
+
+/*
  * A small CSV file read whole, for config files: the header and the rows
  * as NUL-terminated strings. csv_table_load fails (with e naming the file)
  * when it cannot be read, or holds a NUL byte or bytes that are not UTF-8
