@@ -173,6 +173,32 @@ static int cmp_group(const void *x, const void *y)
 	return c ? c : strcmp(a->product_id, b->product_id);
 }
 
+/* one group's rounded.csv row, and its warning when it rounds to 0 */
+static void write_group(FILE *fp, int dim, const char *company,
+			const char *product, enum rounding rounding,
+			int64_t qdays, long line, struct problems *p,
+			const char *file)
+{
+	int64_t q = qty_round(qdays, dim, rounding);
+	char exact[48], qt[48], delta[48];
+	const char *f[6];
+
+	f[0] = company;
+	f[1] = product;
+	f[2] = ratio_format(exact, qdays, dim, 4, 4);
+	f[3] = rounding_name(rounding);
+	f[4] = billing_quantity_text(qt, q, rounding);
+	f[5] = billing_delta_text(delta, q, qdays, dim);
+	csv_putrow(fp, f, 6);
+	if (q == 0 && qdays > 0)
+		problem_add(p, SEV_WARNING, "rounded-to-zero", file, line,
+			    "company %s product %s: exact quantity %s rounds to 0 (%s); no invoice line",
+			    company, product, exact, rounding_name(rounding));
+}
+
+static const char rounded_header[] =
+	"psa_company_id,psa_product_id,exact_quantity,rounding,quantity,delta\n";
+
 void billing_write_rounded(const struct billing_groups *g, FILE *fp,
 			   struct problems *p, const char *file)
 {
@@ -184,27 +210,129 @@ void billing_write_rounded(const struct billing_groups *g, FILE *fp,
 		v[n++] = en->value;
 	if (n > 1)	/* qsort(NULL, 0) is undefined */
 		qsort(v, n, sizeof(*v), cmp_group);
-	fputs("psa_company_id,psa_product_id,exact_quantity,rounding,quantity,delta\n",
-	      fp);
+	fputs(rounded_header, fp);
 	for (size_t i = 0; i < n; i++) {
 		const struct billing_group *b = v[i];
-		int64_t q = qty_round(b->quantity_days, g->dim, b->rounding);
-		char exact[48], qt[48], delta[48];
-		const char *f[6];
 
-		f[0] = b->company_id;
-		f[1] = b->product_id;
-		f[2] = ratio_format(exact, b->quantity_days, g->dim, 4, 4);
-		f[3] = rounding_name(b->rounding);
-		f[4] = billing_quantity_text(qt, q, b->rounding);
-		f[5] = billing_delta_text(delta, q, b->quantity_days, g->dim);
-		csv_putrow(fp, f, 6);
-		if (q == 0 && b->quantity_days > 0)
-			problem_add(p, SEV_WARNING, "rounded-to-zero", file,
-				    b->line,
-				    "company %s product %s: exact quantity %s rounds to 0 (%s); no invoice line",
-				    b->company_id, b->product_id, exact,
-				    rounding_name(b->rounding));
+		write_group(fp, g->dim, b->company_id, b->product_id,
+			    b->rounding, b->quantity_days, b->line, p, file);
 	}
 	free(v);
+}
+
+/* --- the round stage, streamed ------------------------------------------- */
+
+struct gstream {
+	int dim;
+	const char *path;
+	FILE *fp;
+	struct problems *p;
+	const char *file;
+	struct error *e;
+	int have;			/* a group is at hand */
+	struct strbuf company, product;	/* its key */
+	enum rounding rounding;
+	int64_t quantity_days;
+	long line;			/* its first line */
+	int unsorted;			/* a group came back: stopped */
+};
+
+static void stream_flush(struct gstream *s)
+{
+	if (s->have)
+		write_group(s->fp, s->dim, s->company.buf, s->product.buf,
+			    s->rounding, s->quantity_days, s->line, s->p,
+			    s->file);
+	s->have = 0;
+}
+
+/*
+ * group_row's checks, in its order, on a group at a time: the row's
+ * values first, then its key against the group at hand (a smaller key
+ * stops the read: the file is not in map's order).
+ */
+static int stream_row(const struct csvcols_row *row, void *vs)
+{
+	struct gstream *s = vs;
+	const char *const *f = row->f;
+	enum rounding mode;
+	int64_t q;
+	char dim[8];
+	int c = 1;
+
+	if (rounding_parse(f[G_ROUNDING], &mode)) {
+		error_set(s->e, ERR_IO, "%s:%ld: bad rounding (\"%s\")", s->path,
+			  row->line, f[G_ROUNDING]);
+		return -1;
+	}
+	snprintf(dim, sizeof(dim), "%d", s->dim);
+	if (strcmp(f[G_DIM], dim)) {
+		error_set(s->e, ERR_IO, "%s:%ld: days_in_month is not the month's %s (\"%s\")",
+			  s->path, row->line, dim, f[G_DIM]);
+		return -1;
+	}
+	if (qty_parse(f[G_QDAYS], &q, NULL) || q < 0) {
+		error_set(s->e, ERR_IO, "%s:%ld: bad quantity_days (\"%s\")", s->path,
+			  row->line, f[G_QDAYS]);
+		return -1;
+	}
+	if (s->have) {
+		c = strcmp(f[G_COMPANY], s->company.buf);
+		if (!c)
+			c = strcmp(f[G_PRODUCT], s->product.buf);
+	}
+	if (c < 0) {
+		s->unsorted = 1;
+		return 1;
+	}
+	if (c > 0) {
+		stream_flush(s);
+		strbuf_reset(&s->company);
+		strbuf_addstr(&s->company, f[G_COMPANY]);
+		strbuf_reset(&s->product);
+		strbuf_addstr(&s->product, f[G_PRODUCT]);
+		s->rounding = mode;
+		s->quantity_days = 0;
+		s->line = row->line;
+		s->have = 1;
+	}
+	if (s->rounding != mode) {
+		error_set(s->e, ERR_IO, "%s:%ld: rounding differs from line %ld of company %s product %s (\"%s\")",
+			  s->path, row->line, s->line, s->company.buf,
+			  s->product.buf, f[G_ROUNDING]);
+		return -1;
+	}
+	if (__builtin_add_overflow(s->quantity_days, q, &s->quantity_days)) {
+		error_set(s->e, ERR_IO, "%s:%ld: quantity_days too large (\"%s\")",
+			  s->path, row->line, f[G_QDAYS]);
+		return -1;
+	}
+	return 0;
+}
+
+int billing_stream_rounded(int dim, const char *path, FILE *fp,
+			   struct problems *p, const char *file,
+			   struct error *e)
+{
+	struct gstream s;
+	int ret;
+
+	memset(&s, 0, sizeof(s));
+	s.dim = dim;
+	s.path = path;
+	s.fp = fp;
+	s.p = p;
+	s.file = file;
+	s.e = e;
+	strbuf_init(&s.company);
+	strbuf_init(&s.product);
+	fputs(rounded_header, fp);
+	ret = csvcols_read(path, gcols, G_N, 0, stream_row, &s, e);
+	if (!ret)
+		stream_flush(&s);
+	strbuf_release(&s.company);
+	strbuf_release(&s.product);
+	if (s.unsorted)
+		return 1;
+	return ret ? -1 : 0;
 }

@@ -78,4 +78,20 @@ int billing_groups_read(struct billing_groups *g, const char *path,
 void billing_write_rounded(const struct billing_groups *g, FILE *fp,
 			   struct problems *p, const char *file);
 void billing_groups_release(struct billing_groups *g);
+
+/*
+ * The round stage in one pass, for mapped.csv as map writes it (sorted by
+ * company then product, so a group's rows come together): each group is
+ * added up, written to fp (rounded.csv, header included) and warned of
+ * in p as soon as the next group starts, so memory holds one group, not
+ * the month's. The rows are checked as billing_groups_read checks them,
+ * in the same order, with the same errors. Returns 0, -1 with e, or 1
+ * when a row's company and product come before the group at hand (a file
+ * not in that order, such as a hand-made one): then what was written to
+ * fp and p is not the stage's, and the caller reads the file again
+ * whole, with billing_groups_read and billing_write_rounded.
+ */
+int billing_stream_rounded(int dim, const char *path, FILE *fp,
+			   struct problems *p, const char *file,
+			   struct error *e);
 #endif

@@ -38,21 +38,33 @@ int program_main(int argc, char **argv)
 	struct outfile out;
 	struct error e;
 	char **inputs;
+	int dim, ret;
 
 	if (options_parse(argc, argv, opts, usage, &inputs) != 1 ||
 	    !month.text || !outdir)
 		usage_error(usage, "--month, -o and one mapped.csv are needed");
 
-	billing_groups_init(&g, days_in_month(month.y, month.m));
-	if (billing_groups_read(&g, inputs[0], &e))
-		die_error(&e);
+	dim = days_in_month(month.y, month.m);
 	problems_output(&probs, outdir, "round.problems.csv");
 	output_open(&out, outdir, "rounded.csv");
-	billing_write_rounded(&g, out.fp, &probs, inputs[0]);
+	ret = billing_stream_rounded(dim, inputs[0], out.fp, &probs, inputs[0], &e);
+	if (ret < 0)
+		die_error(&e);
+	if (ret > 0) {
+		/* not in map's order: the whole table, written again */
+		outfile_abort(&out);
+		problems_abort(&probs);
+		billing_groups_init(&g, dim);
+		if (billing_groups_read(&g, inputs[0], &e))
+			die_error(&e);
+		problems_output(&probs, outdir, "round.problems.csv");
+		output_open(&out, outdir, "rounded.csv");
+		billing_write_rounded(&g, out.fp, &probs, inputs[0]);
+		billing_groups_release(&g);
+	}
 	if (problems_commit(&probs, &e))
 		die_error(&e);
 	output_commit(&out);
-	billing_groups_release(&g);
 	free(inputs);
 	return EXIT_DONE;
 }
