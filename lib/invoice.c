@@ -128,8 +128,6 @@ static int rounded_row(const struct csv_row *row, void *vc)
 {
 	struct rounded_ctx *c = vc;
 	const char *cid, *pid, *exact, *qtxt, *cname, *pname;
-	const struct price *pr;
-	struct invoice_line *l;
 	struct error qe;
 	int64_t qty, ex;
 
@@ -169,20 +167,34 @@ static int rounded_row(const struct csv_row *row, void *vc)
 	if (!cname || !pname)
 		return error_set(c->e, ERR_IO, "%s:%ld: company and product not in mapped.csv (\"%s,%s\")",
 				 c->path, row->line, cid, pid);
+	invoice_add_rounded(c->r, cid, cname, pid, pname, exact, qtxt, qty,
+			    c->prices, c->prices_path, c->probs);
+	return 0;
+}
+
+void invoice_add_rounded(struct invoice_run *r, const char *cid,
+			 const char *cname, const char *pid, const char *pname,
+			 const char *exact, const char *qtxt, int64_t qty,
+			 const struct prices *prices, const char *prices_path,
+			 struct problems *probs)
+{
+	const struct price *pr;
+	struct invoice_line *l;
+
 	if (qty == 0)
-		return 0;	/* no line; round warned of a quantity rounded to 0 */
-	pr = prices_find(c->prices, pid, cid, c->r->period.end);
+		return;	/* no line; round warned of a quantity rounded to 0 */
+	pr = prices_find(prices, pid, cid, r->period.end);
 	if (!pr) {
 		char day[11];
 
-		problem_add(c->probs, SEV_BLOCKING, "missing-price", c->prices_path, 0,
+		problem_add(probs, SEV_BLOCKING, "missing-price", prices_path, 0,
 			    "no price of product %s (%s) for company %s (%s) in effect on %s; the line is left out",
 			    pid, pname, cid, cname,
-			    date_format(day, c->r->period.end));
-		return 0;
+			    date_format(day, r->period.end));
+		return;
 	}
-	XGROW(c->r->lines, c->r->alloc, c->r->nlines + 1);
-	l = &c->r->lines[c->r->nlines++];
+	XGROW(r->lines, r->alloc, r->nlines + 1);
+	l = &r->lines[r->nlines++];
 	l->company_id = xstrdup(cid);
 	l->company_name = xstrdup(cname);
 	l->product_id = xstrdup(pid);
@@ -193,7 +205,6 @@ static int rounded_row(const struct csv_row *row, void *vc)
 	l->unit_price = pr->unit_price;
 	l->currency = pr->currency;
 	l->amount = money_amount(qty, pr->unit_price, pr->currency);
-	return 0;
 }
 
 int invoice_read_rounded(struct invoice_run *r, const char *path,
@@ -311,16 +322,20 @@ static void description(struct strbuf *sb, const struct invoice_line *l,
 
 /* --- outputs -------------------------------------------------------------- */
 
-void invoice_write_lines(const struct invoice_run *r, FILE *fp)
+void invoice_lines_head(FILE *fp)
+{
+	fputs("invoice_number,invoice_date,due_date,period_start,period_end,"
+	      "psa_company_id,psa_company_name,psa_product_id,psa_product_name,"
+	      "description,exact_quantity,quantity,unit_price,amount,currency\n",
+	      fp);
+}
+
+void invoice_lines_add(const struct invoice_run *r, FILE *fp)
 {
 	struct strbuf desc = STRBUF_INIT;
 	char idate[11], ddate[11], ps[11], pe[11], price[48], amount[48];
 	size_t i, k;
 
-	fputs("invoice_number,invoice_date,due_date,period_start,period_end,"
-	      "psa_company_id,psa_company_name,psa_product_id,psa_product_name,"
-	      "description,exact_quantity,quantity,unit_price,amount,currency\n",
-	      fp);
 	date_format(idate, r->period.invoice_date);
 	date_format(ddate, r->period.due_date);
 	date_format(ps, r->period.start);
@@ -352,6 +367,12 @@ void invoice_write_lines(const struct invoice_run *r, FILE *fp)
 		}
 	}
 	strbuf_release(&desc);
+}
+
+void invoice_write_lines(const struct invoice_run *r, FILE *fp)
+{
+	invoice_lines_head(fp);
+	invoice_lines_add(r, fp);
 }
 
 /*
@@ -489,6 +510,8 @@ static int invoice_text(struct strbuf *o, const struct invoice_run *r,
 
 #define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
 
+static const char json_tail[] = "[]\n}";
+
 /*
  * The file is the bytes json_dumpf(JSON_FLAGS) gives for the whole tree,
  * but written one invoice at a time, so memory holds one invoice's JSON,
@@ -497,17 +520,17 @@ static int invoice_text(struct strbuf *o, const struct invoice_run *r,
  * its depth in the array (4 blanks after each newline; JSON strings hold
  * no raw newline, so only layout newlines are touched).
  */
-int invoice_write_json(const struct invoice_run *r, FILE *fp, struct error *e)
+int invoice_json_begin(struct invoice_json *w, const struct invoice_run *r,
+		       struct error *e)
 {
-	static const char tail[] = "[]\n}";
-	struct strbuf txt = STRBUF_INIT;
-	char buf[48], rate[48];
+	char buf[48];
 	json_t *root = json_object();
-	char *head = NULL;
 	int bad = !root;
-	size_t i, n;
+	size_t n;
 
-	rate_format(rate, r->tax_rate);
+	memset(w, 0, sizeof(*w));
+	strbuf_init(&w->txt);
+	rate_format(w->rate, r->tax_rate);
 	set_str(root, "month", r->period.month, &bad);
 	set_str(root, "period_start", date_format(buf, r->period.start), &bad);
 	set_str(root, "period_end", date_format(buf, r->period.end), &bad);
@@ -516,35 +539,66 @@ int invoice_write_json(const struct invoice_run *r, FILE *fp, struct error *e)
 		set_str(root, "closed_at", r->closed_at, &bad);
 	set(root, "invoices", json_array(), &bad);	/* steals the array */
 	if (!bad)
-		head = json_dumps(root, JSON_FLAGS);	/* a malloc'd string, ours */
+		w->head = json_dumps(root, JSON_FLAGS);	/* a malloc'd string, ours */
 	json_decref(root);	/* frees the tree */
-	n = head ? strlen(head) : 0;
-	if (!head || n < sizeof(tail) - 1 ||
-	    strcmp(head + n - (sizeof(tail) - 1), tail)) {
-		free(head);
+	n = w->head ? strlen(w->head) : 0;
+	if (!w->head || n < sizeof(json_tail) - 1 ||
+	    strcmp(w->head + n - (sizeof(json_tail) - 1), json_tail)) {
+		invoice_json_release(w);
 		return error_set(e, ERR_IO, "cannot build invoices.json");
 	}
-	if (r->ninv == 0) {
-		fputs(head, fp);
-	} else {
-		fwrite(head, 1, n - (sizeof(tail) - 1), fp);
-		putc('[', fp);
-		for (i = 0; i < r->ninv; i++) {
-			strbuf_reset(&txt);
-			strbuf_addstr(&txt, i ? ",\n    " : "\n    ");
-			if (invoice_text(&txt, r, &r->inv[i], rate, 4)) {
-				free(head);
-				strbuf_release(&txt);
-				return error_set(e, ERR_IO, "cannot build invoices.json: invoice %s",
-						 r->inv[i].number);
-			}
-			fwrite(txt.buf, 1, txt.len, fp);
+	return 0;
+}
+
+int invoice_json_add(struct invoice_json *w, const struct invoice_run *r,
+		     FILE *fp, struct error *e)
+{
+	for (size_t i = 0; i < r->ninv; i++) {
+		strbuf_reset(&w->txt);
+		if (!w->count++) {
+			/* the head up to its empty array, which opens here */
+			fwrite(w->head, 1, strlen(w->head) - (sizeof(json_tail) - 1), fp);
+			putc('[', fp);
+			strbuf_addstr(&w->txt, "\n    ");
+		} else {
+			strbuf_addstr(&w->txt, ",\n    ");
 		}
-		strbuf_release(&txt);
-		fputs("\n  ]\n}", fp);
+		if (invoice_text(&w->txt, r, &r->inv[i], w->rate, 4))
+			return error_set(e, ERR_IO, "cannot build invoices.json: invoice %s",
+					 r->inv[i].number);
+		fwrite(w->txt.buf, 1, w->txt.len, fp);
 	}
+	return 0;
+}
+
+void invoice_json_end(struct invoice_json *w, FILE *fp)
+{
+	if (w->count == 0)
+		fputs(w->head, fp);
+	else
+		fputs("\n  ]\n}", fp);
 	putc('\n', fp);
-	free(head);
+}
+
+void invoice_json_release(struct invoice_json *w)
+{
+	free(w->head);
+	w->head = NULL;
+	strbuf_release(&w->txt);
+}
+
+int invoice_write_json(const struct invoice_run *r, FILE *fp, struct error *e)
+{
+	struct invoice_json w;
+
+	if (invoice_json_begin(&w, r, e))
+		return -1;
+	if (invoice_json_add(&w, r, fp, e)) {
+		invoice_json_release(&w);
+		return -1;
+	}
+	invoice_json_end(&w, fp);
+	invoice_json_release(&w);
 	return 0;
 }
 
@@ -581,7 +635,7 @@ int invoice_render(const struct invoice_run *r, struct strbuf *json,
 	return 0;
 }
 
-void invoice_run_release(struct invoice_run *r)
+void invoice_run_clear(struct invoice_run *r)
 {
 	size_t i;
 
@@ -599,6 +653,14 @@ void invoice_run_release(struct invoice_run *r)
 		free(r->inv[i].number);
 	free(r->lines);
 	free(r->inv);
+	r->lines = NULL;
+	r->inv = NULL;
+	r->nlines = r->alloc = r->ninv = 0;
+}
+
+void invoice_run_release(struct invoice_run *r)
+{
+	invoice_run_clear(r);
 	free(r->closed_at);
 	memset(r, 0, sizeof(*r));
 }

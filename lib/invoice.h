@@ -32,6 +32,7 @@
 #include "period.h"
 #include "prices.h"
 #include "problems.h"
+#include "strbuf.h"
 #include "strmap.h"
 
 /* names of companies and products, from mapped.csv (first row wins) */
@@ -89,8 +90,22 @@ int invoice_read_rounded(struct invoice_run *r, const char *path,
 			 const struct prices *prices, const char *prices_path,
 			 struct problems *probs, struct error *e);
 
+/*
+ * One row of rounded.csv, with its company's and product's names: a line
+ * of r (the unit price in effect on the period's last day, the amount),
+ * or nothing for a quantity of 0, or a missing-price problem into probs
+ * naming prices_path when the quantity has no price.
+ */
+void invoice_add_rounded(struct invoice_run *r, const char *cid,
+			 const char *cname, const char *pid, const char *pname,
+			 const char *exact, const char *qtxt, int64_t qty,
+			 const struct prices *prices, const char *prices_path,
+			 struct problems *probs);
+
 /* sort the lines, group them into invoices, number them, add them up */
 void invoice_run_finish(struct invoice_run *r);
+/* the lines and invoices freed, r kept for more (period, status, rate) */
+void invoice_run_clear(struct invoice_run *r);
 
 /*
  * The month's invoices from its files, as the invoice stage makes them
@@ -123,6 +138,53 @@ void invoice_write_lines(const struct invoice_run *r, FILE *fp);
 /* invoices.json; 0, or -1 with e set when JSON cannot be written */
 int invoice_write_json(const struct invoice_run *r, FILE *fp,
 		       struct error *e);
+
+/*
+ * The same files a part at a time, for runs that hold some of the
+ * month's invoices each (one company's, invoice_stream): the lines'
+ * header, then each run's lines; invoices.json begun (the head built
+ * from r's period, status and rate, nothing written), each run's
+ * invoices added, ended. The bytes are invoice_write_lines' and
+ * invoice_write_json's for the runs' invoices one after the other.
+ */
+void invoice_lines_head(FILE *fp);
+void invoice_lines_add(const struct invoice_run *r, FILE *fp);
+struct invoice_json {
+	char *head;		/* the top object with "invoices": [] */
+	char rate[48];		/* the tax rate's text */
+	struct strbuf txt;	/* an invoice's text */
+	size_t count;		/* invoices written */
+};
+/* 0, or -1 with e (released then) */
+int invoice_json_begin(struct invoice_json *w, const struct invoice_run *r,
+		       struct error *e);
+/* 0, or -1 with e when an invoice's text cannot be written */
+int invoice_json_add(struct invoice_json *w, const struct invoice_run *r,
+		     FILE *fp, struct error *e);
+void invoice_json_end(struct invoice_json *w, FILE *fp);
+void invoice_json_release(struct invoice_json *w);
+
+/*
+ * The invoice stage in one pass, for files as map and round write them:
+ * rounded.csv and mapped.csv, both sorted by company then product, read
+ * side by side (a merge join: a company's name is its first row's in
+ * mapped, a product's its (company, product) first row's, as
+ * invoice_names_load keeps them), one company at a time: its lines
+ * priced, grouped into invoices, numbered and written to lines
+ * (invoice-lines.csv) and json (invoices.json, a draft) when the next
+ * company starts, missing-price problems into probs in rounded.csv's
+ * order. Memory holds one company's lines, not the month's.
+ *
+ * Returns 0, or 1 when the caller must compute the month in memory
+ * (invoice_run_compute) and write it again: a file not in that order or
+ * not as csvwrite writes it, a row of rounded.csv not in mapped.csv, and
+ * anything wrong at all (prices.csv, a malformed row, a file that cannot
+ * be read): the in-memory path then gives today's error. What was
+ * written to lines, json and probs is not the stage's then.
+ */
+int invoice_stream(const struct period *p, const struct settings *s,
+		   const char *config, const char *rounded, const char *mapped,
+		   FILE *lines, FILE *json, struct problems *probs);
 
 void invoice_run_release(struct invoice_run *r);
 

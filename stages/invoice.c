@@ -1,7 +1,10 @@
 /*
  * invoice: rounded.csv + mapped.csv + config -> invoice-lines.csv,
  * invoice.problems.csv and, last, invoices.json (lib/invoice.h,
- * lib/prices.h; README.md, "Prices", "Invoices").
+ * lib/prices.h; README.md, "Prices", "Invoices"). A draft month is
+ * streamed a company at a time (invoice_stream); files not in map's and
+ * round's order, any error, and a closed month's rerun (--numbers, whose
+ * restatement compares the whole month) take the in-memory path.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +61,24 @@ int program_main(int argc, char **argv)
 	if (period_load(&period, &st, &extra, config, month.text, &e))
 		die_error(&e);
 	problems_output(&probs, outdir, "invoice.problems.csv");
+	if (!numbers) {
+		/* a company at a time; invoices.json, the main output, last */
+		output_open(&lines, outdir, "invoice-lines.csv");
+		output_open(&json, outdir, "invoices.json");
+		if (!invoice_stream(&period, &st, config, inputs[0], inputs[1],
+				    lines.fp, json.fp, &probs)) {
+			output_commit(&lines);
+			if (problems_commit(&probs, &e))
+				die_error(&e);
+			output_commit(&json);
+			goto done;
+		}
+		/* files not as map and round write them: the month in memory */
+		outfile_abort(&lines);
+		outfile_abort(&json);
+		problems_abort(&probs);
+		problems_output(&probs, outdir, "invoice.problems.csv");
+	}
 	if (invoice_run_compute(&run, &period, &st, config, inputs[0],
 				inputs[1], &probs, &e))
 		die_error(&e);
@@ -81,6 +102,7 @@ int program_main(int argc, char **argv)
 	output_commit(&json);
 
 	invoice_run_release(&run);
+done:
 	holidays_release(&extra);
 	free(inputs);
 	return EXIT_DONE;
