@@ -27,7 +27,7 @@ struct csv_pull {
 	struct csv_row row;		/* the record at hand */
 };
 
-/* open path: 0, or -1 when it cannot be opened (errno set) */
+/* open path: 0, or -1 when it cannot be opened (errno set); close c either way */
 int csv_pull_open(struct csv_pull *c, const char *path);
 /*
  * The next record into c->row (blank lines included, as rows of no

@@ -8,7 +8,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "billing.h"
 #include "banned.h"
@@ -112,12 +115,88 @@ static void test_names(void **state)
 	assert_string_equal(billing_name(BILLING_FULL_MONTH), "full_month");
 }
 
+/*
+ * The round stage streamed against the whole table: mapped.csv in map's
+ * order gives billing_write_rounded's bytes and warnings (a group of two
+ * rows, a group rounded to 0, one of rounding none); a group that comes
+ * back after another returns 1; a rounding that changes inside a group is
+ * the whole table's error, naming the group's first line.
+ */
+static const struct stream_case {
+	const char *rows;
+	int ret;
+	const char *error;	/* its start, when ret is -1 */
+} streams[] = {
+	/* 1 */ { "1001,A,nearest,31,155\n1001,A,nearest,31,10\n"
+		  "1001,B,nearest,31,0.5\n1002,A,none,31,100\n", 0, NULL },
+	/* 2 */ { "", 0, NULL },
+	/* 3 */ { "1001,A,nearest,31,1\n1002,A,nearest,31,1\n1001,A,nearest,31,1\n",
+		  1, NULL },
+	/* 4 */ { "1001,B,nearest,31,1\n1001,A,nearest,31,1\n", 1, NULL },
+	/* 5 */ { "1001,A,nearest,31,1\n1001,A,up,31,1\n", -1,
+		  "rounding differs from line 2 of company 1001 product A" },
+};
+
+static void test_stream(void **state)
+{
+	char dir[] = "/tmp/tally-test-billing-XXXXXX", path[64];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/mapped.csv", dir);
+	for (size_t i = 0; i < sizeof(streams) / sizeof(*streams); i++) {
+		const struct stream_case *c = &streams[i];
+		struct billing_groups g;
+		struct problems p1, p2;
+		struct error e;
+		char *b1 = NULL, *b2 = NULL;
+		size_t n1 = 0, n2 = 0;
+		FILE *f = fopen(path, "w"), *o1, *o2;
+		int ret;
+
+		assert_non_null(f);
+		fputs("psa_company_id,psa_product_id,rounding,days_in_month,quantity_days\n", f);
+		fputs(c->rows, f);
+		assert_int_equal(fclose(f), 0);
+		assert_int_equal(problems_open(&p1, NULL, "round", &e), 0);
+		assert_int_equal(problems_open(&p2, NULL, "round", &e), 0);
+		o1 = open_memstream(&b1, &n1);
+		ret = billing_stream_rounded(31, path, o1, &p1, path, &e);
+		assert_int_equal(fclose(o1), 0);
+		if (ret != c->ret)
+			fail_msg("case %zu: returned %d", i + 1, ret);
+		if (ret < 0 && !strstr(e.msg, c->error))
+			fail_msg("case %zu: %s", i + 1, e.msg);
+		if (ret == 0) {
+			billing_groups_init(&g, 31);
+			assert_int_equal(billing_groups_read(&g, path, &e), 0);
+			o2 = open_memstream(&b2, &n2);
+			billing_write_rounded(&g, o2, &p2, path);
+			assert_int_equal(fclose(o2), 0);
+			billing_groups_release(&g);
+			if (n1 != n2 || memcmp(b1, b2, n1))
+				fail_msg("case %zu:\n%s\nwant\n%s", i + 1, b1, b2);
+			if (p1.nwarning != p2.nwarning)
+				fail_msg("case %zu: other problems", i + 1);
+			if (i == 0 && p1.nwarning != 1)
+				fail_msg("case 1: %zu warnings", p1.nwarning);
+		}
+		problems_commit(&p1, &e);
+		problems_commit(&p2, &e);
+		free(b1);
+		free(b2);
+	}
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_quantity_days),
 		cmocka_unit_test(test_round),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_stream),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,6 +19,8 @@
 #include "holidays.h"
 #include "invoice.h"
 #include "money.h"
+#include "problems.h"
+#include "settings.h"
 #include "strbuf.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -268,6 +270,142 @@ static void test_json_text(void **state)
 	invoice_run_release(&r);
 }
 
+/*
+ * invoice_stream against the in-memory path: files in map's and round's
+ * order give invoice_render's bytes and the same problems (two companies,
+ * one billed in two currencies, a missing price, a quantity of 0, names
+ * that need quoting, a company name that changes after its first row);
+ * files out of order, or a row of rounded.csv not in mapped.csv, go to
+ * the in-memory path (1).
+ */
+static char sdir[] = "/tmp/tally-test-invoice-XXXXXX";
+
+static void put_file(const char *name, const char *text)
+{
+	char *path = path_join(sdir, name);
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	free(path);
+}
+
+static const char prices_csv[] =
+	"psa_product_id,unit_price,currency,effective_from,psa_company_id\n"
+	"A,3.75,,2025-01-01,\n"
+	"B,0.05,,2025-01-01,\n"
+	"C,2.00,EUR,2025-01-01,1001\n";
+static const char mapped_head[] =
+	"vendor,psa_company_id,psa_company_name,psa_product_id,psa_product_name\n";
+static const char rounded_head[] =
+	"psa_company_id,psa_product_id,exact_quantity,rounding,quantity,delta\n";
+
+static const struct stream_case {
+	const char *mapped, *rounded;
+	int ret;
+} streams[] = {
+	/* 1: in order */
+	{ "k,1001,\"Smith \"\"Dental\"\", Ltd\",A,Alpha\n"
+	  "k,1001,Other name,A,Alpha 2\n"
+	  "k,1001,Other name,B,\n"
+	  "k,1001,x,C,Gamma\n"
+	  "k,1002,Beta Co,A,Alpha\n"
+	  "k,1002,Beta Co,D,Delta\n"
+	  "k,1003,Zero,A,Alpha\n"
+	  "k,1004,Unbilled,Z,Zed\n",
+	  "1001,A,3.0000,nearest,3,0.0000\n"
+	  "1001,B,2.5000,none,2.50,0.0000\n"
+	  "1001,C,7.0000,nearest,7,0.0000\n"
+	  "1002,A,1.2000,nearest,1,-0.2000\n"
+	  "1002,D,4.0000,nearest,4,0.0000\n"
+	  "1003,A,0.2000,nearest,0,-0.2000\n", 0 },
+	/* 2: no rows */
+	{ "", "", 0 },
+	/* 3: rounded.csv out of order */
+	{ "k,1001,A Co,A,Alpha\nk,1002,B Co,A,Alpha\n",
+	  "1002,A,1.0000,nearest,1,0.0000\n1001,A,1.0000,nearest,1,0.0000\n", 1 },
+	/* 4: mapped.csv out of order after the last row billed */
+	{ "k,1001,A Co,A,Alpha\nk,1003,C Co,A,Alpha\nk,1002,B Co,A,Alpha\n",
+	  "1001,A,1.0000,nearest,1,0.0000\n", 1 },
+	/* 5: a row not in mapped.csv */
+	{ "k,1001,A Co,A,Alpha\n",
+	  "1001,A,1.0000,nearest,1,0.0000\n1001,B,1.0000,nearest,1,0.0000\n", 1 },
+	/* 6: a quoted field csvwrite would not quote */
+	{ "k,1001,\"A Co\",A,Alpha\n", "1001,A,1.0000,nearest,1,0.0000\n", 1 },
+};
+
+static void test_stream(void **state)
+{
+	struct settings st;
+	struct period p;
+	struct error e;
+	char *rounded, *mapped;
+
+	(void)state;
+	assert_non_null(mkdtemp(sdir));
+	put_file("prices.csv", prices_csv);
+	rounded = path_join(sdir, "rounded.csv");
+	mapped = path_join(sdir, "mapped.csv");
+	settings_init(&st);
+	st.tax_rate = 82500;
+	assert_int_equal(period_init(&p, "2026-10", CAL_US, NULL, 30, &e), 0);
+	for (size_t i = 0; i < sizeof(streams) / sizeof(*streams); i++) {
+		struct strbuf m = STRBUF_INIT, r = STRBUF_INIT;
+		struct strbuf json = STRBUF_INIT, csv = STRBUF_INIT;
+		struct problems p1, p2;
+		struct invoice_run run;
+		char *lbuf = NULL, *jbuf = NULL;
+		size_t llen = 0, jlen = 0;
+		FILE *lf = open_memstream(&lbuf, &llen);
+		FILE *jf = open_memstream(&jbuf, &jlen);
+		int ret;
+
+		strbuf_addf(&m, "%s%s", mapped_head, streams[i].mapped);
+		strbuf_addf(&r, "%s%s", rounded_head, streams[i].rounded);
+		put_file("mapped.csv", m.buf);
+		put_file("rounded.csv", r.buf);
+		assert_int_equal(problems_open(&p1, NULL, "invoice", &e), 0);
+		assert_int_equal(problems_open(&p2, NULL, "invoice", &e), 0);
+		ret = invoice_stream(&p, &st, sdir, rounded, mapped, lf, jf, &p1);
+		assert_int_equal(fclose(lf), 0);
+		assert_int_equal(fclose(jf), 0);
+		if (ret != streams[i].ret)
+			fail_msg("case %zu: returned %d", i + 1, ret);
+		if (ret == 0) {
+			assert_int_equal(invoice_run_compute(&run, &p, &st, sdir, rounded,
+							     mapped, &p2, &e), 0);
+			assert_int_equal(invoice_render(&run, &json, &csv, &e), 0);
+			if (jlen != json.len || memcmp(jbuf, json.buf, jlen) ||
+			    llen != csv.len || memcmp(lbuf, csv.buf, llen))
+				fail_msg("case %zu: not the in-memory bytes:\n%s\n%s", i + 1,
+					 jbuf, lbuf);
+			if (p1.nblocking != p2.nblocking || p1.nwarning != p2.nwarning)
+				fail_msg("case %zu: other problems", i + 1);
+			invoice_run_release(&run);
+		}
+		if (i == 0 && (!strstr(lbuf, "DRAFT-1001-EUR") ||
+			       !strstr(lbuf, "DRAFT-1002,") || p1.nblocking != 1))
+			fail_msg("case 1 is not the case meant:\n%s", lbuf);
+		problems_commit(&p1, &e);
+		problems_commit(&p2, &e);
+		free(lbuf);
+		free(jbuf);
+		strbuf_release(&m);
+		strbuf_release(&r);
+		strbuf_release(&json);
+		strbuf_release(&csv);
+	}
+	unlink(rounded);
+	unlink(mapped);
+	free(rounded);
+	free(mapped);
+	rounded = path_join(sdir, "prices.csv");
+	unlink(rounded);
+	free(rounded);
+	assert_int_equal(rmdir(sdir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_period),
 		cmocka_unit_test(test_grouping),
 		cmocka_unit_test(test_json_text),
+		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_rate_format),
 		cmocka_unit_test(test_holidays),
 	};
