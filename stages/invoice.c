@@ -35,52 +35,47 @@ static const char usage[] =
 	"Exit: 0 done (missing prices are recorded as problems), 2 usage or\n"
 	"configuration error, 3 I/O error.\n";
 
-int program_main(int argc, char **argv)
+/*
+ * A draft month a company at a time: 1 with the outputs committed, or 0
+ * with them dropped (and probs opened again, empty) when the files are
+ * not as map and round write them.
+ */
+static int streamed(const struct period *period, const struct settings *st,
+		    const char *config, char **inputs, const char *outdir,
+		    struct problems *probs)
 {
-	struct month_arg month = { 0 };
-	const char *config = NULL, *outdir = NULL, *numbers = NULL;
-	const struct opt opts[] = {
-		{ "--month", OPT_MONTH, &month },
-		{ "--config", OPT_STRING, &config },
-		{ "--numbers", OPT_STRING, &numbers },
-		{ "-o", OPT_STRING, &outdir },
-		OPT_END,
-	};
 	struct outfile lines, json;
-	struct settings st;
-	struct cal_extra extra;
-	struct period period;
-	struct invoice_run run;
-	struct problems probs;
 	struct error e;
-	char **inputs;
 
-	if (options_parse(argc, argv, opts, usage, &inputs) != 2 ||
-	    !month.text || !config || !outdir)
-		usage_error(usage, "--month, --config, -o, ROUNDED and MAPPED are needed");
-	if (period_load(&period, &st, &extra, config, month.text, &e))
-		die_error(&e);
-	problems_output(&probs, outdir, "invoice.problems.csv");
-	if (!numbers) {
-		/* a company at a time; invoices.json, the main output, last */
-		output_open(&lines, outdir, "invoice-lines.csv");
-		output_open(&json, outdir, "invoices.json");
-		if (!invoice_stream(&period, &st, config, inputs[0], inputs[1],
-				    lines.fp, json.fp, &probs)) {
-			output_commit(&lines);
-			if (problems_commit(&probs, &e))
-				die_error(&e);
-			output_commit(&json);
-			goto done;
-		}
-		/* files not as map and round write them: the month in memory */
+	output_open(&lines, outdir, "invoice-lines.csv");
+	output_open(&json, outdir, "invoices.json");
+	if (invoice_stream(period, st, config, inputs[0], inputs[1], lines.fp,
+			   json.fp, probs)) {
 		outfile_abort(&lines);
 		outfile_abort(&json);
-		problems_abort(&probs);
-		problems_output(&probs, outdir, "invoice.problems.csv");
+		problems_abort(probs);
+		problems_output(probs, outdir, "invoice.problems.csv");
+		return 0;
 	}
-	if (invoice_run_compute(&run, &period, &st, config, inputs[0],
-				inputs[1], &probs, &e))
+	/* invoices.json, the main output, last */
+	output_commit(&lines);
+	if (problems_commit(probs, &e))
+		die_error(&e);
+	output_commit(&json);
+	return 1;
+}
+
+/* the whole month in memory: a closed month's rerun, or files out of order */
+static void in_memory(const struct period *period, const struct settings *st,
+		      const char *config, char **inputs, const char *outdir,
+		      const char *numbers, struct problems *probs)
+{
+	struct outfile lines, json;
+	struct invoice_run run;
+	struct error e;
+
+	if (invoice_run_compute(&run, period, st, config, inputs[0],
+				inputs[1], probs, &e))
 		die_error(&e);
 	if (numbers) {
 		struct strbuf frozen = STRBUF_INIT;
@@ -97,12 +92,38 @@ int program_main(int argc, char **argv)
 	if (invoice_write_json(&run, json.fp, &e))
 		die_error(&e);
 	output_commit(&lines);
-	if (problems_commit(&probs, &e))
+	if (problems_commit(probs, &e))
 		die_error(&e);
 	output_commit(&json);
-
 	invoice_run_release(&run);
-done:
+}
+
+int program_main(int argc, char **argv)
+{
+	struct month_arg month = { 0 };
+	const char *config = NULL, *outdir = NULL, *numbers = NULL;
+	const struct opt opts[] = {
+		{ "--month", OPT_MONTH, &month },
+		{ "--config", OPT_STRING, &config },
+		{ "--numbers", OPT_STRING, &numbers },
+		{ "-o", OPT_STRING, &outdir },
+		OPT_END,
+	};
+	struct settings st;
+	struct cal_extra extra;
+	struct period period;
+	struct problems probs;
+	struct error e;
+	char **inputs;
+
+	if (options_parse(argc, argv, opts, usage, &inputs) != 2 ||
+	    !month.text || !config || !outdir)
+		usage_error(usage, "--month, --config, -o, ROUNDED and MAPPED are needed");
+	if (period_load(&period, &st, &extra, config, month.text, &e))
+		die_error(&e);
+	problems_output(&probs, outdir, "invoice.problems.csv");
+	if (numbers || !streamed(&period, &st, config, inputs, outdir, &probs))
+		in_memory(&period, &st, config, inputs, outdir, numbers, &probs);
 	holidays_release(&extra);
 	free(inputs);
 	return EXIT_DONE;
