@@ -312,12 +312,20 @@ char *rate_format(char *buf, int64_t rate)
 	return dec_format(buf, rate, 6, 0);
 }
 
+/* a description's end, ", October 2026", made once for many lines */
+static char *month_tail(char *buf, size_t n, const struct period *p)
+{
+	snprintf(buf, n, ", %s %d", month_name(p->m), p->y);
+	return buf;
+}
+
+/* "<product name>, <Month> <YYYY>", the tail from month_tail */
 static void description(struct strbuf *sb, const struct invoice_line *l,
-			const struct period *p)
+			const char *tail)
 {
 	strbuf_reset(sb);
-	strbuf_addf(sb, "%s, %s %d", *l->product_name ? l->product_name : l->product_id,
-		    month_name(p->m), p->y);
+	strbuf_addstr(sb, *l->product_name ? l->product_name : l->product_id);
+	strbuf_addstr(sb, tail);
 }
 
 /* --- outputs -------------------------------------------------------------- */
@@ -334,8 +342,10 @@ void invoice_lines_add(const struct invoice_run *r, FILE *fp)
 {
 	struct strbuf desc = STRBUF_INIT;
 	char idate[11], ddate[11], ps[11], pe[11], price[48], amount[48];
+	char tail[48];
 	size_t i, k;
 
+	month_tail(tail, sizeof(tail), &r->period);
 	date_format(idate, r->period.invoice_date);
 	date_format(ddate, r->period.due_date);
 	date_format(ps, r->period.start);
@@ -347,7 +357,7 @@ void invoice_lines_add(const struct invoice_run *r, FILE *fp)
 			const struct invoice_line *l = &inv->line[k];
 			const char *f[15];
 
-			description(&desc, l, &r->period);
+			description(&desc, l, tail);
 			f[0] = inv->number;
 			f[1] = idate;
 			f[2] = ddate;
@@ -463,9 +473,11 @@ static int invoice_text(struct strbuf *o, const struct invoice_run *r,
 {
 	struct strbuf desc = STRBUF_INIT;
 	const struct currency *cur = inv->currency;
-	char buf[48];
+	char buf[48], tail[48];
 	int bad = 0, i1 = base + 2, i2 = base + 4, i3 = base + 6;	/* <= 16 */
 	size_t k;
+
+	month_tail(tail, sizeof(tail), &r->period);
 
 	strbuf_addch(o, '{');
 	add_kv(o, i1, 1, "invoice_number", inv->number, &bad);
@@ -484,7 +496,7 @@ static int invoice_text(struct strbuf *o, const struct invoice_run *r,
 			strbuf_addch(o, ',');
 		add_nl(o, i2);
 		strbuf_addch(o, '{');
-		description(&desc, l, &r->period);
+		description(&desc, l, tail);
 		add_kv(o, i3, 1, "psa_product_id", l->product_id, &bad);
 		add_kv(o, i3, 0, "psa_product_name", l->product_name, &bad);
 		add_kv(o, i3, 0, "description", desc.buf, &bad);
