@@ -46,7 +46,8 @@ static int next_record(struct csv_pull *c)
 		if (quoted)
 			strbuf_addch(&c->rec, '\n');
 	} while (quoted);
-	return 1;
+	/* a quoted field over the limit on lines under it: csv_read's error */
+	return c->rec.len > CSV_MAX_FIELD ? -1 : 1;
 }
 
 int csv_pull_next(struct csv_pull *c)

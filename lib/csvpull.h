@@ -6,10 +6,11 @@
  * side (the invoice stage's rounded.csv and mapped.csv). Only a file as
  * csvwrite.h writes it is read this way: each record is split as csv_read
  * splits it (csv_split, over libcsv) and must be its fields as csvwrite
- * writes them again; a CR, a NUL, a BOM, a field over CSV_MAX_FIELD, a
- * quote left open at the end, or any record written otherwise stops the
- * read, and the caller reads the file with csv_read instead, whose rules
- * (and errors) are the file's. So the two ways never read a file apart.
+ * writes them again; a CR, a NUL, a BOM, a line or a record over
+ * CSV_MAX_FIELD, a quote left open at the end, or any record written
+ * otherwise stops the read, and the caller reads the file with csv_read
+ * instead, whose rules (and errors) are the file's. So the two ways
+ * never read a file apart.
  * Memory holds one record.
  */
 #include <stdio.h>

@@ -83,6 +83,25 @@ static void test_pull(void **state)
 		assert_int_equal(csv_pull_open(&p, "/nonexistent/x"), -1);
 		csv_pull_close(&p);	/* what open set up */
 	}
+	{
+		/* a quoted field over 1 MiB on lines under it */
+		struct csv_pull p;
+		FILE *f = fopen(path, "wb");
+
+		assert_non_null(f);
+		fputs("a\n\"", f);
+		for (int k = 0; k < 3; k++) {
+			for (long j = 0; j < CSV_MAX_FIELD / 2; j++)
+				putc('x', f);
+			putc('\n', f);
+		}
+		fputs("\"\n", f);
+		assert_int_equal(fclose(f), 0);
+		assert_int_equal(csv_pull_open(&p, path), 0);
+		assert_int_equal(csv_pull_next(&p), 1);
+		assert_int_equal(csv_pull_next(&p), -1);
+		csv_pull_close(&p);
+	}
 	unlink(path);
 	assert_int_equal(rmdir(dir), 0);
 }
