@@ -97,14 +97,22 @@ void mapping_suggest_companies(const struct mapping *m, const char *name,
 void mapping_suggest_products(const struct mapping *m, const char *sku,
 			      struct strbuf *out);
 
-/* the outputs of the map stage, opened by the caller */
+/*
+ * The outputs of the map stage, opened by the caller, and the folder the
+ * sorts spill their runs to (the output folder: extsort.h).
+ */
 struct map_outputs {
 	FILE *mapped, *unmapped_accounts, *unmapped_services, *auto_matched;
+	const char *dir;
 };
 
 /*
  * Map daily-average.csv at input (month of dim days) and write the four
- * outputs and the problems. Returns 0, or -1 with e naming the file and
+ * outputs and the problems. The input is read as a stream in
+ * daily-average's order (vendor, account_id, sku), memory bounded by the
+ * sorts' budgets; an input in another order is read twice, through a sort,
+ * and gives the same outputs as its rows in that order. Nothing is
+ * written to o before the input is read to its end. Returns 0, or -1 with e naming the file and
  * line when input cannot be read or is not a daily-average.csv of the
  * month.
  */
