@@ -172,32 +172,29 @@ static int parse_row(struct run *r, const struct csvcols_row *row,
 
 static void resolve_account(const struct mapping *m, struct acct *a)
 {
-	struct strbuf k = STRBUF_INIT;
 	const struct map_account *ma;
-	const struct map_index *x;
+	size_t n, first;
 
 	strbuf_reset(&a->suggestion);
 	a->company_id = a->company_name = NULL;
 	a->company_line = 0;
 	a->several = 0;
-	map_key2(&k, a->vendor.buf, a->id.buf);
-	ma = strmap_get(&m->accounts, k.buf, k.len);
-	strbuf_release(&k);
+	ma = mapping_account(m, a->vendor.buf, a->id.buf);
 	if (ma) {
 		a->status = ma->ignore ? ACCT_IGNORE : ACCT_CONFIG;
-		a->company_id = ma->company_id;
-		a->company_name = ma->company_name;
+		a->company_id = map_account_company_id(ma);
+		a->company_name = map_account_company_name(ma);
 		if (!*a->company_name) {
-			x = strmap_get(&m->ids, ma->company_id,
-				       strlen(ma->company_id));
-			if (x)
-				a->company_name = m->companies[x->v[0]].name;
+			const struct map_company *c = mapping_company(m, a->company_id);
+
+			if (c)
+				a->company_name = c->name;
 		}
 		return;
 	}
-	x = mapping_name_matches(m, a->name.buf);
-	if (x && x->n == 1) {
-		const struct map_company *c = &m->companies[x->v[0]];
+	n = mapping_name_matches(m, a->name.buf, &first);
+	if (n == 1) {
+		const struct map_company *c = &m->companies[first];
 
 		a->status = ACCT_AUTO;
 		a->company_id = c->id;
@@ -206,10 +203,10 @@ static void resolve_account(const struct mapping *m, struct acct *a)
 		return;
 	}
 	a->status = ACCT_UNMAPPED;
-	if (x) {
+	if (n) {
 		a->several = 1;
-		for (size_t i = 0; i < x->n; i++) {
-			const struct map_company *c = &m->companies[x->v[i]];
+		for (size_t i = 0, j = first; i < n; i++, j = mapping_name_next(m, j)) {
+			const struct map_company *c = &m->companies[j];
 
 			strbuf_addf(&a->suggestion, "%s%s %s", i ? "; " : "",
 				    c->id, c->name);

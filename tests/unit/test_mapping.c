@@ -81,7 +81,7 @@ static void test_matches_and_suggestions(void **state)
 	struct settings s;
 	struct mapping m;
 	struct error e;
-	const struct map_index *x;
+	size_t first = 0;
 	struct strbuf sb = STRBUF_INIT;
 
 	settings_init(&s);
@@ -91,14 +91,13 @@ static void test_matches_and_suggestions(void **state)
 	    "1003,Northwind Traders\n1004,Contoso Ltd\n1005,contoso  LTD\n"
 	    "1006,Acme Northwind Partners\n");
 	assert_int_equal(mapping_load(&m, dir, &s, &e), 0);
-	x = mapping_name_matches(&m, "  ACME corp");
-	assert_non_null(x);
-	assert_int_equal(x->n, 1);
-	assert_string_equal(m.companies[x->v[0]].id, "1001");
-	x = mapping_name_matches(&m, "Contoso Ltd");
-	assert_int_equal(x->n, 2);
-	assert_null(mapping_name_matches(&m, "Acme"));
-	assert_null(mapping_name_matches(&m, "   "));
+	assert_int_equal(mapping_name_matches(&m, "  ACME corp", &first), 1);
+	assert_string_equal(m.companies[first].id, "1001");
+	assert_int_equal(mapping_name_matches(&m, "Contoso Ltd", &first), 2);
+	assert_string_equal(m.companies[first].id, "1004");
+	assert_string_equal(m.companies[mapping_name_next(&m, first)].id, "1005");
+	assert_int_equal(mapping_name_matches(&m, "Acme", &first), 0);
+	assert_int_equal(mapping_name_matches(&m, "   ", &first), 0);
 
 	mapping_suggest_companies(&m, "Acme Northwind", &sb);
 	assert_string_equal(sb.buf, "1006 Acme Northwind Partners; 1001 Acme Corp; 1002 Acme Holdings");
