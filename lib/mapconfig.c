@@ -183,10 +183,11 @@ static void service_row(const struct cfgstream_row *row, void *vl)
 	slot = strmap_slot(&m->products, f[S_PID], strlen(f[S_PID]), NULL);
 	if (!*slot) {
 		*slot = s;
+		XGROW(m->product_list, m->palloc, m->nproducts + 1);
+		m->product_list[m->nproducts++] = s;
 		strbuf_reset(&l->text);
 		strbuf_addf(&l->text, "%s %s", s->product_id, s->product_name);
-		map_suggest_add(m->product_sugg, s->product_id,
-				s->product_name, l->text.buf);
+		map_suggest_add(m->product_sugg, l->text.buf);
 		return;
 	}
 	first = *slot;
@@ -255,6 +256,25 @@ static void company_row(const struct cfgstream_row *row, void *vl)
 	*slot = (uint32_t)i + 1;
 }
 
+/* the items of the suggestions (mapmatch.h) */
+static void company_item(const void *ctx, size_t i, const char **id,
+			 const char **name)
+{
+	const struct map_company *c = &((const struct mapping *)ctx)->companies[i];
+
+	*id = c->id;
+	*name = c->name;
+}
+
+static void product_item(const void *ctx, size_t i, const char **id,
+			 const char **name)
+{
+	const struct map_service *s = ((const struct mapping *)ctx)->product_list[i];
+
+	*id = s->product_id;
+	*name = s->product_name;
+}
+
 static void load(struct mapping *m, const struct settings *st,
 		 const char *path, const struct cfg_column *cols, size_t ncols,
 		 cfgstream_fn fn, struct error *e)
@@ -276,8 +296,8 @@ int mapping_load(struct mapping *m, const char *dir, const struct settings *s,
 	idxhash_init(&m->account_ix, account_key, m);
 	idxhash_init(&m->ids, company_id_key, m);
 	idxhash_init(&m->names, company_name_key, m);
-	m->company_sugg = map_suggest_new();
-	m->product_sugg = map_suggest_new();
+	m->company_sugg = map_suggest_new(company_item, m);
+	m->product_sugg = map_suggest_new(product_item, m);
 	/* every file read to its end, so one run names all their errors */
 	error_clear(e);
 	load(m, s, m->accounts_path, account_cols,
@@ -292,6 +312,7 @@ void mapping_release(struct mapping *m)
 {
 	strmap_free_values(&m->services);
 	strmap_release(&m->products);
+	free(m->product_list);
 	free(m->accounts);
 	idxhash_release(&m->account_ix);
 	free(m->companies);

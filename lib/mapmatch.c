@@ -140,8 +140,10 @@ struct posting {
 };
 
 struct map_suggest {
-	const char **ids, **names;	/* borrowed */
+	map_suggest_item_fn item;	/* an item's id and name */
+	const void *ctx;
 	uint32_t *score;		/* per item; 0 between queries */
+	uint32_t *hit;			/* a query's items of a score > 0 */
 	size_t n, alloc;
 	struct strpool pool;		/* the tokens */
 	const char **tok;		/* each distinct token */
@@ -161,10 +163,12 @@ static const char *token_key(const void *ctx, uint32_t i,
 	return g->tok[i];
 }
 
-struct map_suggest *map_suggest_new(void)
+struct map_suggest *map_suggest_new(map_suggest_item_fn item, const void *ctx)
 {
 	struct map_suggest *g = xcalloc(1, sizeof(struct map_suggest));
 
+	g->item = item;
+	g->ctx = ctx;
 	idxhash_init(&g->tokens, token_key, g);
 	return g;
 }
@@ -173,9 +177,8 @@ void map_suggest_free(struct map_suggest *g)
 {
 	if (!g)
 		return;
-	free(g->ids);
-	free(g->names);
 	free(g->score);
+	free(g->hit);
 	strpool_release(&g->pool);
 	free(g->tok);
 	free(g->last);
@@ -189,20 +192,15 @@ size_t map_suggest_count(const struct map_suggest *g)
 	return g->n;
 }
 
-/* add an item found by the tokens of text */
-void map_suggest_add(struct map_suggest *g, const char *id,
-			const char *name, const char *text)
+/* add the next item, found by the tokens of text */
+void map_suggest_add(struct map_suggest *g, const char *text)
 {
 	size_t nt, i = g->n, alloc = g->alloc;
 	char **t = tokens_of(text, &nt);
 
-	XGROW(g->ids, g->alloc, g->n + 1);
-	if (g->alloc != alloc) {
-		g->names = xrealloc(g->names, g->alloc * sizeof(*g->names));
-		g->score = xrealloc(g->score, g->alloc * sizeof(*g->score));
-	}
-	g->ids[i] = id;
-	g->names[i] = name;
+	XGROW(g->score, g->alloc, g->n + 1);
+	if (g->alloc != alloc)
+		g->hit = xrealloc(g->hit, g->alloc * sizeof(*g->hit));
 	g->score[i] = 0;
 	g->n++;
 	for (size_t k = 0; k < nt; k++) {
@@ -246,15 +244,16 @@ static int cmp_scored(const void *x, const void *y)
 void map_suggest_query(const struct map_suggest *g, const char *query,
 		    struct strbuf *out)
 {
-	size_t nt, nhit = 0, alloc = 0, nbest = 0;
+	size_t nt, nhit = 0, nbest = 0;
 	char **t;
-	uint32_t *score;
-	struct scored *hit = NULL, best[3];
+	uint32_t *score, *hit;
+	struct scored best[3];
 
 	if (!g || !g->n)
 		return;
 	t = tokens_of(query, &nt);
 	score = g->score;
+	hit = g->hit;
 	for (size_t k = 0; k < nt; k++) {
 		int64_t tk = idxhash_get(&g->tokens, t[k], strlen(t[k]));
 
@@ -263,19 +262,18 @@ void map_suggest_query(const struct map_suggest *g, const char *query,
 			size_t i = g->post[p].item;
 
 			/* tokens_of gave each item's tokens once */
-			if (!score[i]++) {
-				XGROW(hit, alloc, nhit + 1);
-				hit[nhit++].item = i;
-			}
+			if (!score[i]++)
+				hit[nhit++] = (uint32_t)i;
 		}
 	}
 	/* the best 3 in one pass: a full sort costs too much when a common
 	 * word is shared by thousands of companies */
 	for (size_t k = 0; k < nhit; k++) {
-		struct scored c = { hit[k].item, score[hit[k].item],
-				    g->ids[hit[k].item] };
+		struct scored c = { hit[k], score[hit[k]], NULL };
+		const char *name;
 		size_t j = nbest < 3 ? nbest++ : 3;
 
+		g->item(g->ctx, c.item, &c.id, &name);
 		while (j > 0 && cmp_scored(&c, &best[j - 1]) < 0) {
 			if (j < 3)
 				best[j] = best[j - 1];
@@ -285,14 +283,15 @@ void map_suggest_query(const struct map_suggest *g, const char *query,
 			best[j] = c;
 	}
 	for (size_t k = 0; k < nbest; k++) {
+		const char *id, *name;
+
+		g->item(g->ctx, best[k].item, &id, &name);
 		if (k)
 			strbuf_addstr(out, "; ");
-		strbuf_addf(out, "%s %s", g->ids[best[k].item],
-			    g->names[best[k].item]);
+		strbuf_addf(out, "%s %s", id, name);
 	}
 	for (size_t k = 0; k < nhit; k++)
-		score[hit[k].item] = 0;
-	free(hit);
+		score[hit[k]] = 0;
 	tokens_free(t, nt);
 }
 
@@ -301,8 +300,7 @@ void mapping_suggest_companies(const struct mapping *m, const char *name,
 {
 	/* the companies' tokens indexed at the first need, in file order */
 	for (size_t i = map_suggest_count(m->company_sugg); i < m->ncompanies; i++)
-		map_suggest_add(m->company_sugg, m->companies[i].id,
-				m->companies[i].name, m->companies[i].name);
+		map_suggest_add(m->company_sugg, m->companies[i].name);
 	map_suggest_query(m->company_sugg, name, out);
 }
 

@@ -65,6 +65,8 @@ struct mapping {
 	struct idxhash account_ix;	/* "vendor\0account_id" -> accounts */
 	struct strmap services;	/* "vendor\0sku" -> map_service */
 	struct strmap products;	/* psa_product_id -> first map_service */
+	const struct map_service **product_list;	/* those, in file order */
+	size_t nproducts, palloc;
 	struct map_company *companies;
 	size_t ncompanies, calloc;
 	struct idxhash ids;	/* psa_company_id -> companies */
