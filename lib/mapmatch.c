@@ -7,6 +7,8 @@
 #include "mapping.h"
 #include "mapmatch.h"
 #include "strbuf.h"
+#include "idxhash.h"
+#include "strpool.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -129,73 +131,99 @@ static void tokens_free(char **v, size_t n)
 	free(v);
 }
 
-void map_index_add(struct map_index *x, size_t i)
-{
-	XGROW(x->v, x->alloc, x->n + 1);
-	x->v[x->n++] = i;
-}
-
-void map_index_map_free(struct strmap *m)
-{
-	struct strmap_entry *en;
-	size_t pos = 0;
-
-	while ((en = strmap_next(m, &pos)))
-		free(((struct map_index *)en->value)->v);
-	strmap_free_values(m);
-}
-
-struct map_index *map_index_slot(struct strmap *m, const char *key,
-				    size_t klen)
-{
-	void **slot = strmap_slot(m, key, klen, NULL);
-
-	if (!*slot)
-		*slot = xcalloc(1, sizeof(struct map_index));
-	return *slot;
-}
-
 /* --- suggestions: items found by shared name tokens -------------------- */
 
-struct map_suggest {
-	char **ids, **names;	/* owned */
-	size_t n, alloc;
-	struct strmap tokens;	/* token -> map_index of items */
+#define NO_POSTING UINT32_MAX
+
+struct posting {
+	uint32_t item, prev;	/* prev: the token's posting before, or none */
 };
 
-struct map_suggest *map_suggest_new(void)
+struct map_suggest {
+	map_suggest_item_fn item;	/* an item's id and name */
+	const void *ctx;
+	uint32_t *score;		/* per item; 0 between queries */
+	uint32_t *hit;			/* a query's items of a score > 0 */
+	size_t n, alloc;
+	struct strpool pool;		/* the tokens */
+	const char **tok;		/* each distinct token */
+	uint32_t *last;			/* per token: its last posting */
+	size_t ntok, talloc;
+	struct idxhash tokens;		/* token -> tok */
+	struct posting *post;
+	size_t npost, palloc;
+};
+
+static const char *token_key(const void *ctx, uint32_t i,
+			     struct strbuf *scratch, size_t *len)
 {
-	return xcalloc(1, sizeof(struct map_suggest));
+	const struct map_suggest *g = ctx;
+
+	*len = strlen(g->tok[i]);
+	return g->tok[i];
+}
+
+struct map_suggest *map_suggest_new(map_suggest_item_fn item, const void *ctx)
+{
+	struct map_suggest *g = xcalloc(1, sizeof(struct map_suggest));
+
+	g->item = item;
+	g->ctx = ctx;
+	idxhash_init(&g->tokens, token_key, g);
+	return g;
 }
 
 void map_suggest_free(struct map_suggest *g)
 {
 	if (!g)
 		return;
-	for (size_t i = 0; i < g->n; i++) {
-		free(g->ids[i]);
-		free(g->names[i]);
-	}
-	free(g->ids);
-	free(g->names);
-	map_index_map_free(&g->tokens);
+	free(g->score);
+	free(g->hit);
+	strpool_release(&g->pool);
+	free(g->tok);
+	free(g->last);
+	idxhash_release(&g->tokens);
+	free(g->post);
 	free(g);
 }
 
-/* add an item found by the tokens of text */
-void map_suggest_add(struct map_suggest *g, const char *id,
-			const char *name, const char *text)
+size_t map_suggest_count(const struct map_suggest *g)
 {
-	size_t nt, i = g->n;
+	return g->n;
+}
+
+/* add the next item, found by the tokens of text */
+void map_suggest_add(struct map_suggest *g, const char *text)
+{
+	size_t nt, i = g->n, alloc = g->alloc;
 	char **t = tokens_of(text, &nt);
 
-	XGROW(g->ids, g->alloc, g->n + 1);
-	g->names = xrealloc(g->names, g->alloc * sizeof(*g->names));
-	g->ids[i] = xstrdup(id);
-	g->names[i] = xstrdup(name);
+	XGROW(g->score, g->alloc, g->n + 1);
+	if (g->alloc != alloc)
+		g->hit = xrealloc(g->hit, g->alloc * sizeof(*g->hit));
+	g->score[i] = 0;
 	g->n++;
-	for (size_t k = 0; k < nt; k++)
-		map_index_add(map_index_slot(&g->tokens, t[k], strlen(t[k])), i);
+	for (size_t k = 0; k < nt; k++) {
+		size_t len = strlen(t[k]);
+		uint32_t *slot = idxhash_slot(&g->tokens, t[k], len);
+		uint32_t tk;
+
+		if (!*slot) {
+			size_t talloc = g->talloc;
+
+			XGROW(g->tok, g->talloc, g->ntok + 1);
+			if (g->talloc != talloc)
+				g->last = xrealloc(g->last, g->talloc * sizeof(*g->last));
+			g->tok[g->ntok] = strpool_addn(&g->pool, t[k], len);
+			g->last[g->ntok] = NO_POSTING;
+			*slot = (uint32_t)++g->ntok;
+		}
+		tk = *slot - 1;
+		XGROW(g->post, g->palloc, g->npost + 1);
+		g->post[g->npost].item = (uint32_t)i;
+		g->post[g->npost].prev = g->last[tk];
+		g->last[tk] = (uint32_t)g->npost++;
+	}
 	tokens_free(t, nt);
 }
 
@@ -216,36 +244,36 @@ static int cmp_scored(const void *x, const void *y)
 void map_suggest_query(const struct map_suggest *g, const char *query,
 		    struct strbuf *out)
 {
-	size_t nt, nhit = 0, alloc = 0, nbest = 0;
+	size_t nt, nhit = 0, nbest = 0;
 	char **t;
-	size_t *score;
-	struct scored *hit = NULL, best[3];
+	uint32_t *score, *hit;
+	struct scored best[3];
 
 	if (!g || !g->n)
 		return;
 	t = tokens_of(query, &nt);
-	score = xcalloc(g->n, sizeof(*score));
+	score = g->score;
+	hit = g->hit;
 	for (size_t k = 0; k < nt; k++) {
-		const struct map_index *x = strmap_get(&g->tokens, t[k],
-						       strlen(t[k]));
+		int64_t tk = idxhash_get(&g->tokens, t[k], strlen(t[k]));
 
-		for (size_t j = 0; x && j < x->n; j++) {
-			size_t i = x->v[j];
+		for (uint32_t p = tk < 0 ? NO_POSTING : g->last[tk];
+		     p != NO_POSTING; p = g->post[p].prev) {
+			size_t i = g->post[p].item;
 
 			/* tokens_of gave each item's tokens once */
-			if (!score[i]++) {
-				XGROW(hit, alloc, nhit + 1);
-				hit[nhit++].item = i;
-			}
+			if (!score[i]++)
+				hit[nhit++] = (uint32_t)i;
 		}
 	}
 	/* the best 3 in one pass: a full sort costs too much when a common
 	 * word is shared by thousands of companies */
 	for (size_t k = 0; k < nhit; k++) {
-		struct scored c = { hit[k].item, score[hit[k].item],
-				    g->ids[hit[k].item] };
+		struct scored c = { hit[k], score[hit[k]], NULL };
+		const char *name;
 		size_t j = nbest < 3 ? nbest++ : 3;
 
+		g->item(g->ctx, c.item, &c.id, &name);
 		while (j > 0 && cmp_scored(&c, &best[j - 1]) < 0) {
 			if (j < 3)
 				best[j] = best[j - 1];
@@ -255,19 +283,24 @@ void map_suggest_query(const struct map_suggest *g, const char *query,
 			best[j] = c;
 	}
 	for (size_t k = 0; k < nbest; k++) {
+		const char *id, *name;
+
+		g->item(g->ctx, best[k].item, &id, &name);
 		if (k)
 			strbuf_addstr(out, "; ");
-		strbuf_addf(out, "%s %s", g->ids[best[k].item],
-			    g->names[best[k].item]);
+		strbuf_addf(out, "%s %s", id, name);
 	}
-	free(hit);
-	free(score);
+	for (size_t k = 0; k < nhit; k++)
+		score[hit[k]] = 0;
 	tokens_free(t, nt);
 }
 
 void mapping_suggest_companies(const struct mapping *m, const char *name,
 			       struct strbuf *out)
 {
+	/* the companies' tokens indexed at the first need, in file order */
+	for (size_t i = map_suggest_count(m->company_sugg); i < m->ncompanies; i++)
+		map_suggest_add(m->company_sugg, m->companies[i].name);
 	map_suggest_query(m->company_sugg, name, out);
 }
 
@@ -277,14 +310,29 @@ void mapping_suggest_products(const struct mapping *m, const char *sku,
 	map_suggest_query(m->product_sugg, sku, out);
 }
 
-const struct map_index *mapping_name_matches(const struct mapping *m,
-					     const char *name)
+size_t mapping_name_matches(const struct mapping *m, const char *name,
+			    size_t *first)
 {
 	struct strbuf n = STRBUF_INIT;
-	const struct map_index *x;
+	int64_t last = -1;
+	size_t count = 0;
 
 	map_normalise(name, &n);
-	x = n.len ? strmap_get(&m->names, n.buf, n.len) : NULL;
+	if (n.len)
+		last = idxhash_get(&m->names, n.buf, n.len);
 	strbuf_release(&n);
-	return x;
+	if (last < 0)
+		return 0;
+	/* the index holds the last of the ring; the first comes after it */
+	*first = m->same_name[last];
+	for (size_t i = *first;; i = m->same_name[i]) {
+		count++;
+		if (i == (size_t)last)
+			return count;
+	}
+}
+
+size_t mapping_name_next(const struct mapping *m, size_t i)
+{
+	return m->same_name[i];
 }

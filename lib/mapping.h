@@ -25,24 +25,33 @@
 #include "error.h"
 #include "problems.h"
 #include "settings.h"
+#include "idxhash.h"
 #include "strbuf.h"
 #include "strmap.h"
+#include "strpool.h"
 
+/*
+ * The tables are held lean, for a config of 200,000 accounts and
+ * companies (README.md, "Speed and size"): every string in one pool,
+ * indexed by idxhash.h's 4-byte slots rather than strmap.h's entries.
+ */
 struct map_account {
-	char *vendor, *account_id, *company_id, *company_name;
+	const char *key;	/* "vendor\0account_id\0psa_company_id\0
+				   psa_company_name", in m->pool */
+	uint32_t klen;		/* of "vendor\0account_id" */
 	int ignore;
 	long line;
 };
 
 struct map_service {
-	char *vendor, *sku, *product_id, *product_name;
+	const char *vendor, *sku, *product_id, *product_name;	/* m->pool */
 	enum billing billing;
 	enum rounding rounding;	/* resolved */
 	long line;
 };
 
 struct map_company {
-	char *id, *name, *norm;
+	const char *id, *name;	/* in m->pool */
 	long line;
 };
 
@@ -50,20 +59,22 @@ struct map_suggest;
 
 struct mapping {
 	char *accounts_path, *services_path, *companies_path;
-	struct strmap accounts;	/* "vendor\0account_id" -> map_account */
+	struct strpool pool;	/* the strings of the three tables */
+	struct map_account *accounts;
+	size_t naccounts, aalloc;
+	struct idxhash account_ix;	/* "vendor\0account_id" -> accounts */
 	struct strmap services;	/* "vendor\0sku" -> map_service */
 	struct strmap products;	/* psa_product_id -> first map_service */
-	struct strmap names;	/* normalised name -> struct map_index */
-	struct strmap ids;	/* psa_company_id -> struct map_index (1) */
+	const struct map_service **product_list;	/* those, in file order */
+	size_t nproducts, palloc;
 	struct map_company *companies;
 	size_t ncompanies, calloc;
+	struct idxhash ids;	/* psa_company_id -> companies */
+	struct idxhash names;	/* normalised name -> the last company of it */
+	uint32_t *same_name;	/* per company: the next of its name, the
+				   last's being the first (a ring) */
+	size_t nalloc;
 	struct map_suggest *company_sugg, *product_sugg;
-};
-
-/* a list of indices (companies, or items of a map_suggest) */
-struct map_index {
-	size_t *v;
-	size_t n, alloc;
 };
 
 /*
@@ -71,6 +82,7 @@ struct map_index {
  * the settings' rounding and PSA. Returns 0, or -1 with e as
  * "<file>:<line>: <what> (\"<value>\")" on a configuration error (exit 2)
  * or an unreadable file. Release with mapping_release in either case.
+ * The indices point at m: it must not be moved (copied) once loaded.
  */
 int mapping_load(struct mapping *m, const char *dir, const struct settings *s,
 		 struct error *e);
@@ -82,29 +94,53 @@ void mapping_release(struct mapping *m);
  */
 void map_normalise(const char *s, struct strbuf *out);
 
-/* the companies whose normalised name equals name's (NULL when none) */
-const struct map_index *mapping_name_matches(const struct mapping *m,
-					     const char *name);
+/* the account of accounts.csv, or NULL; its company's id and name */
+const struct map_account *mapping_account(const struct mapping *m,
+					  const char *vendor, const char *id);
+const char *map_account_company_id(const struct map_account *a);
+const char *map_account_company_name(const struct map_account *a);
+/* the company of psa-companies.csv with that id, or NULL */
+const struct map_company *mapping_company(const struct mapping *m,
+					  const char *id);
+
+/*
+ * The companies whose normalised name equals name's, in file order: how
+ * many (0 when none, or name normalises to ""), *first set to the first
+ * of them (an index into m->companies), mapping_name_next giving each
+ * one after it.
+ */
+size_t mapping_name_matches(const struct mapping *m, const char *name,
+			    size_t *first);
+size_t mapping_name_next(const struct mapping *m, size_t i);
 
 /*
  * Up to 3 suggestions "<id> <name>; <id> <name>" appended to out: the
  * companies (or, for a SKU, the products of services.csv) sharing the most
  * name tokens with name (letters and digits, lower case, without words
- * such as "inc" or "ltd"); ties in byte order of id.
+ * such as "inc" or "ltd"); ties in byte order of id. The companies' index
+ * of tokens is made at the first call (most months need none).
  */
 void mapping_suggest_companies(const struct mapping *m, const char *name,
 			       struct strbuf *out);
 void mapping_suggest_products(const struct mapping *m, const char *sku,
 			      struct strbuf *out);
 
-/* the outputs of the map stage, opened by the caller */
+/*
+ * The outputs of the map stage, opened by the caller, and the folder the
+ * sorts spill their runs to (the output folder: extsort.h).
+ */
 struct map_outputs {
 	FILE *mapped, *unmapped_accounts, *unmapped_services, *auto_matched;
+	const char *dir;
 };
 
 /*
  * Map daily-average.csv at input (month of dim days) and write the four
- * outputs and the problems. Returns 0, or -1 with e naming the file and
+ * outputs and the problems. The input is read as a stream in
+ * daily-average's order (vendor, account_id, sku), memory bounded by the
+ * sorts' budgets; an input in another order is read twice, through a sort,
+ * and gives the same outputs as its rows in that order. Nothing is
+ * written to o before the input is read to its end. Returns 0, or -1 with e naming the file and
  * line when input cannot be read or is not a daily-average.csv of the
  * month.
  */

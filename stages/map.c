@@ -65,6 +65,7 @@ int program_main(int argc, char **argv)
 	o.unmapped_accounts = out[O_ACCOUNTS].fp;
 	o.unmapped_services = out[O_SERVICES].fp;
 	o.auto_matched = out[O_AUTO].fp;
+	o.dir = outdir;
 	if (mapping_run(&mapping, inputs[0], days_in_month(month.y, month.m),
 			&o, &probs, &e))
 		die_error(&e);

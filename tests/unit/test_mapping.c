@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <dirent.h>
 #include <cmocka.h>
 #include "mapping.h"
 #include "banned.h"
@@ -81,7 +82,7 @@ static void test_matches_and_suggestions(void **state)
 	struct settings s;
 	struct mapping m;
 	struct error e;
-	const struct map_index *x;
+	size_t first = 0;
 	struct strbuf sb = STRBUF_INIT;
 
 	settings_init(&s);
@@ -91,14 +92,13 @@ static void test_matches_and_suggestions(void **state)
 	    "1003,Northwind Traders\n1004,Contoso Ltd\n1005,contoso  LTD\n"
 	    "1006,Acme Northwind Partners\n");
 	assert_int_equal(mapping_load(&m, dir, &s, &e), 0);
-	x = mapping_name_matches(&m, "  ACME corp");
-	assert_non_null(x);
-	assert_int_equal(x->n, 1);
-	assert_string_equal(m.companies[x->v[0]].id, "1001");
-	x = mapping_name_matches(&m, "Contoso Ltd");
-	assert_int_equal(x->n, 2);
-	assert_null(mapping_name_matches(&m, "Acme"));
-	assert_null(mapping_name_matches(&m, "   "));
+	assert_int_equal(mapping_name_matches(&m, "  ACME corp", &first), 1);
+	assert_string_equal(m.companies[first].id, "1001");
+	assert_int_equal(mapping_name_matches(&m, "Contoso Ltd", &first), 2);
+	assert_string_equal(m.companies[first].id, "1004");
+	assert_string_equal(m.companies[mapping_name_next(&m, first)].id, "1005");
+	assert_int_equal(mapping_name_matches(&m, "Acme", &first), 0);
+	assert_int_equal(mapping_name_matches(&m, "   ", &first), 0);
 
 	mapping_suggest_companies(&m, "Acme Northwind", &sb);
 	assert_string_equal(sb.buf, "1006 Acme Northwind Partners; 1001 Acme Corp; 1002 Acme Holdings");
@@ -183,6 +183,251 @@ static void test_config_errors(void **state)
 	}
 }
 
+/* --- mapping_run: the stream, its sorts, an input out of order ---------- */
+
+static const char *const run_outs[] = {
+	"mapped.csv", "unmapped-accounts.csv", "unmapped-services.csv",
+	"auto-matched.csv", "map.problems.csv",
+};
+#define NOUTS (sizeof(run_outs) / sizeof(*run_outs))
+
+#define DA "vendor,account_id,account_name,sku,days_in_month,days_with_usage,licence_days,min_daily,max_daily,daily_average\n"
+
+/* 50 accounts of keeper and 5 of acronis, each its series as a block */
+static void run_config(void)
+{
+	struct strbuf acc = STRBUF_INIT, com = STRBUF_INIT;
+
+	strbuf_addstr(&acc, ACC "keeper,IGN,,,ignore\n");
+	strbuf_addstr(&com, COM "1004,Contoso Ltd\n1005,contoso  LTD\n");
+	for (int i = 0; i < 40; i++) {
+		strbuf_addf(&com, "%d,Client %03d\n", 2000 + i, i);
+		if (i % 7 != 3)	/* the others are matched by their name */
+			strbuf_addf(&acc, "keeper,A%03d,%d,%s,bill\n", i,
+				    2039 - i, i % 2 ? "" : "Named in accounts");
+	}
+	for (int i = 0; i < 5; i++)
+		strbuf_addf(&acc, "acronis,T%d,%d,,bill\n", i, 2000 + i);
+	put("accounts.csv", acc.buf);
+	put("services.csv", SRV "keeper,Business,KB,Keeper Business,average,\n"
+	    "keeper,Support,KS,Keeper Support,full_month,\n"
+	    "acronis,Backup,AB,Acronis Backup,average,up\n");
+	put("psa-companies.csv", com.buf);
+	strbuf_release(&acc);
+	strbuf_release(&com);
+}
+
+/* the blocks of series of daily-average.csv, in its order */
+static size_t run_blocks(struct strbuf *b, size_t max)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < 5 && n < max; i++, n++) {
+		strbuf_init(&b[n]);
+		strbuf_addf(&b[n], "acronis,T%d,Tenant %d,Backup,31,31,%d,1,9,1.0\n",
+			    i, i, 31 * (i + 1));
+	}
+	for (int i = 0; i < 50 && n < max; i++, n++) {
+		const char *name = i < 40 ? NULL : i == 41 ? "Contoso Ltd" :
+				   i == 42 ? "Acme Client" : "Stranger";
+		char nm[32];
+
+		if (!name) {
+			snprintf(nm, sizeof(nm), "Client %03d", i);
+			name = nm;
+		}
+		strbuf_init(&b[n]);
+		/* the first series without a name: the account's is the next */
+		strbuf_addf(&b[n], "keeper,A%03d,,Business,31,31,%d,1,9,1.0\n",
+			    i, 310 + i);
+		strbuf_addf(&b[n], "keeper,A%03d,%s,Old,31,20,%d,1,9,1.0\n",
+			    i, name, i % 5 ? 62 : 0);
+		strbuf_addf(&b[n], "keeper,A%03d,%s,Support,31,31,%d,0,%s,1.0\n",
+			    i, name, 31 * 3, i % 3 ? "3" : "");
+	}
+	if (n < max) {
+		strbuf_init(&b[n]);
+		strbuf_addstr(&b[n++], "keeper,IGN,Ignored,Unknown,31,31,31,1,1,1.0\n");
+	}
+	return n;
+}
+
+static void slurp(FILE *fp, struct strbuf *out)
+{
+	char buf[4096];
+	size_t n;
+
+	rewind(fp);
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		strbuf_add(out, buf, n);
+}
+
+/*
+ * mapping_run over input text; the five outputs, each after a line
+ * "== <name>", into out. Returns mapping_run's value (e its error).
+ */
+static int run_text(const char *text, struct strbuf *out, struct error *e)
+{
+	struct settings s;
+	struct mapping m;
+	struct map_outputs o;
+	struct problems p;
+	FILE *fp[NOUTS];
+	char input[128];
+	int r;
+
+	settings_init(&s);
+	assert_int_equal(mapping_load(&m, dir, &s, e), 0);
+	snprintf(input, sizeof(input), "%s/daily-average.csv", dir);
+	put("daily-average.csv", text);
+	for (size_t i = 0; i < NOUTS; i++)
+		assert_non_null(fp[i] = tmpfile());
+	o.mapped = fp[0];
+	o.unmapped_accounts = fp[1];
+	o.unmapped_services = fp[2];
+	o.auto_matched = fp[3];
+	o.dir = dir;
+	memset(&p, 0, sizeof(p));
+	p.stage = "map";
+	p.out.fp = fp[4];
+	r = mapping_run(&m, input, 31, &o, &p, e);
+	strbuf_reset(out);
+	for (size_t i = 0; i < NOUTS; i++) {
+		strbuf_addf(out, "== %s\n", run_outs[i]);
+		slurp(fp[i], out);
+		fclose(fp[i]);
+	}
+	put("daily-average.csv", NULL);
+	mapping_release(&m);
+	return r;
+}
+
+/* nothing left in dir but the config files: the sorts' runs unlinked */
+static void assert_dir_clean(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+		    strcmp(de->d_name, "accounts.csv") &&
+		    strcmp(de->d_name, "services.csv") &&
+		    strcmp(de->d_name, "psa-companies.csv"))
+			fail_msg("left in the folder: %s", de->d_name);
+	closedir(d);
+}
+
+/* the rank of a problem line's code, in the problems file's order */
+static int code_rank(const char *line)
+{
+	static const char *const codes[] = {
+		",auto-matched,", ",unmapped-account,", ",unmapped-service,",
+		",full-month-average,",
+	};
+
+	for (int i = 0; i < 4; i++)
+		if (strstr(line, codes[i]))
+			return i;
+	return -1;
+}
+
+static void test_run_orders(void **state)
+{
+	struct strbuf b[64], text = STRBUF_INIT, want = STRBUF_INIT,
+		      got = STRBUF_INIT;
+	struct error e;
+	size_t n;
+	const char *probs, *line;
+	int rank = 0, count[4] = { 0 };
+
+	run_config();
+	n = run_blocks(b, 64);
+	strbuf_addstr(&text, DA);
+	for (size_t i = 0; i < n; i++)
+		strbuf_addstr(&text, b[i].buf);
+	unsetenv("TALLY_SORT_KIB");
+	assert_int_equal(run_text(text.buf, &want, &e), 0);
+
+	/* every sort spilling: the same bytes */
+	setenv("TALLY_SORT_KIB", "1", 1);
+	assert_int_equal(run_text(text.buf, &got, &e), 0);
+	assert_string_equal(got.buf, want.buf);
+	assert_dir_clean();
+
+	/* the accounts' blocks in another order (5 is prime to their 56),
+	 * spilling or not */
+	assert_int_equal(n, 56);
+	strbuf_reset(&text);
+	strbuf_addstr(&text, DA);
+	for (size_t i = 0; i < n; i++)
+		strbuf_addstr(&text, b[(i * 5 + 3) % n].buf);
+	assert_int_equal(run_text(text.buf, &got, &e), 0);
+	assert_string_equal(got.buf, want.buf);
+	unsetenv("TALLY_SORT_KIB");
+	assert_int_equal(run_text(text.buf, &got, &e), 0);
+	assert_string_equal(got.buf, want.buf);
+	assert_dir_clean();
+
+	/* what the outputs hold: mapped.csv by company then product */
+	assert_non_null(strstr(want.buf, "== mapped.csv\nvendor,account_id,"));
+	assert_non_null(strstr(want.buf, "match\nacronis,T0,Tenant 0,Backup,2000,Client 000,AB,"));
+	assert_non_null(strstr(want.buf, "\nkeeper,A003,,Business,2003,Client 003,KB,Keeper Business,average,nearest,31,313,10.0968,auto\n"));
+	assert_non_null(strstr(want.buf, "keeper,A000,,Business,2039,Named in accounts,KB,"));
+	assert_non_null(strstr(want.buf, "keeper,A001,,Business,2038,Client 038,KB,"));
+	assert_null(strstr(want.buf, "IGN"));
+	assert_non_null(strstr(want.buf, "== unmapped-services.csv\nvendor,sku,psa_product_id,psa_product_name,billing,rounding,suggestion\nkeeper,Old,,Old,average,,\n== "));
+	assert_non_null(strstr(want.buf, "keeper,A041,,Contoso Ltd,bill,1004 Contoso Ltd; 1005 contoso  LTD\n"));
+	/* the problems: auto-matched, unmapped-account, unmapped-service,
+	 * full-month-average, each list in its order */
+	probs = strstr(want.buf, "== map.problems.csv\n");
+	assert_non_null(probs);
+	for (line = strchr(probs, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
+		int r = code_rank(line);
+
+		assert_true(r >= rank);
+		rank = r;
+		count[r]++;
+	}
+	assert_int_equal(count[0], 6);	/* A003, A010, ..., A038 */
+	assert_int_equal(count[1], 10);	/* A040 .. A049 */
+	assert_int_equal(count[2], 1);
+	assert_int_equal(count[3], 14);	/* no max: 0, 3, ..., 39 */
+	for (size_t i = 0; i < n; i++)
+		strbuf_release(&b[i]);
+	strbuf_release(&text);
+	strbuf_release(&want);
+	strbuf_release(&got);
+}
+
+/* the errors of the input: a row's first, then max_daily too large */
+static void test_run_errors(void **state)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct error e;
+	char want[256];
+
+	run_config();
+	assert_int_equal(run_text(DA "keeper,A000,X,Support,31,31,31,0,99999999999999,1\n"
+				  "keeper,A001,X,Support,31,31,31,0,99999999999999,1\n"
+				  "keeper,A002,X,Business,30,31,31,0,1,1\n", &out, &e), -1);
+	snprintf(want, sizeof(want), "%s/daily-average.csv:4: days_in_month is not the month's 31 (\"30\")", dir);
+	assert_string_equal(e.msg, want);
+	/* in order or not, the first line's */
+	assert_int_equal(run_text(DA "keeper,A001,X,Support,31,31,31,0,99999999999999,1\n"
+				  "keeper,A000,X,Support,31,31,31,0,99999999999999,1\n", &out, &e), -1);
+	snprintf(want, sizeof(want), "%s/daily-average.csv:2: max_daily too large (\"Support\")", dir);
+	assert_string_equal(e.msg, want);
+	assert_int_equal(run_text(DA "keeper,A000,X,Business,31,31,31,0,1,1\n"
+				  "keeper,A002,X,Support,31,31,31,0,1,1\n"
+				  "keeper,A001,X,Support,31,31,31,0,99999999999999,1\n"
+				  "keeper,A003,X,Support,31,31,31,0,99999999999999,1\n", &out, &e), -1);
+	snprintf(want, sizeof(want), "%s/daily-average.csv:4: max_daily too large (\"Support\")", dir);
+	assert_string_equal(e.msg, want);
+	assert_dir_clean();
+	strbuf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +435,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_matches_and_suggestions,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_errors, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_run_orders, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_run_errors, setup,
 						teardown),
 	};
 

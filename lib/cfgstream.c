@@ -1,0 +1,150 @@
+/*
+ * A configuration CSV read as a stream (cfgstream.h): cfgtable.c's rules
+ * over csv_read.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "cfgstream.h"
+#include "csvread.h"
+#include "csvwrite.h"
+#include "strbuf.h"
+#include "banned.h"
+
+struct cs {
+	const char *path;
+	const struct cfg_column *cols;
+	size_t ncols, ncol;	/* wanted; the header's */
+	int col[CFG_MAXCOL];	/* the file's index of each column, or -1 */
+	int head, head_bad;
+	struct error head_err;	/* a header error, added at the end */
+	struct error fatal;
+	cfgstream_fn fn;
+	void *ctx;
+	struct error *e;
+};
+
+/* csv_table_load's text check: see table_text_bad in csvread.c */
+static int text_bad(const struct csv_row *row, const char *path,
+		    struct error *e)
+{
+	for (size_t i = 0; i < row->n; i++)
+		if (memchr(row->f[i], '\0', row->len[i]))
+			return error_at(e, ERR_ENCODING, row->line,
+					"%s:%ld: a NUL byte in field %zu: the file is not plain text (saved as UTF-16?); save it again as CSV UTF-8",
+					path, row->line, i + 1);
+	if (!row->utf8_ok)
+		return error_at(e, ERR_ENCODING, row->line,
+				"%s:%ld: not UTF-8 text: save the file again as CSV UTF-8 (in Excel: Save As, \"CSV UTF-8\")",
+				path, row->line);
+	return 0;
+}
+
+/* cfgtable.c's check_header, on the header row */
+static int check_header(struct cs *c, const struct csv_row *h, struct error *e)
+{
+	size_t i, k;
+
+	for (k = 0; k < c->ncols; k++) {
+		c->col[k] = -1;
+		for (i = 0; i < h->n; i++)
+			if (!strcmp(h->f[i], c->cols[k].name)) {
+				c->col[k] = (int)i;
+				break;
+			}
+		if (c->col[k] < 0 && (c->cols[k].flags & CFG_REQUIRED))
+			return error_add(e, ERR_CONFIG, 1,
+					 "%s:1: missing column (\"%s\")", c->path,
+					 c->cols[k].name);
+	}
+	for (i = 0; i < h->n; i++) {
+		for (k = 0; k < c->ncols; k++)
+			if (!strcmp(h->f[i], c->cols[k].name))
+				break;
+		if (k == c->ncols)
+			return error_add(e, ERR_CONFIG, 1,
+					 "%s:1: unknown column (\"%s\")", c->path,
+					 h->f[i]);
+		for (k = 0; k < i; k++)
+			if (!strcmp(h->f[i], h->f[k]))
+				return error_add(e, ERR_CONFIG, 1,
+						 "%s:1: column given twice (\"%s\")",
+						 c->path, h->f[i]);
+	}
+	return 0;
+}
+
+/* cfgtable_bad's error */
+static void bad_row(struct cs *c, const struct csv_row *row)
+{
+	struct strbuf raw = STRBUF_INIT;
+
+	for (size_t i = 0; i < row->n; i++) {
+		if (i)
+			strbuf_addch(&raw, ',');
+		csv_quote_add(&raw, row->f[i], strlen(row->f[i]));
+	}
+	error_add(c->e, ERR_CONFIG, row->line,
+		  "%s:%ld: %zu fields where the header has %zu (\"%s\")",
+		  c->path, row->line, row->n, c->ncol, raw.buf);
+	strbuf_release(&raw);
+}
+
+static int stream_row(const struct csv_row *row, void *vc)
+{
+	struct cs *c = vc;
+	const char *f[CFG_MAXCOL];
+	struct cfgstream_row r;
+
+	if (row->n == 0)
+		return 0;
+	if (text_bad(row, c->path, &c->fatal))
+		return -1;
+	if (!c->head) {
+		c->head = 1;
+		c->ncol = row->n;
+		memset(&c->head_err, 0, sizeof(c->head_err));
+		c->head_bad = check_header(c, row, &c->head_err) != 0;
+		return 0;
+	}
+	if (c->head_bad)	/* read on for a reason to refuse the file */
+		return 0;
+	if (row->n != c->ncol) {
+		bad_row(c, row);
+		return 0;
+	}
+	for (size_t k = 0; k < c->ncols; k++)
+		f[k] = c->col[k] < 0 ? "" : row->f[c->col[k]];
+	r.f = f;
+	r.line = row->line;
+	c->fn(&r, c->ctx);
+	return 0;
+}
+
+int cfgstream_read(const char *path, const struct cfg_column *cols,
+		   size_t ncols, cfgstream_fn fn, void *ctx, struct error *e)
+{
+	struct cs c;
+	struct stat st;
+	struct error before = *e;
+
+	if (stat(path, &st) != 0 && errno == ENOENT)
+		return 0;
+	memset(&c, 0, sizeof(c));
+	c.path = path;
+	c.cols = cols;
+	c.ncols = ncols;
+	c.fn = fn;
+	c.ctx = ctx;
+	c.e = e;
+	if (csv_read(path, stream_row, &c, &c.fatal) != 0) {
+		/* a config file csvread.h cannot read as it stands is wrong */
+		*e = before;
+		return error_add(e, c.fatal.code == ERR_IO ? ERR_IO : ERR_CONFIG,
+				 c.fatal.line, "%s", c.fatal.msg);
+	}
+	if (c.head_bad)
+		return error_add(e, c.head_err.code, c.head_err.line, "%s",
+				 c.head_err.msg);
+	return 0;
+}
