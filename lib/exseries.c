@@ -21,6 +21,7 @@ void exseries_init(struct exseries_table *t)
 {
 	memset(t, 0, sizeof(*t));
 	arena_init(&t->arena);
+	arena_init(&t->ent_arena);
 	strbuf_init(&t->key);
 }
 
@@ -148,7 +149,13 @@ void exseries_name(struct exseries_table *t, char **name, const char *s,
 
 size_t exseries_bytes(const struct exseries_table *t)
 {
-	return t->bytes + t->cap * sizeof(*t->tab) + t->alloc * sizeof(*t->all);
+	return t->bytes + t->ent_bytes + t->cap * sizeof(*t->tab) +
+	       t->alloc * sizeof(*t->all);
+}
+
+size_t exseries_ent_bytes(const struct exseries_table *t)
+{
+	return t->ent_bytes;
 }
 
 /* --- entries ------------------------------------------------------------ */
@@ -226,7 +233,8 @@ static void ent_room(struct exseries_table *t, struct exseries *s, size_t n)
 	} else {
 		if (c >= EXSERIES_CLASSES && cap < 2 * (size_t)s->ecap)
 			cap = 2 * (size_t)s->ecap;
-		b = carve(t, cap);
+		t->ent_bytes += cap;
+		b = arena_alloc(&t->ent_arena, cap);
 	}
 	if (s->elen)
 		memcpy(b, s->ent, s->elen);
@@ -380,6 +388,7 @@ void exseries_day_add(struct exseries_table *t, struct exseries *s, int i,
 #define R_SNAME 8
 #define R_CUR 16
 #define R_MONTH 32
+#define R_CONT 64
 
 static void put(struct strbuf *out, uint64_t v)
 {
@@ -400,7 +409,8 @@ void exseries_encode(const struct exseries *s, struct strbuf *out)
 			  (s->account_name ? R_ANAME : 0) |
 			  (s->sku_name ? R_SNAME : 0) |
 			  (s->has_price && s->cur ? R_CUR : 0) |
-			  (s->total || s->max ? R_MONTH : 0);
+			  (s->total || s->max ? R_MONTH : 0) |
+			  (s->written ? R_CONT : 0);
 
 	put(out, (uint64_t)s->line);
 	strbuf_addch(out, (char)f);
@@ -447,6 +457,7 @@ int exseries_decode(const char *buf, size_t n, struct exseries_rec *r)
 	f = p[pos++];
 	r->has_price = !!(f & R_PRICE);
 	r->has_max = !!(f & R_MAX);
+	r->cont = !!(f & R_CONT);
 	if ((f & R_ANAME) && get_text(p, n, &pos, &r->account_name, &r->an))
 		return -1;
 	if ((f & R_SNAME) && get_text(p, n, &pos, &r->sku_name, &r->sn))
@@ -516,8 +527,25 @@ void exseries_reset(struct exseries_table *t)
 	if (t->tab)
 		memset(t->tab, 0, t->cap * sizeof(*t->tab));
 	arena_reset(&t->arena);
+	arena_reset(&t->ent_arena);
 	memset(t->free_ent, 0, sizeof(t->free_ent));
-	t->bytes = 0;
+	t->bytes = t->ent_bytes = 0;
+}
+
+void exseries_drop_entries(struct exseries_table *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct exseries *s = t->all[i];
+
+		s->ent = NULL;
+		s->elen = s->ecap = 0;
+		s->mask = 0;
+		s->last = 0;
+		s->written = 1;
+	}
+	arena_reset(&t->ent_arena);
+	memset(t->free_ent, 0, sizeof(t->free_ent));
+	t->ent_bytes = 0;
 }
 
 void exseries_release(struct exseries_table *t)
@@ -526,5 +554,6 @@ void exseries_release(struct exseries_table *t)
 	free(t->all);
 	free(t->tab);
 	arena_release(&t->arena);
+	arena_release(&t->ent_arena);
 	strbuf_release(&t->key);
 }

@@ -53,6 +53,8 @@ struct exseries {
 	uint32_t mask;		/* compact: the days that have a row */
 	unsigned char has_price, has_max, wants;	/* wants: a name or
 						   price is still to be found */
+	unsigned char written;	/* compact: in a run already, its header
+				   kept (exseries_drop_entries) */
 	const char *vendor;	/* the key: vendor \0 account_id \0 sku \0 */
 	char *account_name, *sku_name;
 	int64_t price;
@@ -81,9 +83,11 @@ struct exseries_table {
 	struct exseries **all;	/* every series, in creation order */
 	size_t n, alloc;
 	struct arena arena;	/* series memory, freed all at once */
+	struct arena ent_arena;	/* compact: the entries' */
 	struct strbuf key;
 	int compact;
-	size_t bytes;		/* carved from the arena, and names */
+	size_t bytes;		/* carved from the arena: series, names */
+	size_t ent_bytes;	/* carved from ent_arena */
 	void *free_ent[EXSERIES_CLASSES];	/* entry buffers given back */
 };
 
@@ -102,6 +106,8 @@ void exseries_name(struct exseries_table *t, char **name, const char *s,
 		   size_t n);
 /* the memory the table holds, in bytes (its bound is the caller's) */
 size_t exseries_bytes(const struct exseries_table *t);
+/* of which the entries' (compact) */
+size_t exseries_ent_bytes(const struct exseries_table *t);
 
 /* --- days, in either form ---------------------------------------------- */
 
@@ -149,6 +155,8 @@ void exseries_encode(const struct exseries *s, struct strbuf *out);
 
 /* a record read back: the texts point into the payload */
 struct exseries_rec {
+	int cont;		/* the series' header in a record before, and
+				   the entries since then */
 	long line;
 	int has_price, has_max;
 	int64_t price, total, max;
@@ -165,6 +173,11 @@ int exseries_decode(const char *p, size_t n, struct exseries_rec *r);
 void exseries_sort(struct exseries_table *t);
 /* drop every series, keeping the memory for the next ones */
 void exseries_reset(struct exseries_table *t);
+/*
+ * Drop every series' entries, keeping the series (then written: their
+ * next records are continuations).
+ */
+void exseries_drop_entries(struct exseries_table *t);
 /* free every series, their names and the table */
 void exseries_release(struct exseries_table *t);
 #endif

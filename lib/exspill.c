@@ -36,9 +36,9 @@
  * the CSV reader and the output files, a process stays within 64 MiB;
  * 200,000 companies' 5 million-row files then write one run each.
  */
-#define SERIES_BOUND ((size_t)40 << 20)
-#define RUNS_BUDGET ((size_t)4 << 20)
-#define LATER_BUDGET ((size_t)1 << 20)
+#define SERIES_BOUND ((size_t)46 << 20)
+#define RUNS_BUDGET ((size_t)2 << 20)
+#define LATER_BUDGET ((size_t)256 << 10)
 
 void ex_spill_start(struct ex *x)
 {
@@ -67,6 +67,7 @@ static char *out_dir(const char *out)
 static void spill(struct ex *x)
 {
 	struct exseries_table *t = &x->series;
+	int whole;
 
 	if (!x->spilled) {
 		char *dir = out_dir(x->o->out);
@@ -77,10 +78,19 @@ static void spill(struct ex *x)
 		free(dir);
 		x->spilled = 1;
 	}
+	/*
+	 * While the series themselves take less than 3/4 of the bound,
+	 * only their entries go: the next run's rows find their series, and
+	 * its records are the entries since. Else the whole table.
+	 */
+	whole = exseries_bytes(t) - exseries_ent_bytes(t) > x->bound / 4 * 3 ||
+		exseries_ent_bytes(t) < x->bound / 8;
 	exseries_sort(t);
 	for (size_t k = 0; k < t->n; k++) {
 		const struct exseries *s = t->all[k];
 
+		if (s->written && !s->elen)
+			continue;	/* nothing since its last record */
 		strbuf_reset(&x->rec);
 		exseries_encode(s, &x->rec);
 		if (extsort_add(&x->runs, s->vendor, s->klen, x->rec.buf,
@@ -89,7 +99,10 @@ static void spill(struct ex *x)
 			break;
 		}
 	}
-	exseries_reset(t);
+	if (whole)
+		exseries_reset(t);
+	else
+		exseries_drop_entries(t);
 }
 
 void ex_spill_check(struct ex *x)
@@ -208,7 +221,9 @@ static void merge_add(struct merge *m, const struct exseries_rec *r)
 	size_t pos = 0;
 	long last = 0;
 
-	if (!m->o.line) {
+	if (r->cont) {
+		/* its header is in the record before */
+	} else if (!m->o.line) {
 		m->o.line = r->line;
 		m->o.total = r->total;
 		m->o.has_max = r->has_max;
