@@ -400,7 +400,8 @@ static void put(struct strbuf *out, uint64_t v)
 static void put_text(struct strbuf *out, const char *s, size_t n)
 {
 	put(out, n);
-	strbuf_add(out, s, n);
+	if (n)	/* s may be NULL then: no entries */
+		strbuf_add(out, s, n);
 }
 
 void exseries_encode(const struct exseries *s, struct strbuf *out)
