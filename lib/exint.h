@@ -19,11 +19,15 @@
  *                 handed to exrows.c as a row of cells
  *   exsnap.c      a directory snapshot's users counted (format 4)
  *   exseries.c    the series table (exseries.h)
+ *   exspill.c     a table past its bound written out as a run, the runs
+ *                 merged into <S>.csv, and the problems kept in line
+ *                 order meanwhile
  */
 #include <stdint.h>
 #include <stdio.h>
 #include "csvread.h"
 #include "exseries.h"
+#include "extsort.h"
 #include "extract.h"
 #include "outfile.h"
 #include "problems.h"
@@ -89,6 +93,32 @@ struct ex {
 	int snap;
 	char *snap_vendor, *snap_account;
 	int32_t snap_date;
+	/*
+	 * Runs (exspill.c): past x->bound bytes of series the table is
+	 * written to x->runs and emptied. From the first run on, what a
+	 * row's series held before decides is decided at the end (the rows'
+	 * later rows of a day, prices not understood) and the problems wait
+	 * in x->later, sorted by line, for the conflicts found then.
+	 */
+	int can_spill;		/* the CSV read: runs may be spilled */
+	size_t bound;
+	int spilled;		/* a run is written */
+	int draining;		/* x->later's problems being written */
+	struct extsort runs, later;
+	struct strbuf rec;
+	int failed;		/* a run could not be written or read */
+	struct error fail;
+};
+
+/* one series as <S>.csv has it (dl[i] 0: no row on day i) */
+struct ex_out {
+	const char *vendor, *account_id, *sku, *account_name, *sku_name;
+	int has_price, has_max;
+	int64_t price, total, max;
+	const struct currency *cur;
+	long line;
+	int64_t q[EXSERIES_DAYS];
+	long dl[EXSERIES_DAYS];
 };
 
 /* --- extract.c ---------------------------------------------------------- */
@@ -118,6 +148,29 @@ void ex_known_formats(struct strbuf *sb, const struct profiles *ps);
 void ex_usage_row(struct ex *x, const struct csv_row *row);
 void ex_psa_row(struct ex *x, const struct csv_row *row);
 
+/* a conflicting duplicate inside the file: a blocking problem */
+void ex_conflict(struct ex *x, const char *vendor, const char *account,
+		 const char *sku, const char *when, const char *kept, long l1,
+		 const char *got, long l2);
+
+/* --- exspill.c ---------------------------------------------------------- */
+
+/* the CSV read: the table may spill runs (TALLY_EXTRACT_KIB: its bound) */
+void ex_spill_start(struct ex *x);
+/* after an accepted row: a run when the series pass the bound */
+void ex_spill_check(struct ex *x);
+/* a problem of a row: written, or kept in line order once runs spill */
+void ex_problem(struct ex *x, enum severity sev, const char *code,
+		long line, const char *msg);
+/*
+ * The runs and the table merged into <S>.csv, rows of a series met in
+ * several runs added up as the table would have, then the problems kept
+ * written: the series written (x->failed when a run cannot be read).
+ */
+long ex_spill_write(struct ex *x, FILE *fp);
+/* the runs and problems kept dropped (the file refused) */
+void ex_spill_release(struct ex *x);
+
 /* --- exoutput.c --------------------------------------------------------- */
 
 /* append s as a quoted value for a message, cut at 80 bytes: ("s") */
@@ -133,6 +186,8 @@ void ex_months_add(struct ex *x, int y, int m);
  * back to CAUSE_OTHER); warn: a rejected-row warning
  */
 void ex_reject(struct ex *x, const struct csv_row *row, int warn);
+/* a series' row of the usage <S>.csv */
+void ex_write_out(struct ex *x, FILE *fp, const struct ex_out *o);
 /* the PSA-units <S>.csv header, written when the header row is read */
 void ex_psa_head(FILE *fp);
 /*

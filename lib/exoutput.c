@@ -149,8 +149,7 @@ void ex_reject(struct ex *x, const struct csv_row *row, int warn)
 	csv_putn(fp, x->raw.buf, x->raw.len);
 	csv_eol(fp);
 	if (warn)
-		problem_add(&x->pr, SEV_WARNING, "rejected-row", x->o->name,
-			    row->line, "%s", x->msg.buf);
+		ex_problem(x, SEV_WARNING, "rejected-row", row->line, x->msg.buf);
 	x->r->rows.rejected++;
 	count_cause(x, row->line);
 	x->cause = CAUSE_OTHER;
@@ -208,75 +207,109 @@ static void add_line(struct strbuf *sb, int64_t line)
 	strbuf_add(sb, b, (size_t)(buf + sizeof(buf) - b));
 }
 
+void ex_write_out(struct ex *x, FILE *fp, const struct ex_out *o)
+{
+	struct strbuf *sb = &x->raw;
+	char buf[48];
+	int monthly = x->p->kind == PK_MONTHLY;
+	int64_t sum = 0, max = 0;
+	int any = 0, i;
+
+	if (monthly) {
+		sum = o->total;
+		max = o->max;
+		any = o->has_max;
+	} else {
+		for (i = 0; i < x->ndays; i++)
+			if (o->dl[i]) {
+				sum += o->q[i];
+				if (!any || o->q[i] > max)
+					max = o->q[i];
+				any = 1;
+			}
+	}
+	csv_put(fp, x->o->name);
+	csv_sep(fp);
+	csv_put(fp, o->vendor);
+	csv_sep(fp);
+	csv_put(fp, o->account_id);
+	csv_sep(fp);
+	csv_put(fp, o->account_name);
+	csv_sep(fp);
+	csv_put(fp, o->sku);
+	csv_sep(fp);
+	csv_put(fp, o->sku_name);
+	strbuf_reset(sb);
+	strbuf_addstr(sb, monthly ? ",monthly" :
+		      x->p->kind == PK_SNAPSHOT ? ",snapshot" : ",daily");
+	add_qty(sb, sum);
+	if (any)
+		add_qty(sb, max);
+	else
+		strbuf_addch(sb, ',');
+	strbuf_addch(sb, ',');
+	if (o->has_price)
+		strbuf_addstr(sb, price_format(buf, o->price));
+	strbuf_addch(sb, ',');
+	if (o->has_price && o->cur)
+		strbuf_addstr(sb, o->cur->code);
+	add_line(sb, o->line);
+	for (i = 0; i < EXSERIES_DAYS; i++) {
+		if (o->dl[i])
+			add_qty(sb, o->q[i]);
+		else
+			strbuf_addch(sb, ',');
+	}
+	for (i = 0; i < EXSERIES_DAYS; i++) {
+		if (o->dl[i])
+			add_line(sb, o->dl[i]);
+		else
+			strbuf_addch(sb, ',');
+	}
+	strbuf_addch(sb, '\n');
+	fwrite(sb->buf, 1, sb->len, fp);
+}
+
+/* the series of the table, sorted (no run was spilled) */
 static void write_series(struct ex *x, FILE *fp)
 {
-	struct strbuf sb = STRBUF_INIT;
-	char buf[48];
-	size_t k;
-	int i;
+	struct ex_out o;
 
 	exseries_sort(&x->series);
-	for (k = 0; k < x->series.n; k++) {
+	for (size_t k = 0; k < x->series.n; k++) {
 		const struct exseries *s = x->series.all[k];
-		int monthly = x->p->kind == PK_MONTHLY;
-		int64_t sum = 0, max = 0;
-		int any = 0;
 
-		if (monthly) {
-			sum = s->total;
-			max = s->max;
-			any = s->has_max;
-		} else {
-			for (i = 0; i < x->ndays; i++)
-				if (s->day[i].line) {
-					sum += s->day[i].q;
-					if (!any || s->day[i].q > max)
-						max = s->day[i].q;
-					any = 1;
+		memset(&o, 0, sizeof(o));
+		o.vendor = s->vendor;
+		o.account_id = exseries_account_id(s);
+		o.sku = exseries_sku(s);
+		o.account_name = s->account_name;
+		o.sku_name = s->sku_name;
+		o.has_price = s->has_price;
+		o.price = s->price;
+		o.cur = s->cur;
+		o.line = s->line;
+		o.total = s->total;
+		o.max = s->max;
+		o.has_max = s->has_max;
+		if (x->series.compact) {
+			struct exseries_ent e;
+			size_t pos = 0;
+			long last = 0;
+
+			while (exseries_ent_next(s->ent, s->elen, &pos, &last, &e))
+				if (e.kind == EXENT_DAY) {
+					o.q[e.day] = e.q;
+					o.dl[e.day] = e.line;
 				}
+		} else {
+			for (int i = 0; i < EXSERIES_DAYS; i++) {
+				o.q[i] = s->day[i].q;
+				o.dl[i] = (long)s->day[i].line;
+			}
 		}
-		csv_put(fp, x->o->name);
-		csv_sep(fp);
-		csv_put(fp, s->vendor);
-		csv_sep(fp);
-		csv_put(fp, s->account_id);
-		csv_sep(fp);
-		csv_put(fp, s->account_name);
-		csv_sep(fp);
-		csv_put(fp, s->sku);
-		csv_sep(fp);
-		csv_put(fp, s->sku_name);
-		strbuf_reset(&sb);
-		strbuf_addstr(&sb, monthly ? ",monthly" :
-			      x->p->kind == PK_SNAPSHOT ? ",snapshot" : ",daily");
-		add_qty(&sb, sum);
-		if (any)
-			add_qty(&sb, max);
-		else
-			strbuf_addch(&sb, ',');
-		strbuf_addch(&sb, ',');
-		if (s->has_price)
-			strbuf_addstr(&sb, price_format(buf, s->price));
-		strbuf_addch(&sb, ',');
-		if (s->has_price && s->cur)
-			strbuf_addstr(&sb, s->cur->code);
-		add_line(&sb, s->line);
-		for (i = 0; i < EXSERIES_DAYS; i++) {
-			if (s->day[i].line)
-				add_qty(&sb, s->day[i].q);
-			else
-				strbuf_addch(&sb, ',');
-		}
-		for (i = 0; i < EXSERIES_DAYS; i++) {
-			if (s->day[i].line)
-				add_line(&sb, s->day[i].line);
-			else
-				strbuf_addch(&sb, ',');
-		}
-		strbuf_addch(&sb, '\n');
-		fwrite(sb.buf, 1, sb.len, fp);
+		ex_write_out(x, fp, &o);
 	}
-	strbuf_release(&sb);
 }
 
 int ex_write_json(struct ex *x, const char *path, struct error *e)
@@ -389,7 +422,9 @@ void ex_finish(struct ex *x)
 		x->r->series = 0;
 	} else {
 		write_usage_head(x->csv.fp);
-		if (p) {
+		if (p && x->spilled) {
+			x->r->series = ex_spill_write(x, x->csv.fp);
+		} else if (p) {
 			write_series(x, x->csv.fp);
 			x->r->series = (long)x->series.n;
 		}

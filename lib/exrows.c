@@ -130,7 +130,12 @@ static void bad_price(struct ex *x, long line, const char *s, size_t n)
 
 /* --- series ------------------------------------------------------------- */
 
-/* names and price: the first non-empty, readable ones of the series */
+/*
+ * names and price: the first non-empty, readable ones of the series. Once
+ * runs are spilled (exspill.c) an earlier run may hold the series' price:
+ * a price not understood is kept with the series, and counted at the end
+ * only if no earlier row had one.
+ */
 static void series_fill(struct ex *x, struct exseries *s,
 			const struct csv_row *row)
 {
@@ -140,21 +145,29 @@ static void series_fill(struct ex *x, struct exseries *s,
 	if (!s->account_name) {
 		field(x, row, PF_ACCOUNT_NAME, &v, &n);
 		if (n)
-			s->account_name = xstrndup(v, n);
+			exseries_name(&x->series, &s->account_name, v, n);
 	}
 	if (!s->sku_name) {
 		field(x, row, PF_SKU_NAME, &v, &n);
 		if (n)
-			s->sku_name = xstrndup(v, n);
+			exseries_name(&x->series, &s->sku_name, v, n);
 	}
 	if (!s->has_price) {
 		field(x, row, PF_UNIT_PRICE, &v, &n);
 		field(x, row, PF_CURRENCY, &c, &cn);
 		if (n) {
-			if (price(v, n, c, cn, &s->price, &s->cur) == 0)
+			if (price(v, n, c, cn, &s->price, &s->cur) == 0) {
 				s->has_price = 1;
-			else
+			} else if (x->spilled) {
+				struct exseries_ent e = {
+					.kind = EXENT_BAD_PRICE,
+					.line = row->line, .v = v, .vn = n,
+				};
+
+				exseries_ent_add(&x->series, s, &e);
+			} else {
 				bad_price(x, row->line, v, n);
+			}
 		}
 	}
 	/* what the file could still give this series */
@@ -164,15 +177,22 @@ static void series_fill(struct ex *x, struct exseries *s,
 }
 
 /* a conflicting duplicate inside the file (duplicate.h) */
-static void conflict(struct ex *x, const struct exseries *s, const char *when,
-		     const char *kept, long l1, const char *got, long l2)
+void ex_conflict(struct ex *x, const char *vendor, const char *account,
+		 const char *sku, const char *when, const char *kept, long l1,
+		 const char *got, long l2)
 {
 	struct dup_place g = { x->o->name, l2, got }, u = { x->o->name, l1, kept };
 
 	strbuf_reset(&x->msg);
-	dup_conflict_message(&x->msg, s->vendor, s->account_id, s->sku, when,
-			     &g, &u);
-	ex_blocking(x, "conflict", l2, "%s", x->msg.buf);
+	dup_conflict_message(&x->msg, vendor, account, sku, when, &g, &u);
+	ex_problem(x, SEV_BLOCKING, "conflict", l2, x->msg.buf);
+}
+
+static void conflict(struct ex *x, const struct exseries *s, const char *when,
+		     const char *kept, long l1, const char *got, long l2)
+{
+	ex_conflict(x, s->vendor, exseries_account_id(s), exseries_sku(s),
+		    when, kept, l1, got, l2);
 }
 
 /* --- rows --------------------------------------------------------------- */
@@ -270,7 +290,8 @@ void ex_usage_row(struct ex *x, const struct csv_row *row)
 	const struct profile *p = x->p;
 	const char *vendor, *acc, *sku, *ds, *qs, *ms;
 	size_t vn, an, sn, dn, qn, mn;
-	int64_t q, max = 0;
+	int64_t q, max = 0, kq;
+	long kline;
 	int32_t day = 0;
 	struct exseries *s;
 	int created, i;
@@ -327,6 +348,14 @@ void ex_usage_row(struct ex *x, const struct csv_row *row)
 			s->total = q;
 			s->has_max = mn != 0;
 			s->max = max;
+		} else if (x->spilled) {
+			/* an earlier run may hold the month: decided at the end */
+			struct exseries_ent e = {
+				.kind = EXENT_MONTH_LATER, .q = q,
+				.has_max = mn != 0, .max = max, .line = row->line,
+			};
+
+			exseries_ent_add(&x->series, s, &e);
 		} else if (s->total == q && s->has_max == (mn != 0) &&
 			   s->max == max) {
 			x->r->rows.duplicates++;
@@ -341,6 +370,7 @@ void ex_usage_row(struct ex *x, const struct csv_row *row)
 			strbuf_release(&g);
 		}
 		series_fill(x, s, row);
+		ex_spill_check(x);
 		return;
 	}
 
@@ -359,20 +389,28 @@ void ex_usage_row(struct ex *x, const struct csv_row *row)
 	i = day - x->first;
 	if (!s->line)
 		s->line = row->line;
-	if (!s->day[i].line) {
-		s->day[i].q = q;
-		s->day[i].line = row->line;
-	} else if (s->day[i].q == q) {
+	if (!exseries_day_find(&x->series, s, i, &kq, &kline)) {
+		exseries_day_add(&x->series, s, i, q, row->line);
+	} else if (x->spilled) {
+		/* an earlier run may hold the day: decided at the end */
+		struct exseries_ent e = {
+			.kind = EXENT_DAY_LATER, .day = i, .q = q,
+			.line = row->line,
+		};
+
+		exseries_ent_add(&x->series, s, &e);
+	} else if (kq == q) {
 		x->r->rows.duplicates++;
 	} else {
 		char when[16], date[11], a[48], b[48];
 
 		snprintf(when, sizeof(when), "on %s", date_format(date, day));
-		conflict(x, s, when, qty_format(a, s->day[i].q), s->day[i].line,
+		conflict(x, s, when, qty_format(a, kq), kline,
 			 qty_format(b, q), row->line);
 	}
 	if (created || s->wants)
 		series_fill(x, s, row);
+	ex_spill_check(x);
 	return;
 rejected:
 	ex_reject(x, row, 1);

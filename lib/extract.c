@@ -72,7 +72,7 @@ static int on_row(const struct csv_row *row, void *vx)
 			return 0;
 		}
 		ex_data_row(x, row);
-		return 0;
+		return x->failed ? -1 : 0;	/* a run not written */
 	}
 	x->r->rows.preamble++;
 	ex_preamble_row(x, row);
@@ -125,6 +125,7 @@ static void abort_outputs(struct ex *x)
 static int restart_outputs(struct ex *x, const char *stem, struct error *e)
 {
 	abort_outputs(x);
+	ex_spill_release(x);
 	memset(&x->r->rows, 0, sizeof(x->r->rows));
 	memset(x->covered, 0, sizeof(x->covered));
 	x->r->format = NULL;
@@ -255,6 +256,7 @@ static void release(struct ex *x)
 	for (size_t i = 0; i < x->ncauses; i++)
 		free(x->causes[i].reason);
 	exseries_release(&x->series);
+	ex_spill_release(x);
 	strbuf_release(&x->raw);
 	strbuf_release(&x->msg);
 	free(x->bad_price_value);
@@ -294,8 +296,19 @@ int extract_file(const struct extract_opts *o, struct extract_result *r,
 			abort_outputs(&x);
 			goto out;
 		}
+		if (c == C_CSV) {
+			/* the days compact, and runs past a bound (exspill.c) */
+			exseries_release(&x.series);
+			exseries_init_compact(&x.series);
+			ex_spill_start(&x);
+		}
 		rc = c == C_JSON ? ex_read_json(&x, &re) :
 		     c == C_CSV ? csv_read(o->path, on_row, &x, &re) : 0;
+		if (x.failed) {
+			*e = x.fail;
+			abort_outputs(&x);
+			goto out;
+		}
 		if (rc < 0) {
 			rc = refusal(&x, stem, &re, e);
 			if (rc < 0)
@@ -310,6 +323,11 @@ int extract_file(const struct extract_opts *o, struct extract_result *r,
 		}
 	}
 	ex_finish(&x);
+	if (x.failed) {
+		*e = x.fail;
+		abort_outputs(&x);
+		goto out;
+	}
 	r->nblocking = x.pr.nblocking;
 	r->nwarning = x.pr.nwarning;
 	strbuf_addf(&path, "%s.json", stem);
