@@ -336,6 +336,11 @@ static int units_row(struct build *b, const struct psa_row *r)
 		       sizeof(ur), ids, 3);
 }
 
+static int on_units(const struct psa_row *r, void *vb)
+{
+	return units_row(vb, r);
+}
+
 /* a line's record (after the tag) applied to b->line */
 static int line_apply(struct build *b, const char *pl, size_t plen)
 {
@@ -877,7 +882,8 @@ static int plan_make(struct psa_plan *p, const char *monthdir,
 			goto out;
 		b.have_services = r == 0;
 	}
-	if (psa_units_load(&b.u, monthdir, e))
+	/* the units rows one at a time, into the sort */
+	if (psa_units_each(&b.u, monthdir, on_units, &b, e))
 		goto out;
 	p->have_units = b.u.file != NULL;
 	if (b.u.file)
@@ -886,9 +892,6 @@ static int plan_make(struct psa_plan *p, const char *monthdir,
 	for (i = 0; i < b.u.nleft; i++)
 		p->units_left[p->nunits_left++] = xstrdup(b.u.left[i]);
 	p->units_rejected = b.u.rejected;
-	for (i = 0; i < b.u.n; i++)
-		if (units_row(&b, &b.u.rows[i]))
-			goto out;
 	if (settle(&b) || (store && spill_done(&store->byid, e)))
 		goto out;
 	plan_files(p);
