@@ -8,6 +8,7 @@
 #include "csvcols.h"
 #include "date.h"
 #include "decimal.h"
+#include "extsort.h"
 #include "period.h"
 #include "psafiles.h"
 #include "psaunits.h"
@@ -63,34 +64,97 @@ struct two {
 	char *first, *second;
 };
 
+/*
+ * The plan is built in one pass over the records of the month's files
+ * sorted by company and product (an extsort: memory does not grow with
+ * the lines). Keys: "company\0" for what is the company's (its name, its
+ * contracts in effect), sorting before "company\0product\0" for what is a
+ * line's; equal keys keep the order they were added in, which is the
+ * order the files were read in (rounded.csv, invoice-lines.csv,
+ * mapped.csv, the PSA units), so the first name met and the last
+ * rounded row are the ones the files give. The payload starts with its
+ * tag.
+ */
+enum {
+	TAG_NAME = 'N',		/* company: a name (text) */
+	TAG_CONTRACT = 'C',	/* company: a contract in effect (text) */
+	TAG_ROUNDED = 'R',	/* line: struct rounded_rec, rounding */
+	TAG_PRICE = 'P',	/* line: struct price_rec, unit_price text */
+	TAG_UNITS = 'U',	/* line: struct units_rec, 3 ids */
+};
+
+struct rounded_rec {
+	int64_t exact, billed;
+};
+
+struct price_rec {
+	const struct currency *cur;
+	long line;
+};
+
+struct units_rec {
+	long line;
+	int64_t units, price;
+	int has_price;
+};
+
+#define SORT_BUDGET ((size_t)16 << 20)
+#define STAKE_BUDGET ((size_t)8 << 20)
+
+struct psa_store {
+	struct spill byid;	/* packed lines, by company and product */
+	struct extsort stake;	/* key: stake_key; payload: packed line */
+	int have_stake, stake_taken;
+};
+
 struct build {
 	struct psa_plan *p;
 	const struct settings *s;
 	struct psa_units u;
-	struct strmap lines;	/* "company\0product" -> index + 1 */
-	struct strmap company_name, product_name;
-	struct strmap contracts; /* company -> struct two: contracts in effect */
+	struct extsort sort;	/* the records above */
+	struct strmap product_name;
 	struct strmap services;	/* product -> struct two: service ids */
 	struct strmap billed_products; /* services.csv psa_product_id */
 	int have_services;
 	size_t alloc, walloc;
 	const char *file;	/* the file being read, for errors */
+	char *lines_path;	/* invoice-lines.csv, for its prices' errors */
+	struct strbuf key, rec;
+	struct strbuf last_company, last_name; /* the last name record */
+	/* the company being settled, and its line */
+	struct strbuf company;
+	char *company_name;
+	struct two contracts;
+	int have_line;
+	struct recon_line line;
+	struct strbuf pack;
+	struct psa_store *store; /* where the lines go, or NULL: p->lines */
 	struct error *e;
 };
+
+static void two_add_v(struct two *t, const char *v)
+{
+	if (!t->first)
+		t->first = xstrdup(v);
+	else if (!t->second && strcmp(t->first, v))
+		t->second = xstrdup(v);
+}
 
 static void two_add(struct strmap *m, const char *key, const char *v)
 {
 	int created;
 	void **slot = strmap_slot(m, key, strlen(key), &created);
-	struct two *t;
 
 	if (created)
 		*slot = xcalloc(1, sizeof(struct two));
-	t = *slot;
-	if (!t->first)
-		t->first = xstrdup(v);
-	else if (!t->second && strcmp(t->first, v))
-		t->second = xstrdup(v);
+	two_add_v(*slot, v);
+}
+
+static void two_clear(struct two *t)
+{
+	free(t->first);
+	free(t->second);
+	t->first = t->second = NULL;
 }
 
 static void two_free_all(struct strmap *m)
@@ -98,39 +162,69 @@ static void two_free_all(struct strmap *m)
 	size_t pos = 0;
 	struct strmap_entry *en;
 
-	while ((en = strmap_next(m, &pos))) {
-		struct two *t = en->value;
-
-		free(t->first);
-		free(t->second);
-	}
+	while ((en = strmap_next(m, &pos)))
+		two_clear(en->value);
 	strmap_free_values(m);
 }
 
-static struct recon_line *line_get(struct build *b, const char *company,
-				   const char *product)
+/* add a record of company (and product, unless NULL) */
+static int rec_add(struct build *b, const char *company, const char *product,
+		   int tag, const void *fixed, size_t nfixed,
+		   const char *const *texts, size_t ntexts)
 {
-	struct strbuf key = STRBUF_INIT;
-	void **slot;
-	int created;
-	struct recon_line *l;
+	strbuf_reset(&b->key);
+	strbuf_add(&b->key, company, strlen(company) + 1);
+	if (product)
+		strbuf_add(&b->key, product, strlen(product) + 1);
+	strbuf_reset(&b->rec);
+	strbuf_addch(&b->rec, tag);
+	strbuf_add(&b->rec, fixed, nfixed);
+	for (size_t i = 0; i < ntexts; i++)
+		strbuf_add(&b->rec, texts[i], strlen(texts[i]) + 1);
+	return extsort_add(&b->sort, b->key.buf, b->key.len, b->rec.buf,
+			   b->rec.len, b->e);
+}
 
-	strbuf_addstr(&key, company);
-	strbuf_addch(&key, '\0');
-	strbuf_addstr(&key, product);
-	slot = strmap_slot(&b->lines, key.buf, key.len, &created);
-	strbuf_release(&key);
-	if (!created)
-		return &b->p->lines[(size_t)(uintptr_t)*slot - 1];
-	XGROW(b->p->lines, b->alloc, b->p->n + 1);
-	*slot = (void *)(uintptr_t)(b->p->n + 1);
-	l = &b->p->lines[b->p->n++];
+/* a company's name, unless it repeats the last one added */
+static int company_name_add(struct build *b, const char *id, const char *name)
+{
+	if (!*name)
+		return 0;
+	if (b->last_name.len == strlen(name) && !strcmp(b->last_name.buf, name) &&
+	    !strcmp(b->last_company.buf, id) && b->last_company.len == strlen(id))
+		return 0;
+	strbuf_reset(&b->last_company);
+	strbuf_addstr(&b->last_company, id);
+	strbuf_reset(&b->last_name);
+	strbuf_addstr(&b->last_name, name);
+	return rec_add(b, id, NULL, TAG_NAME, NULL, 0, &name, 1);
+}
+
+static void line_start(struct build *b, const char *company,
+		       const char *product)
+{
+	struct recon_line *l = &b->line;
+
 	memset(l, 0, sizeof(*l));
 	l->company_id = xstrdup(company);
 	l->product_id = xstrdup(product);
 	l->rounding = xstrdup("");
 	l->cur = b->s->currency;
-	return l;
+	b->have_line = 1;
+}
+
+static void line_free(struct recon_line *l)
+{
+	free(l->company_id);
+	free(l->company_name);
+	free(l->product_id);
+	free(l->product_name);
+	free(l->rounding);
+	free(l->contract_id);
+	free(l->service_id);
+	free(l->addition_id);
+	free(l->note);
+	memset(l, 0, sizeof(*l));
 }
 
 static void name_set(struct strmap *m, const char *id, const char *name)
@@ -155,51 +249,42 @@ static int bad_number(struct build *b, long line, const char *what,
 static int on_rounded(const struct csvcols_row *r, void *vb)
 {
 	struct build *b = vb;
-	struct recon_line *l = line_get(b, r->f[0], r->f[1]);
+	struct rounded_rec rr;
 
-	if (dec_parse_text(r->f[2], 4, &l->exact))
+	if (dec_parse_text(r->f[2], 4, &rr.exact))
 		return bad_number(b, r->line, "exact_quantity", r->f[2]);
-	if (dec_parse_text(r->f[4], 4, &l->billed))
+	if (dec_parse_text(r->f[4], 4, &rr.billed))
 		return bad_number(b, r->line, "quantity", r->f[4]);
-	free(l->rounding);
-	l->rounding = xstrdup(r->f[3]);
-	l->has_vendor = 1;
-	return 0;
+	return rec_add(b, r->f[0], r->f[1], TAG_ROUNDED, &rr, sizeof(rr),
+		       (const char *const *)&r->f[3], 1);
 }
 
+/*
+ * A price applies to a line of rounded.csv only, so it is checked when
+ * its line is settled (a bad price of a line without usage is no error).
+ */
 static int on_invoice_line(const struct csvcols_row *r, void *vb)
 {
 	struct build *b = vb;
-	void *idx;
-	struct strbuf key = STRBUF_INIT;
-	const struct currency *cur = currency_find(r->f[5]);
+	struct price_rec pr;
 
-	name_set(&b->company_name, r->f[0], r->f[1]);
 	name_set(&b->product_name, r->f[2], r->f[3]);
-	strbuf_addstr(&key, r->f[0]);
-	strbuf_addch(&key, '\0');
-	strbuf_addstr(&key, r->f[2]);
-	idx = strmap_get(&b->lines, key.buf, key.len);
-	strbuf_release(&key);
-	if (idx && cur) {
-		struct recon_line *l = &b->p->lines[(size_t)(uintptr_t)idx - 1];
-
-		if (price_parse(r->f[4], &l->price, NULL))
-			return bad_number(b, r->line, "unit_price", r->f[4]);
-		l->has_price = 1;
-		l->price_invoiced = 1;
-		l->cur = cur;
-	}
-	return 0;
+	if (company_name_add(b, r->f[0], r->f[1]))
+		return -1;
+	pr.cur = currency_find(r->f[5]);
+	pr.line = r->line;
+	if (!pr.cur)
+		return 0;
+	return rec_add(b, r->f[0], r->f[2], TAG_PRICE, &pr, sizeof(pr),
+		       (const char *const *)&r->f[4], 1);
 }
 
 static int on_mapped(const struct csvcols_row *r, void *vb)
 {
 	struct build *b = vb;
 
-	name_set(&b->company_name, r->f[0], r->f[1]);
 	name_set(&b->product_name, r->f[2], r->f[3]);
-	return 0;
+	return company_name_add(b, r->f[0], r->f[1]);
 }
 
 static int on_service(const struct csvcols_row *r, void *vb)
@@ -214,48 +299,107 @@ static int on_service(const struct csvcols_row *r, void *vb)
 }
 
 /* one row of the PSA contract units file read */
-static void units_row(struct build *b, const struct psa_row *r)
+static int units_row(struct build *b, const struct psa_row *r)
 {
 	struct psa_plan *p = b->p;
-	struct recon_line *l;
 	int in = psa_row_in_effect(r, p->effective);
+	struct units_rec ur;
+	const char *ids[3];
 
-	name_set(&b->company_name, r->company_id, r->company_name);
 	name_set(&b->product_name, r->product_id, r->product_name);
-	if (in)
-		two_add(&b->contracts, r->company_id, r->contract_id);
+	if (company_name_add(b, r->company_id, r->company_name))
+		return -1;
+	if (in && rec_add(b, r->company_id, NULL, TAG_CONTRACT, NULL, 0,
+			  (const char *const *)&r->contract_id, 1))
+		return -1;
 	if (b->have_services &&
 	    !strmap_get(&b->billed_products, r->product_id,
 			strlen(r->product_id))) {
 		p->other_rows++;
-		return;
+		return 0;
 	}
 	if (*r->service_id)
 		two_add(&b->services, r->product_id, r->service_id);
 	if (!in) {
 		p->other_periods++;
-		return;
+		return 0;
 	}
-	l = line_get(b, r->company_id, r->product_id);
-	if (l->nrows == 0) {
-		l->line = r->line;
-		l->units1 = r->units;
-		l->contract_id = xstrdup(r->contract_id);
-		if (*r->service_id)
-			l->service_id = xstrdup(r->service_id);
-		if (*r->addition_id)
-			l->addition_id = xstrdup(r->addition_id);
-	} else if (l->nrows == 1) {
-		l->line2 = r->line;
-		l->units2 = r->units;
-	}
-	l->nrows++;
-	l->has_units = 1;
-	l->units += r->units;
-	if (!l->has_price && r->has_price) {
+	memset(&ur, 0, sizeof(ur));
+	ur.line = r->line;
+	ur.units = r->units;
+	ur.has_price = r->has_price;
+	ur.price = r->price;
+	ids[0] = r->contract_id;
+	ids[1] = r->service_id;
+	ids[2] = r->addition_id;
+	return rec_add(b, r->company_id, r->product_id, TAG_UNITS, &ur,
+		       sizeof(ur), ids, 3);
+}
+
+static int on_units(const struct psa_row *r, void *vb)
+{
+	return units_row(vb, r);
+}
+
+/* a line's record (after the tag) applied to b->line */
+static int line_apply(struct build *b, const char *pl, size_t plen)
+{
+	struct recon_line *l = &b->line;
+	int tag = pl[0];
+
+	pl++;
+	if (tag == TAG_ROUNDED) {
+		struct rounded_rec rr;
+
+		memcpy(&rr, pl, sizeof(rr));
+		l->exact = rr.exact;
+		l->billed = rr.billed;
+		free(l->rounding);
+		l->rounding = xstrdup(pl + sizeof(rr));
+		l->has_vendor = 1;
+	} else if (tag == TAG_PRICE) {
+		struct price_rec pr;
+		const char *text = pl + sizeof(pr);
+
+		memcpy(&pr, pl, sizeof(pr));
+		if (!l->has_vendor)	/* only rounded.csv's lines */
+			return 0;
+		if (price_parse(text, &l->price, NULL))
+			return error_set(b->e, ERR_IO, "%s:%ld: bad %s (\"%s\")",
+					 b->lines_path, pr.line, "unit_price",
+					 text);
 		l->has_price = 1;
-		l->price = r->price;
+		l->price_invoiced = 1;
+		l->cur = pr.cur;
+	} else if (tag == TAG_UNITS) {
+		struct units_rec ur;
+		const char *contract = pl + sizeof(ur);
+		const char *service = contract + strlen(contract) + 1;
+		const char *addition = service + strlen(service) + 1;
+
+		memcpy(&ur, pl, sizeof(ur));
+		if (l->nrows == 0) {
+			l->line = ur.line;
+			l->units1 = ur.units;
+			l->contract_id = xstrdup(contract);
+			if (*service)
+				l->service_id = xstrdup(service);
+			if (*addition)
+				l->addition_id = xstrdup(addition);
+		} else if (l->nrows == 1) {
+			l->line2 = ur.line;
+			l->units2 = ur.units;
+		}
+		l->nrows++;
+		l->has_units = 1;
+		l->units += ur.units;
+		if (!l->has_price && ur.has_price) {
+			l->has_price = 1;
+			l->price = ur.price;
+		}
 	}
+	(void)plen;
+	return 0;
 }
 
 static void warn_add(struct build *b, const char *code, const char *file,
@@ -308,8 +452,8 @@ static int contract(struct build *b, struct recon_line *l,
 
 	if (l->contract_id)
 		return 0;
-	c = strmap_get(&b->contracts, l->company_id, strlen(l->company_id));
-	if (!c) {
+	c = &b->contracts;
+	if (!c->first) {
 		strbuf_addstr(why, "no contract in effect for that company");
 		return -1;
 	}
@@ -441,78 +585,219 @@ static void unplaced(struct build *b, struct recon_line *l, const char *why)
 	strbuf_release(&sb);
 }
 
-static int cmp_ids(const void *va, const void *vb)
+/*
+ * Where a line of the month goes, once all its records are read: its
+ * names, status and placement (the warning of an unplaced change, in
+ * company and product order as the lines come).
+ */
+static void settle_line(struct build *b, struct recon_line *l,
+			struct strbuf *why)
 {
-	const struct recon_line *a = va, *b = vb;
-	int c = strcmp(a->company_id, b->company_id);
+	struct psa_plan *p = b->p;
+	const char *pn = strmap_get(&b->product_name, l->product_id,
+				    strlen(l->product_id));
 
-	return c ? c : strcmp(a->product_id, b->product_id);
+	l->company_name = xstrdup(b->company_name ? b->company_name : "");
+	l->product_name = xstrdup(pn ? pn : "");
+	if (!l->has_vendor)
+		l->billed = 0;
+	l->diff = l->billed - l->units;
+	if (l->has_price)
+		l->money = money_amount(l->diff, l->price, l->cur);
+	if (!p->have_units)
+		l->status = RS_NOT_COMPARED;
+	else if (!l->has_vendor)
+		l->status = RS_MISSING;
+	else if (!l->has_units)
+		l->status = l->billed ? RS_NEW : RS_SAME;
+	else
+		l->status = l->diff > 0 ? RS_UP :
+			    l->diff < 0 ? RS_DOWN : RS_SAME;
+	p->count[l->status]++;
+	if (!p->have_units) {
+		if (l->has_vendor && l->billed)
+			l->kind = PC_REVIEW;
+		return;
+	}
+	l->change = l->diff != 0;
+	p->nchanges += (size_t)l->change;
+	if (!l->change && l->nrows < 2)
+		return;
+	strbuf_reset(why);
+	if (place(b, l, why)) {
+		l->kind = PC_NONE;
+		unplaced(b, l, why->buf);
+	} else if (l->change) {
+		l->placed = 1;
+		p->nplaced++;
+	} else {
+		l->kind = PC_NONE;
+	}
 }
 
-static void settle(struct build *b)
+/*
+ * A line packed for the disk: the struct as it is (its pointers
+ * meaningless but for cur, which is of this process), then each text
+ * field as a byte (0: NULL, 1: text) and the text with its NUL.
+ */
+#define NTEXT 9
+static char **text_fields(struct recon_line *l, char **v[NTEXT])
+{
+	v[0] = &l->company_id;
+	v[1] = &l->company_name;
+	v[2] = &l->product_id;
+	v[3] = &l->product_name;
+	v[4] = &l->rounding;
+	v[5] = &l->contract_id;
+	v[6] = &l->service_id;
+	v[7] = &l->addition_id;
+	v[8] = &l->note;
+	return *v;
+}
+
+static void line_pack(struct strbuf *sb, struct recon_line *l)
+{
+	char **v[NTEXT];
+
+	text_fields(l, v);
+	strbuf_reset(sb);
+	strbuf_add(sb, l, sizeof(*l));
+	for (size_t i = 0; i < NTEXT; i++) {
+		strbuf_addch(sb, *v[i] != NULL);
+		if (*v[i])
+			strbuf_add(sb, *v[i], strlen(*v[i]) + 1);
+	}
+}
+
+/* rec into l, its texts pointing into rec (copies when own) */
+static void line_unpack(struct recon_line *l, const char *rec, int own)
+{
+	char **v[NTEXT];
+	const char *t = rec + sizeof(*l);
+
+	memcpy(l, rec, sizeof(*l));
+	text_fields(l, v);
+	for (size_t i = 0; i < NTEXT; i++) {
+		if (!*t++) {
+			*v[i] = NULL;
+			continue;
+		}
+		*v[i] = own ? xstrdup(t) : (char *)t;
+		t += strlen(t) + 1;
+	}
+}
+
+static void put_be(struct strbuf *sb, unsigned __int128 v, int bytes)
+{
+	while (bytes--)
+		strbuf_addch(sb, (int)(unsigned char)(v >> (8 * bytes)));
+}
+
+/*
+ * cmp_stake's order as bytes: the money at stake, largest first (at 4
+ * decimals, as money_abs_cmp compares), the difference in units, largest
+ * first, then company and product.
+ */
+static void stake_key(struct strbuf *sb, const struct recon_line *l)
+{
+	int64_t m = l->has_price ? l->money : 0;
+	unsigned __int128 x = (unsigned __int128)(m < 0 ? -(__int128)m : m) *
+			      (unsigned __int128)dec_pow10(4 - l->cur->exp);
+	uint64_t d = (uint64_t)abs64(l->diff);
+
+	strbuf_reset(sb);
+	put_be(sb, ~x, 16);
+	put_be(sb, ~d, 8);
+	strbuf_add(sb, l->company_id, strlen(l->company_id) + 1);
+	strbuf_add(sb, l->product_id, strlen(l->product_id) + 1);
+}
+
+/* the line settled, kept, and b->line empty again */
+static int line_end(struct build *b, struct strbuf *why)
+{
+	struct psa_plan *p = b->p;
+	struct recon_line *l = &b->line;
+	int ret = 0;
+
+	if (!b->have_line)
+		return 0;
+	b->have_line = 0;
+	settle_line(b, l, why);
+	if (!b->store) {
+		XGROW(p->lines, b->alloc, p->n + 1);
+		p->lines[p->n++] = *l;	/* the line's texts move with it */
+		memset(l, 0, sizeof(*l));
+		return 0;
+	}
+	p->n++;
+	line_pack(&b->pack, l);
+	if (spill_add(&b->store->byid, b->pack.buf, b->pack.len, b->e))
+		ret = -1;
+	if (!ret && b->store->have_stake) {
+		stake_key(why, l);
+		if (extsort_add(&b->store->stake, why->buf, why->len,
+				b->pack.buf, b->pack.len, b->e))
+			ret = -1;
+	}
+	line_free(l);
+	return ret;
+}
+
+/* the sorted records, a company and a line at a time */
+static int settle(struct build *b)
 {
 	struct psa_plan *p = b->p;
 	struct strbuf why = STRBUF_INIT;
-	size_t i;
+	const char *key, *pl;
+	size_t klen, plen;
+	int r;
 
-	/* warnings in company and product order (qsort(NULL, 0) is
-	 * undefined); the lines themselves end sorted by money at stake */
-	if (p->n > 1)
-		qsort(p->lines, p->n, sizeof(*p->lines), cmp_ids);
+	while ((r = extsort_next(&b->sort, &key, &klen, &pl, &plen, b->e)) == 1) {
+		size_t cl = strlen(key);
+		int same_company = b->company.len == cl &&
+				   !memcmp(b->company.buf, key, cl);
+		const char *product = key + cl + 1;
 
-	for (i = 0; i < p->n; i++) {
-		struct recon_line *l = &p->lines[i];
-		const char *cn, *pn;
-
-		cn = strmap_get(&b->company_name, l->company_id,
-				strlen(l->company_id));
-		pn = strmap_get(&b->product_name, l->product_id,
-				strlen(l->product_id));
-		l->company_name = xstrdup(cn ? cn : "");
-		l->product_name = xstrdup(pn ? pn : "");
-		if (!l->has_vendor)
-			l->billed = 0;
-		l->diff = l->billed - l->units;
-		if (l->has_price)
-			l->money = money_amount(l->diff, l->price, l->cur);
-		if (!p->have_units)
-			l->status = RS_NOT_COMPARED;
-		else if (!l->has_vendor)
-			l->status = RS_MISSING;
-		else if (!l->has_units)
-			l->status = l->billed ? RS_NEW : RS_SAME;
-		else
-			l->status = l->diff > 0 ? RS_UP :
-				    l->diff < 0 ? RS_DOWN : RS_SAME;
-		p->count[l->status]++;
-		if (!p->have_units) {
-			if (l->has_vendor && l->billed)
-				l->kind = PC_REVIEW;
+		if (!same_company) {
+			if (line_end(b, &why))
+				goto fail;
+			strbuf_reset(&b->company);
+			strbuf_add(&b->company, key, cl);
+			free(b->company_name);
+			b->company_name = NULL;
+			two_clear(&b->contracts);
+		}
+		if (klen == cl + 1) {	/* the company's */
+			if (pl[0] == TAG_NAME && !b->company_name)
+				b->company_name = xstrdup(pl + 1);
+			else if (pl[0] == TAG_CONTRACT)
+				two_add_v(&b->contracts, pl + 1);
 			continue;
 		}
-		l->change = l->diff != 0;
-		p->nchanges += (size_t)l->change;
-		if (!l->change && l->nrows < 2)
-			continue;
-		strbuf_reset(&why);
-		if (place(b, l, &why)) {
-			l->kind = PC_NONE;
-			unplaced(b, l, why.buf);
-		} else if (l->change) {
-			l->placed = 1;
-			p->nplaced++;
-		} else {
-			l->kind = PC_NONE;
+		if (!b->have_line || strcmp(b->line.product_id, product)) {
+			if (line_end(b, &why))
+				goto fail;
+			line_start(b, key, product);
 		}
+		if (line_apply(b, pl, plen))
+			goto fail;
 	}
+	if (r < 0 || line_end(b, &why))
+		goto fail;
 	strbuf_release(&why);
 	if (!p->have_units)
 		warn_add(b, "no-psa-units", "", 0,
 			 xstrdup("no PSA contract units file in the inbox: "
 				 "nothing to compare with, psa/units-for-review.csv "
 				 "lists the billed quantities"));
-	if (p->n > 1)	/* qsort(NULL, 0) is undefined */
+	/* in memory, the lines end sorted by money at stake (qsort(NULL, 0)
+	 * is undefined) */
+	if (!b->store && p->n > 1)
 		qsort(p->lines, p->n, sizeof(*p->lines), cmp_stake);
+	return 0;
+fail:
+	strbuf_release(&why);
+	return -1;
 }
 
 static int read_month(struct build *b, struct strbuf *path,
@@ -538,9 +823,10 @@ static void plan_files(struct psa_plan *p)
 	}
 }
 
-int psa_plan_build(struct psa_plan *p, const char *monthdir,
-		   const char *configdir, const struct settings *s, int y,
-		   int m, int blocked, struct error *e)
+static int plan_make(struct psa_plan *p, const char *monthdir,
+		     const char *configdir, const struct settings *s, int y,
+		     int m, int blocked, struct psa_store *store,
+		     struct error *e)
 {
 	static const char *const rounded_cols[] = {
 		"psa_company_id", "psa_product_id", "exact_quantity",
@@ -570,6 +856,15 @@ int psa_plan_build(struct psa_plan *p, const char *monthdir,
 	b.p = p;
 	b.s = s;
 	b.e = e;
+	b.store = store;
+	strbuf_init(&b.key);
+	strbuf_init(&b.rec);
+	strbuf_init(&b.last_company);
+	strbuf_init(&b.last_name);
+	strbuf_init(&b.company);
+	strbuf_init(&b.pack);
+	extsort_init(&b.sort, monthdir, SORT_BUDGET);
+	b.lines_path = path_join(monthdir, "invoice-lines.csv");
 
 	if (read_month(&b, &path, monthdir, "rounded.csv", rounded_cols, 5, on_rounded) < 0)
 		goto out;
@@ -587,7 +882,8 @@ int psa_plan_build(struct psa_plan *p, const char *monthdir,
 			goto out;
 		b.have_services = r == 0;
 	}
-	if (psa_units_load(&b.u, monthdir, e))
+	/* the units rows one at a time, into the sort */
+	if (psa_units_each(&b.u, monthdir, on_units, &b, e))
 		goto out;
 	p->have_units = b.u.file != NULL;
 	if (b.u.file)
@@ -596,23 +892,187 @@ int psa_plan_build(struct psa_plan *p, const char *monthdir,
 	for (i = 0; i < b.u.nleft; i++)
 		p->units_left[p->nunits_left++] = xstrdup(b.u.left[i]);
 	p->units_rejected = b.u.rejected;
-	for (i = 0; i < b.u.n; i++)
-		units_row(&b, &b.u.rows[i]);
-	settle(&b);
+	if (settle(&b) || (store && spill_done(&store->byid, e)))
+		goto out;
 	plan_files(p);
 	ret = 0;
 out:
 	strbuf_release(&path);
 	psa_units_release(&b.u);
-	strmap_release(&b.lines);
-	strmap_free_values(&b.company_name);
+	extsort_release(&b.sort);
+	strbuf_release(&b.key);
+	strbuf_release(&b.rec);
+	strbuf_release(&b.last_company);
+	strbuf_release(&b.last_name);
+	strbuf_release(&b.company);
+	strbuf_release(&b.pack);
+	free(b.company_name);
+	free(b.lines_path);
+	two_clear(&b.contracts);
+	line_free(&b.line);
 	strmap_free_values(&b.product_name);
-	two_free_all(&b.contracts);
 	two_free_all(&b.services);
 	strmap_release(&b.billed_products);
 	if (ret)
 		psa_plan_release(p);
 	return ret;
+}
+
+int psa_plan_build(struct psa_plan *p, const char *monthdir,
+		   const char *configdir, const struct settings *s, int y,
+		   int m, int blocked, struct error *e)
+{
+	return plan_make(p, monthdir, configdir, s, y, m, blocked, NULL, e);
+}
+
+static void store_free(struct psa_store *st)
+{
+	if (!st)
+		return;
+	spill_release(&st->byid);
+	if (st->have_stake)
+		extsort_release(&st->stake);
+	free(st);
+}
+
+int psa_plan_stream(struct psa_plan *p, const char *monthdir,
+		    const char *configdir, const struct settings *s, int y,
+		    int m, int blocked, int by_stake, struct error *e)
+{
+	struct psa_store *st = xcalloc(1, sizeof(*st));
+
+	memset(p, 0, sizeof(*p));
+	if (spill_open(&st->byid, monthdir, e)) {
+		store_free(st);
+		return -1;
+	}
+	if (by_stake) {
+		extsort_init(&st->stake, monthdir, STAKE_BUDGET);
+		st->have_stake = 1;
+	}
+	if (plan_make(p, monthdir, configdir, s, y, m, blocked, st, e)) {
+		store_free(st);
+		return -1;
+	}
+	p->store = st;
+	return 0;
+}
+
+/* --- reading the lines --------------------------------------------------- */
+
+static int cmp_id_ptr(const void *va, const void *vb)
+{
+	const struct recon_line *a = *(const struct recon_line *const *)va;
+	const struct recon_line *b = *(const struct recon_line *const *)vb;
+	int c = strcmp(a->company_id, b->company_id);
+
+	return c ? c : strcmp(a->product_id, b->product_id);
+}
+
+int psa_cursor_open(struct psa_cursor *c, const struct psa_plan *p,
+		    enum psa_order order, struct error *e)
+{
+	memset(c, 0, sizeof(*c));
+	c->p = p;
+	c->order = order;
+	if (!p->store) {
+		if (order == PSA_BY_ID && p->n) {
+			c->v = xcalloc(p->n, sizeof(*c->v));
+			for (size_t i = 0; i < p->n; i++)
+				c->v[i] = &p->lines[i];
+			if (p->n > 1)
+				qsort(c->v, p->n, sizeof(*c->v), cmp_id_ptr);
+		}
+		return 0;
+	}
+	if (order == PSA_BY_STAKE) {
+		if (!p->store->have_stake || p->store->stake_taken)
+			return error_set(e, ERR_IO, "the PSA plan's lines by money at stake are read once only");
+		p->store->stake_taken = 1;
+		return 0;
+	}
+	c->r = xmalloc(sizeof(*c->r));
+	spill_reader_init(c->r, &p->store->byid);
+	return 0;
+}
+
+int psa_cursor_next(struct psa_cursor *c, const struct recon_line **l,
+		    struct error *e)
+{
+	const char *rec, *key;
+	size_t len, klen;
+	int r;
+
+	if (!c->p->store) {
+		if (c->i >= c->p->n)
+			return 0;
+		*l = c->order == PSA_BY_ID ? c->v[c->i] : &c->p->lines[c->i];
+		c->i++;
+		return 1;
+	}
+	if (c->order == PSA_BY_STAKE)
+		r = extsort_next(&c->p->store->stake, &key, &klen, &rec, &len, e);
+	else
+		r = spill_read(c->r, &rec, &len, e);
+	if (r != 1)
+		return r;
+	line_unpack(&c->cur, rec, 0);
+	*l = &c->cur;
+	return 1;
+}
+
+static int id_cmp(const struct recon_line *l, const char *company,
+		  const char *product)
+{
+	int k = strcmp(l->company_id, company);
+
+	return k ? k : strcmp(l->product_id, product);
+}
+
+int psa_cursor_find(struct psa_cursor *c, const char *company,
+		    const char *product, const struct recon_line **l,
+		    struct error *e)
+{
+	int r, k;
+
+	if (c->at && id_cmp(c->at, company, product) > 0) {
+		/* asked out of order: from the start again */
+		c->at = NULL;
+		c->i = 0;
+		if (c->r)
+			spill_reader_rewind(c->r);
+	}
+	for (;;) {
+		if (!c->at) {
+			r = psa_cursor_next(c, &c->at, e);
+			if (r <= 0) {
+				/* past the end: the next find starts again */
+				c->at = NULL;
+				c->i = 0;
+				if (c->r)
+					spill_reader_rewind(c->r);
+				return r;
+			}
+		}
+		k = id_cmp(c->at, company, product);
+		if (k > 0)
+			return 0;
+		if (k == 0) {
+			*l = c->at;
+			return 1;
+		}
+		c->at = NULL;
+	}
+}
+
+void psa_cursor_release(struct psa_cursor *c)
+{
+	free(c->v);
+	if (c->r) {
+		spill_reader_release(c->r);
+		free(c->r);
+	}
+	memset(c, 0, sizeof(*c));
 }
 
 json_t *psa_plan_summary(const struct psa_plan *p)
@@ -655,7 +1115,7 @@ void psa_plan_release(struct psa_plan *p)
 {
 	size_t i;
 
-	for (i = 0; i < p->n; i++) {
+	for (i = 0; p->lines && i < p->n; i++) {
 		struct recon_line *l = &p->lines[i];
 
 		free(l->company_id);
@@ -678,5 +1138,6 @@ void psa_plan_release(struct psa_plan *p)
 		free(p->warn[i].message);
 	}
 	free(p->warn);
+	store_free(p->store);
 	memset(p, 0, sizeof(*p));
 }

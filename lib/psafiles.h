@@ -75,6 +75,7 @@
 #include "error.h"
 #include "money.h"
 #include "settings.h"
+#include "spill.h"
 
 enum recon_status {
 	RS_NEW, RS_UP, RS_DOWN, RS_SAME, RS_MISSING, RS_NOT_COMPARED,
@@ -139,6 +140,8 @@ struct psa_warning {
 
 #define PSA_MAX_FILES 2
 
+struct psa_store;
+
 struct psa_plan {
 	enum psa psa;
 	int y, m;
@@ -151,8 +154,10 @@ struct psa_plan {
 	long units_rejected;	/* rows of units_file extract rejected */
 	size_t other_rows;	/* PSA rows of products tally does not bill */
 	size_t other_periods;	/* PSA rows not in effect */
-	struct recon_line *lines; /* sorted by money at stake */
+	struct recon_line *lines; /* sorted by money at stake, or NULL:
+				     the plan is psa_plan_stream's */
 	size_t n;
+	struct psa_store *store; /* psa_plan_stream's lines, on disk */
 	size_t count[RS_COUNT];
 	size_t nchanges, nplaced;
 	struct psa_warning *warn;
@@ -175,6 +180,55 @@ struct psa_plan {
 int psa_plan_build(struct psa_plan *p, const char *monthdir,
 		   const char *configdir, const struct settings *s, int y,
 		   int m, int blocked, struct error *e);
+/*
+ * The plan as psa_plan_build has it, but its lines kept on disk (in
+ * temporary files of monthdir, unlinked), not in memory, so that memory
+ * does not grow with the lines of the month (export): read them with a
+ * psa_cursor. by_stake: keep them also in the order of money at stake,
+ * for one cursor (the Reconciliation sheet); else only in company and
+ * product order. Memory: the month's PSA units rows (psaunits.h), its
+ * products and the warnings; the sorts of extsort.h within about 24 MiB.
+ */
+int psa_plan_stream(struct psa_plan *p, const char *monthdir,
+		    const char *configdir, const struct settings *s, int y,
+		    int m, int blocked, int by_stake, struct error *e);
+
+/*
+ * The lines of a plan, one at a time, of either kind of plan: by company
+ * and product (PSA_BY_ID, as often as wanted, and by several cursors at
+ * once: the workbook's thread reads while export writes psa/), or by
+ * money at stake (PSA_BY_STAKE: once, for a streamed plan, which must be
+ * made with by_stake).
+ */
+enum psa_order { PSA_BY_ID, PSA_BY_STAKE };
+struct psa_cursor {
+	const struct psa_plan *p;
+	enum psa_order order;
+	size_t i;				/* the next line (in memory) */
+	const struct recon_line **v;		/* in memory, by id */
+	struct spill_reader *r;			/* on disk, by id */
+	struct recon_line cur;			/* on disk: the line read */
+	const struct recon_line *at;		/* find's line at hand */
+};
+/* 0, or -1 with e (a second PSA_BY_STAKE cursor of a streamed plan) */
+int psa_cursor_open(struct psa_cursor *c, const struct psa_plan *p,
+		    enum psa_order order, struct error *e);
+/*
+ * The next line: 1 with *l (valid until the next call), 0 at the end, -1
+ * with e (a temporary file cannot be read).
+ */
+int psa_cursor_next(struct psa_cursor *c, const struct recon_line **l,
+		    struct error *e);
+/*
+ * The line of company and product (a PSA_BY_ID cursor): 1 with *l, 0
+ * when there is none, -1 with e. Fast when asked in company and product
+ * order (the cursor only moves forward), correct in any order.
+ */
+int psa_cursor_find(struct psa_cursor *c, const char *company,
+		    const char *product, const struct recon_line **l,
+		    struct error *e);
+void psa_cursor_release(struct psa_cursor *c);
+
 /*
  * Write the plan's files into monthdir/psa/ (each atomically) and remove
  * the other psa files of tally there. Returns 0, or -1 with e filled.

@@ -88,6 +88,8 @@ out:
 
 struct reading {
 	struct psa_units *u;
+	psa_row_fn fn;		/* or NULL: rows kept in u */
+	void *ctx;
 	size_t alloc;
 	const char *path;
 	struct error *e;
@@ -140,6 +142,17 @@ static int on_row(const struct csvcols_row *cr, void *vr)
 	    period_end(r, cr->line, "end_date", cr->f[13], PSA_OPEN_END,
 		       &row.end))
 		return -1;
+	if (r->fn) {
+		row.contract_id = (char *)cr->f[2];
+		row.company_id = (char *)cr->f[3];
+		row.product_id = (char *)cr->f[4];
+		row.company_name = (char *)cr->f[6];
+		row.product_name = (char *)cr->f[7];
+		row.service_id = (char *)cr->f[9];
+		row.contract_service_id = (char *)cr->f[10];
+		row.addition_id = (char *)cr->f[11];
+		return r->fn(&row, r->ctx) ? -1 : 0;
+	}
 	row.contract_id = xstrdup(cr->f[2]);
 	row.company_id = xstrdup(cr->f[3]);
 	row.product_id = xstrdup(cr->f[4]);
@@ -153,8 +166,8 @@ static int on_row(const struct csvcols_row *cr, void *vr)
 	return 0;
 }
 
-int psa_units_load(struct psa_units *u, const char *monthdir,
-		   struct error *e)
+static int units_read(struct psa_units *u, const char *monthdir,
+		      psa_row_fn fn, void *ctx, struct error *e)
 {
 	static const char *const cols[] = {
 		"source_file", "line", "contract_id", "psa_company_id",
@@ -185,6 +198,8 @@ int psa_units_load(struct psa_units *u, const char *monthdir,
 		u->left[u->nleft++] = xstrdup(f[i].name);
 	memset(&r, 0, sizeof(r));
 	r.u = u;
+	r.fn = fn;
+	r.ctx = ctx;
 	r.path = f[nf - 1].extract;
 	r.e = e;
 	if (csvcols_read(r.path, cols, sizeof(cols) / sizeof(*cols), 0, on_row,
@@ -200,6 +215,18 @@ out:
 	if (ret)
 		psa_units_release(u);
 	return ret;
+}
+
+int psa_units_load(struct psa_units *u, const char *monthdir,
+		   struct error *e)
+{
+	return units_read(u, monthdir, NULL, NULL, e);
+}
+
+int psa_units_each(struct psa_units *u, const char *monthdir, psa_row_fn fn,
+		   void *ctx, struct error *e)
+{
+	return units_read(u, monthdir, fn, ctx, e);
 }
 
 int psa_row_in_effect(const struct psa_row *r, int32_t day)

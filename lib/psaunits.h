@@ -42,6 +42,15 @@ struct psa_units {
  * 0, or -1 with e naming the file that cannot be read or lacks a column
  * (u is left empty then). Free with psa_units_release in either case.
  */
+/*
+ * As psa_units_load, but each row handed to fn (its texts borrowed until
+ * fn returns) instead of kept in u->rows, which stays empty; u's file,
+ * left and rejected are set before the first row. fn's non-zero return
+ * stops the read: -1 is returned (fn fills e).
+ */
+typedef int (*psa_row_fn)(const struct psa_row *r, void *ctx);
+int psa_units_each(struct psa_units *u, const char *monthdir, psa_row_fn fn,
+		   void *ctx, struct error *e);
 int psa_units_load(struct psa_units *u, const char *monthdir,
 		   struct error *e);
 /* 1 when day lies in r's period */

@@ -36,15 +36,6 @@ static const char *head(enum psa_change c)
 	}
 }
 
-static int cmp_ids(const void *va, const void *vb)
-{
-	const struct recon_line *a = *(const struct recon_line *const *)va;
-	const struct recon_line *b = *(const struct recon_line *const *)vb;
-	int c = strcmp(a->company_id, b->company_id);
-
-	return c ? c : strcmp(a->product_id, b->product_id);
-}
-
 static void put_line(FILE *fp, enum psa_change c, const struct recon_line *l,
 		     const char *eff)
 {
@@ -94,9 +85,10 @@ static int write_one(const struct psa_plan *p, const char *monthdir,
 {
 	struct strbuf path = STRBUF_INIT;
 	struct outfile o;
-	const struct recon_line **v;
+	struct psa_cursor cur;
+	const struct recon_line *l;
 	char eff[11];
-	size_t i, n = 0;
+	int r = 0;
 
 	strbuf_addf(&path, "%s/%s", monthdir, psa_change_file(c));
 	if (outfile_open(&o, path.buf, e)) {
@@ -104,17 +96,20 @@ static int write_one(const struct psa_plan *p, const char *monthdir,
 		return -1;
 	}
 	strbuf_release(&path);
-	v = xcalloc(p->n ? p->n : 1, sizeof(*v));
-	for (i = 0; !p->blocked && i < p->n; i++)
-		if (p->lines[i].kind == c)
-			v[n++] = &p->lines[i];
-	if (n > 1)	/* qsort(NULL, 0) is undefined */
-		qsort(v, n, sizeof(*v), cmp_ids);
 	date_format(eff, p->effective);
 	fputs(head(c), o.fp);
-	for (i = 0; i < n; i++)
-		put_line(o.fp, c, v[i], eff);
-	free(v);
+	if (!p->blocked && psa_cursor_open(&cur, p, PSA_BY_ID, e) == 0) {
+		while ((r = psa_cursor_next(&cur, &l, e)) == 1)
+			if (l->kind == c)
+				put_line(o.fp, c, l, eff);
+		psa_cursor_release(&cur);
+	} else if (!p->blocked) {
+		r = -1;
+	}
+	if (r < 0) {
+		outfile_abort(&o);
+		return -1;
+	}
 	return outfile_commit(&o, e);
 }
 

@@ -569,7 +569,7 @@ static void gather_psa(struct month_summary *ms)
 
 int summary_gather(struct month_summary *ms, const struct period *p,
 		   const struct settings *s, const char *monthdir,
-		   const char *config, struct error *e)
+		   const char *config, int by_stake, struct error *e)
 {
 	char *daily_path = path_join(monthdir, "daily-average.json");
 	char *invoices_path = path_join(monthdir, "invoices.json");
@@ -588,9 +588,17 @@ int summary_gather(struct month_summary *ms, const struct period *p,
 		goto out;
 	open = 1;
 	problem_tally_init(&ms->tally, out.fp);
-	if (gather_problems(ms, p, monthdir, e) ||
-	    psa_plan_build(&ms->plan, monthdir, config, s, p->y, p->m,
-			   ms->tally.blocking != 0, e))
+	if (gather_problems(ms, p, monthdir, e))
+		goto out;
+	/* a full disk is said of problems.csv, the first file written,
+	 * not of the plan's temporary files */
+	if (fflush(out.fp) != 0 || ferror(out.fp)) {
+		open = 0;
+		outfile_commit(&out, e);
+		goto out;
+	}
+	if (psa_plan_stream(&ms->plan, monthdir, config, s, p->y, p->m,
+			    ms->tally.blocking != 0, by_stake, e))
 		goto out;
 	gather_psa(ms);
 	ms->root = summary_build(p, &ms->docs, daily, daily_path,

@@ -104,8 +104,10 @@ int summary_write(json_t *root, FILE *fp);
  * monthdir/problems.csv: every stage's problems, then export's own: a
  * blocking no-input when the month has no inbox file at all (export is
  * the one stage that sees the whole month's list of extract files), and
- * the PSA plan's warnings. Returns 0, or -1 with e naming the file that
- * is missing or malformed; release with summary_release in either case.
+ * the PSA plan's warnings. The plan is psa_plan_stream's, its lines on
+ * disk, by_stake: also by money at stake (for the workbook). Returns 0,
+ * or -1 with e naming the file that is missing or malformed; release
+ * with summary_release in either case.
  */
 struct month_summary {
 	struct extract_docs docs;
@@ -116,7 +118,7 @@ struct month_summary {
 };
 int summary_gather(struct month_summary *ms, const struct period *p,
 		   const struct settings *s, const char *monthdir,
-		   const char *config, struct error *e);
+		   const char *config, int by_stake, struct error *e);
 void summary_release(struct month_summary *ms);
 
 /*

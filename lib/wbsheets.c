@@ -16,6 +16,7 @@
 #include "fsutil.h"
 #include "money.h"
 #include "psafiles.h"
+#include "spill.h"
 #include "strbuf.h"
 #include "strmap.h"
 #include "wbcell.h"
@@ -68,7 +69,7 @@ static void recon_where(const struct psa_plan *p, const struct recon_line *l,
 		strbuf_addstr(change, " (a new service, at the invoiced price)");
 }
 
-void wb_sheet_reconciliation(struct wb *b, struct sheet *s)
+int wb_sheet_reconciliation(struct wb *b, struct sheet *s)
 {
 	static const char *const h[] = {
 		"PSA company id", "Company", "PSA product id", "Product",
@@ -83,15 +84,19 @@ void wb_sheet_reconciliation(struct wb *b, struct sheet *s)
 	struct strbuf file = STRBUF_INIT, change = STRBUF_INIT;
 	int64_t total[16] = { 0 };
 	int has_total[16] = { 0 };
+	struct psa_cursor lines;
+	const struct recon_line *l;
 	size_t i, k;
 	lxw_row_t last;
+	int r = 0;
 
 	memcpy(hh, h, sizeof(hh));
 	if (connectwise)	/* the addition a ConnectWise change updates */
 		hh[13] = "Addition id";
 	wb_header(b, s, hh, 16, 0x7e0);
-	for (i = 0; p && i < p->n; i++) {
-		const struct recon_line *l = &p->lines[i];
+	if (p && psa_cursor_open(&lines, p, PSA_BY_STAKE, b->e))
+		return -1;
+	while (p && (r = psa_cursor_next(&lines, &l, b->e)) == 1) {
 		lxw_color_t bg = status_bg(l->status);
 		lxw_format *t = bg ? wb_fmt(b, F_TEXT, 0, bg, 0) : NULL;
 		const char *id = connectwise ? l->addition_id : l->service_id;
@@ -147,8 +152,12 @@ void wb_sheet_reconciliation(struct wb *b, struct sheet *s)
 		cell_str(b, s, 14, file.buf, t);
 		cell_str(b, s, 15, change.buf, t);
 	}
+	if (p)
+		psa_cursor_release(&lines);
 	strbuf_release(&file);
 	strbuf_release(&change);
+	if (r < 0)
+		return -1;
 	last = s->row;
 	/* while the last row is the current one: constant-memory mode
 	 * refuses a filter over rows it has written out */
@@ -169,15 +178,18 @@ void wb_sheet_reconciliation(struct wb *b, struct sheet *s)
 			 wb_fmt(b, F_MONEY, cur->exp, 0, 1), cur->exp);
 		cell_str(b, s, 11, cur->code, wb_fmt(b, F_LABEL, 0, 0, 0));
 	}
+	return 0;
 }
 
 /* --- the rows of the table sheets --------------------------------------- */
+
+struct avgjoin;
 
 struct rowctx {
 	struct wb *b;
 	struct sheet *s;
 	int days;		/* for Daily */
-	struct strmap *avg;	/* for Daily */
+	struct avgjoin *avg;	/* for Daily */
 	lxw_format *dayf[31];	/* for Daily: weekends shaded */
 	int kind;		/* for Unmapped: the file; Problems: the pass */
 	char *into[3];		/* for Unmapped: the config file of each kind */
@@ -191,24 +203,164 @@ struct avg {
 	int ok;
 };
 
-static int on_average(const struct csvcols_row *r, void *vc)
+/*
+ * daily.csv joined with daily-average.csv by vendor, account and SKU.
+ * Both are written in that order (daily-average's), so the averages go
+ * to a spill file (spill.h) and are read beside daily.csv's rows, a merge
+ * join: memory does not grow with the series. A row of daily.csv out of
+ * that order reads the averages from the start again; a daily-average.csv
+ * out of order (not tally's) is held in a map instead, as is any file a
+ * spill cannot be made for. A key met twice gives its last average.
+ */
+struct avgjoin {
+	struct strmap map;	/* key -> struct avg *, when in memory */
+	int in_memory;
+	struct spill sp;	/* records: struct avg, then the key */
+	int have_spill;
+	struct strbuf last;	/* the key of the record pending */
+	struct avg pending;
+	int have_pending;
+	struct spill_reader rd;	/* the join's side */
+	const char *at;		/* its record at hand, or NULL */
+	size_t atlen;
+	struct strbuf key;
+};
+
+static int key_cmp(const char *a, size_t na, const char *b, size_t nb)
 {
-	struct rowctx *c = vc;
-	struct strbuf key = STRBUF_INIT;
-	struct avg *a = xcalloc(1, sizeof(*a));
+	int c = memcmp(a, b, na < nb ? na : nb);
+
+	return c ? c : (na > nb) - (na < nb);
+}
+
+static void avg_to_map(struct avgjoin *j, const char *key, size_t klen,
+		       const struct avg *v)
+{
+	struct avg *a = xmalloc(sizeof(*a));
 	void **slot;
 	int created;
 
-	c->b->nseries++;
-	strbuf_addf(&key, "%s%c%s%c%s", r->f[0], 0, r->f[1], 0, r->f[2]);
-	a->ok = dec_parse_text(r->f[3], 4, &a->licence_days) == 0 &&
-		dec_parse_text(r->f[4], 4, &a->average) == 0;
-	slot = strmap_slot(c->avg, key.buf, key.len, &created);
+	*a = *v;
+	slot = strmap_slot(&j->map, key, klen, &created);
 	if (!created)
 		free(*slot);
 	*slot = a;
-	strbuf_release(&key);
+}
+
+static int pending_flush(struct avgjoin *j, struct error *e)
+{
+	struct strbuf rec = STRBUF_INIT;
+	int r;
+
+	if (!j->have_pending)
+		return 0;
+	j->have_pending = 0;
+	strbuf_add(&rec, &j->pending, sizeof(j->pending));
+	strbuf_add(&rec, j->last.buf, j->last.len);
+	r = spill_add(&j->sp, rec.buf, rec.len, e);
+	strbuf_release(&rec);
+	return r;
+}
+
+/* the spill given up for the map: its records read back into it */
+static int spill_to_map(struct avgjoin *j, struct error *e)
+{
+	struct spill_reader rd;
+	const char *rec;
+	size_t len;
+	int r;
+
+	if (spill_done(&j->sp, e))
+		return -1;
+	spill_reader_init(&rd, &j->sp);
+	while ((r = spill_read(&rd, &rec, &len, e)) == 1) {
+		struct avg v;
+
+		memcpy(&v, rec, sizeof(v));
+		avg_to_map(j, rec + sizeof(v), len - sizeof(v), &v);
+	}
+	spill_reader_release(&rd);
+	spill_release(&j->sp);
+	j->have_spill = 0;
+	j->in_memory = 1;
+	return r;
+}
+
+static int on_average(const struct csvcols_row *r, void *vc)
+{
+	struct rowctx *c = vc;
+	struct avgjoin *j = c->avg;
+	struct avg a;
+	int k;
+
+	c->b->nseries++;
+	strbuf_reset(&j->key);
+	strbuf_addf(&j->key, "%s%c%s%c%s", r->f[0], 0, r->f[1], 0, r->f[2]);
+	memset(&a, 0, sizeof(a));
+	a.ok = dec_parse_text(r->f[3], 4, &a.licence_days) == 0 &&
+	       dec_parse_text(r->f[4], 4, &a.average) == 0;
+	if (j->in_memory) {
+		avg_to_map(j, j->key.buf, j->key.len, &a);
+		return 0;
+	}
+	k = j->have_pending || j->sp.nrecords ?
+	    key_cmp(j->key.buf, j->key.len, j->last.buf, j->last.len) : 1;
+	if (k == 0) {		/* the same key again: the last one counts */
+		j->pending = a;
+		j->have_pending = 1;
+		return 0;
+	}
+	if (pending_flush(j, c->b->e))
+		return -1;
+	if (k < 0) {		/* out of order: a map after all */
+		if (spill_to_map(j, c->b->e))
+			return -1;
+		avg_to_map(j, j->key.buf, j->key.len, &a);
+		return 0;
+	}
+	strbuf_reset(&j->last);
+	strbuf_add(&j->last, j->key.buf, j->key.len);
+	j->pending = a;
+	j->have_pending = 1;
 	return 0;
+}
+
+/* the average of key, or NULL */
+static const struct avg *avg_find(struct avgjoin *j, const char *key,
+				  size_t klen, struct avg *out,
+				  struct error *e)
+{
+	int k;
+
+	if (j->in_memory)
+		return strmap_get(&j->map, key, klen);
+	if (j->at && key_cmp(j->at + sizeof(*out), j->atlen - sizeof(*out),
+			     key, klen) > 0) {
+		j->at = NULL;	/* asked out of order: from the start */
+		spill_reader_rewind(&j->rd);
+	}
+	for (;;) {
+		if (!j->at) {
+			int r = spill_read(&j->rd, &j->at, &j->atlen, e);
+
+			if (r < 0)
+				return (const struct avg *)-1;
+			if (r == 0) {
+				j->at = NULL;
+				spill_reader_rewind(&j->rd);
+				return NULL;
+			}
+		}
+		k = key_cmp(j->at + sizeof(*out), j->atlen - sizeof(*out), key,
+			    klen);
+		if (k > 0)
+			return NULL;
+		if (k == 0) {
+			memcpy(out, j->at, sizeof(*out));
+			return out;
+		}
+		j->at = NULL;
+	}
 }
 
 static int on_daily(const struct csvcols_row *r, void *vc)
@@ -217,8 +369,9 @@ static int on_daily(const struct csvcols_row *r, void *vc)
 	struct wb *b = c->b;
 	struct sheet *s = c->s;
 	const struct csv_row *raw = r->raw;
-	struct strbuf key = STRBUF_INIT;
-	struct avg *a;
+	struct strbuf *key = &c->avg->key;
+	const struct avg *a;
+	struct avg found;
 	lxw_format *qf = wb_fmt(b, F_QTY, 0, 0, 0);
 	int d, i;
 	int64_t q;
@@ -250,15 +403,27 @@ static int on_daily(const struct csvcols_row *r, void *vc)
 			cell_str(b, s, 4 + d, v, NULL);
 		}
 	}
-	strbuf_addf(&key, "%s%c%s%c%s", r->f[0], 0, r->f[1], 0, r->f[3]);
-	a = strmap_get(c->avg, key.buf, key.len);
-	strbuf_release(&key);
+	strbuf_reset(key);
+	strbuf_addf(key, "%s%c%s%c%s", r->f[0], 0, r->f[1], 0, r->f[3]);
+	a = avg_find(c->avg, key->buf, key->len, &found, b->e);
+	if (a == (const struct avg *)-1)
+		return -1;
 	if (a && a->ok) {
 		cell_dec(b, s, 4 + c->days, a->licence_days, 4, qf, 2);
 		cell_dec(b, s, 5 + c->days, a->average, 4,
 			 wb_fmt(b, F_QTY4, 0, 0, 0), 4);
 	}
 	return 0;
+}
+
+static void avgjoin_release(struct avgjoin *j)
+{
+	strmap_free_values(&j->map);
+	if (j->have_spill)
+		spill_release(&j->sp);
+	spill_reader_release(&j->rd);
+	strbuf_release(&j->last);
+	strbuf_release(&j->key);
 }
 
 int wb_sheet_daily(struct wb *b, struct sheet *s)
@@ -270,7 +435,7 @@ int wb_sheet_daily(struct wb *b, struct sheet *s)
 		"vendor", "account_id", "account_name", "sku",
 	};
 	static const char *const h[] = { "Vendor", "Account id", "Account", "SKU" };
-	struct strmap avg = STRMAP_INIT;
+	struct avgjoin avg;
 	struct rowctx c = { .b = b, .s = s, .avg = &avg };
 	struct strbuf path = STRBUF_INIT;
 	int days = days_in_month(b->in->y, b->in->m), d, r;
@@ -297,8 +462,19 @@ int wb_sheet_daily(struct wb *b, struct sheet *s)
 			       wb_fmt(b, F_HEAD_R, 0, 0, 0));
 	wb_widen(s, 5 + days, 12);
 
+	memset(&avg, 0, sizeof(avg));
+	strbuf_init(&avg.last);
+	strbuf_init(&avg.key);
+	/* no spill (a folder not writable): the map */
+	avg.have_spill = spill_open(&avg.sp, b->in->monthdir, b->e) == 0;
+	avg.in_memory = !avg.have_spill;
 	strbuf_addf(&path, "%s/daily-average.csv", b->in->monthdir);
 	r = csvcols_read(path.buf, avg_cols, 5, 1, on_average, &c, b->e);
+	if (r >= 0 && !avg.in_memory &&
+	    (pending_flush(&avg, b->e) || spill_done(&avg.sp, b->e)))
+		r = -1;
+	if (r >= 0 && !avg.in_memory)
+		spill_reader_init(&avg.rd, &avg.sp);
 	if (r >= 0) {
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/daily.csv", b->in->monthdir);
@@ -306,7 +482,7 @@ int wb_sheet_daily(struct wb *b, struct sheet *s)
 				 b->e);
 	}
 	strbuf_release(&path);
-	strmap_free_values(&avg);
+	avgjoin_release(&avg);
 	if (r < 0)
 		return -1;
 	wb_finish_table(s, 6 + days, 4, s->row);
@@ -518,7 +694,10 @@ int wb_sheet_rejects(struct wb *b, struct sheet *s)
 struct roundctx {
 	struct wb *b;
 	struct sheet *s;
-	struct strmap lines;	/* "company\0product" -> recon_line */
+	/* the plan's lines by company and product, as rounded.csv has
+	 * its rows: a merge join */
+	struct psa_cursor lines;
+	int have_lines;
 	int64_t moved[16];
 	int has[16];
 };
@@ -528,15 +707,17 @@ static int on_rounded(const struct csvcols_row *r, void *vc)
 	struct roundctx *c = vc;
 	struct wb *b = c->b;
 	struct sheet *s = c->s;
-	struct strbuf key = STRBUF_INIT;
-	const struct recon_line *l;
+	const struct recon_line *l = NULL;
 	int64_t delta;
+	int found = 0;
 
 	if (wb_row_next(b, s, "Rounding"))
 		return 0;
-	strbuf_addf(&key, "%s%c%s", r->f[0], 0, r->f[1]);
-	l = strmap_get(&c->lines, key.buf, key.len);
-	strbuf_release(&key);
+	if (c->have_lines &&
+	    (found = psa_cursor_find(&c->lines, r->f[0], r->f[1], &l, b->e)) < 0)
+		return -1;
+	if (!found)
+		l = NULL;
 	cell_str(b, s, 0, r->f[0], NULL);
 	cell_str(b, s, 1, l ? l->company_name : "", NULL);
 	cell_str(b, s, 2, r->f[1], NULL);
@@ -581,27 +762,23 @@ int wb_sheet_rounding(struct wb *b, struct sheet *s)
 	struct strbuf path = STRBUF_INIT;
 	const struct psa_plan *p = b->in->psa;
 	lxw_row_t last;
-	size_t i, k;
+	size_t k;
 	int r, first = 1;
 
 	memset(&c, 0, sizeof(c));
 	c.b = b;
 	c.s = s;
-	for (i = 0; p && i < p->n; i++) {
-		struct strbuf key = STRBUF_INIT;
-		int created;
-
-		strbuf_addf(&key, "%s%c%s", p->lines[i].company_id, 0,
-			    p->lines[i].product_id);
-		*strmap_slot(&c.lines, key.buf, key.len, &created) =
-			(void *)&p->lines[i];
-		strbuf_release(&key);
+	if (p) {
+		if (psa_cursor_open(&c.lines, p, PSA_BY_ID, b->e))
+			return -1;
+		c.have_lines = 1;
 	}
 	wb_header(b, s, h, 11, 0x3e0);
 	strbuf_addf(&path, "%s/rounded.csv", b->in->monthdir);
 	r = csvcols_read(path.buf, cols, 6, 1, on_rounded, &c, b->e);
 	strbuf_release(&path);
-	strmap_release(&c.lines);
+	if (c.have_lines)
+		psa_cursor_release(&c.lines);
 	if (r < 0)
 		return -1;
 	last = s->row;

@@ -13,7 +13,7 @@
 #include "wbcell.h"
 
 /* in->psa's lines */
-void wb_sheet_reconciliation(struct wb *b, struct sheet *s);
+int wb_sheet_reconciliation(struct wb *b, struct sheet *s);
 /* invoice-lines.csv with each invoice's totals from invoices.json under
  * its lines, totals per currency below (wbinvoices.c) */
 int wb_sheet_invoices(struct wb *b, struct sheet *s);

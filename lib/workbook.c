@@ -113,7 +113,8 @@ int workbook_write(const char *path, const struct workbook_input *in,
 		b.due_date = b.invoice_date + in->settings->payment_terms_days;
 	}
 	progress_begin("writing the Reconciliation sheet");
-	wb_sheet_reconciliation(&b, &sh[1]);
+	if (wb_sheet_reconciliation(&b, &sh[1]))
+		goto fail;
 	for (size_t k = 0; k < sizeof(steps) / sizeof(*steps); k++) {
 		progress_begin(steps[k].what);
 		if (steps[k].fn(&b, &sh[steps[k].sheet]))

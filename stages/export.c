@@ -161,7 +161,8 @@ int program_main(int argc, char **argv)
 		usage_error(usage, "--month, --config and OUTDIR are needed");
 	outdir = dirs[0];
 	if (period_load(&period, &st, &extra, config, month.text, &e) ||
-	    summary_gather(&ms, &period, &st, outdir, config, &e))
+	    summary_gather(&ms, &period, &st, outdir, config, !no_workbook,
+			   &e))
 		die_error(&e);
 	/* summary.json's text first: the thread then only reads the tree */
 	mem = open_memstream(&summary_text, &summary_len);

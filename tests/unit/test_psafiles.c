@@ -771,6 +771,107 @@ static void test_change_names(void **state)
 			    "psa/connectwise-addition-updates.csv");
 }
 
+/* two lines the same, field by field (texts by value) */
+static void same_line(const struct recon_line *a, const struct recon_line *b)
+{
+	const char *ta[] = { a->company_id, a->company_name, a->product_id,
+			     a->product_name, a->rounding, a->contract_id,
+			     a->service_id, a->addition_id, a->note };
+	const char *tb[] = { b->company_id, b->company_name, b->product_id,
+			     b->product_name, b->rounding, b->contract_id,
+			     b->service_id, b->addition_id, b->note };
+
+	for (size_t i = 0; i < sizeof(ta) / sizeof(*ta); i++) {
+		if (!ta[i] || !tb[i])
+			assert_ptr_equal(ta[i], tb[i]);
+		else
+			assert_string_equal(ta[i], tb[i]);
+	}
+	assert_int_equal(a->exact, b->exact);
+	assert_int_equal(a->billed, b->billed);
+	assert_int_equal(a->units, b->units);
+	assert_int_equal(a->nrows, b->nrows);
+	assert_int_equal(a->line, b->line);
+	assert_int_equal(a->diff, b->diff);
+	assert_int_equal(a->price, b->price);
+	assert_int_equal(a->has_price, b->has_price);
+	assert_ptr_equal(a->cur, b->cur);
+	assert_int_equal(a->money, b->money);
+	assert_int_equal(a->status, b->status);
+	assert_int_equal(a->kind, b->kind);
+	assert_int_equal(a->placed, b->placed);
+}
+
+/*
+ * psa_plan_stream's lines on disk are psa_plan_build's: by money at
+ * stake (once), by company and product (twice at once), found in order
+ * and out of it; the counts and warnings are the same
+ */
+static void test_streamed_plan(void **state)
+{
+	static const enum psa psas[] = { PSA_AUTOTASK, PSA_CONNECTWISE };
+	struct psa_cursor c, c2;
+	const struct recon_line *l, *l2;
+	struct error e;
+
+	for (size_t k = 0; k < 2; k++) {
+		struct psa_plan mem, disk;
+		struct settings s;
+		char *d = scratch_month(COPY);
+		size_t i, n = 0;
+
+		settings_init(&s);
+		s.psa = psas[k];
+		build(&mem, d, psas[k]);
+		if (psa_plan_stream(&disk, d, DATA "/config", &s, 2026, 10, 0, 1,
+				    &e))
+			fail_msg("%s", e.msg);
+		assert_null(disk.lines);
+		assert_int_equal(disk.n, mem.n);
+		assert_int_equal(disk.nchanges, mem.nchanges);
+		assert_int_equal(disk.nplaced, mem.nplaced);
+		assert_int_equal(disk.nwarn, mem.nwarn);
+		for (i = 0; i < mem.nwarn; i++)
+			assert_string_equal(disk.warn[i].message, mem.warn[i].message);
+		assert_int_equal(psa_cursor_open(&c, &disk, PSA_BY_STAKE, &e), 0);
+		while (psa_cursor_next(&c, &l, &e) == 1)
+			same_line(l, &mem.lines[n++]);
+		assert_int_equal(n, mem.n);
+		psa_cursor_release(&c);
+		assert_int_equal(psa_cursor_open(&c, &disk, PSA_BY_STAKE, &e), -1);
+
+		/* by id: the in-memory plan's cursor and the spill's agree */
+		assert_int_equal(psa_cursor_open(&c, &disk, PSA_BY_ID, &e), 0);
+		assert_int_equal(psa_cursor_open(&c2, &mem, PSA_BY_ID, &e), 0);
+		for (n = 0; psa_cursor_next(&c, &l, &e) == 1; n++) {
+			assert_int_equal(psa_cursor_next(&c2, &l2, &e), 1);
+			same_line(l, l2);
+		}
+		assert_int_equal(psa_cursor_next(&c2, &l2, &e), 0);
+		assert_int_equal(n, mem.n);
+		psa_cursor_release(&c);
+		psa_cursor_release(&c2);
+
+		/* find: backwards (from the start each time), then a miss */
+		assert_int_equal(psa_cursor_open(&c, &disk, PSA_BY_ID, &e), 0);
+		for (i = mem.n; i-- > 0; ) {
+			assert_int_equal(psa_cursor_find(&c, mem.lines[i].company_id,
+							 mem.lines[i].product_id,
+							 &l, &e), 1);
+			same_line(l, &mem.lines[i]);
+		}
+		assert_int_equal(psa_cursor_find(&c, "1001", "NO-SUCH", &l, &e), 0);
+		assert_int_equal(psa_cursor_find(&c, "~", "", &l, &e), 0);
+		assert_int_equal(psa_cursor_find(&c, mem.lines[0].company_id,
+						 mem.lines[0].product_id, &l, &e), 1);
+		psa_cursor_release(&c);
+		psa_plan_release(&mem);
+		psa_plan_release(&disk);
+		rm_rf(d);
+	}
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -784,6 +885,7 @@ int main(void)
 		cmocka_unit_test(test_periods_counted),
 		cmocka_unit_test(test_id_is_integer),
 		cmocka_unit_test(test_change_names),
+		cmocka_unit_test(test_streamed_plan),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
