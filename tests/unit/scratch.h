@@ -6,8 +6,10 @@
  * scratch_teardown removes it with all it holds. Define SCRATCH_NAME
  * before including this header.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static char scratch_dir[64];
 
@@ -26,5 +28,20 @@ static int scratch_teardown(void **state)
 	(void)state;
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch_dir);
 	return system(cmd);
+}
+/* the entries of the scratch folder (a temporary file left behind shows) */
+static size_t __attribute__((unused)) scratch_files(void)
+{
+	DIR *d = opendir(scratch_dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	if (!d)
+		return (size_t)-1;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
 }
 #endif

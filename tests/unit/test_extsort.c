@@ -20,20 +20,6 @@
 #include "scratch.h"
 #include "banned.h"
 
-static size_t files_in(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t n = 0;
-
-	assert_non_null(d);
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			n++;
-	closedir(d);
-	return n;
-}
-
 /*
  * n records, keys "c<k>\0<j>\0" from a fixed pseudo-random sequence with
  * many equal keys; payload the record's number. Sorted with budget bytes,
@@ -90,7 +76,7 @@ static size_t sort_and_check(size_t n, size_t budget, int nkeys)
 	/* the end stays the end */
 	assert_int_equal(extsort_next(&s, &key, &klen, &pay, &plen, &e), 0);
 	runs = extsort_runs(&s);
-	assert_int_equal(files_in(scratch_dir), 0);
+	assert_int_equal(scratch_files(), 0);
 	extsort_release(&s);
 	strbuf_release(&prev);
 	return runs;

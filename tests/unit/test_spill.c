@@ -19,20 +19,6 @@
 #include "scratch.h"
 #include "banned.h"
 
-static size_t files_in(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t n = 0;
-
-	assert_non_null(d);
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			n++;
-	closedir(d);
-	return n;
-}
-
 /* record i: its number, then i % 97 bytes (record 500: 600 KiB) */
 static void record(struct strbuf *sb, size_t i)
 {
@@ -68,7 +54,7 @@ static void test_write_read(void **state)
 
 	(void)state;
 	assert_int_equal(spill_open(&s, scratch_dir, &e), 0);
-	assert_int_equal(files_in(scratch_dir), 0);
+	assert_int_equal(scratch_files(), 0);
 	for (i = 0; i < N; i++) {
 		record(&sb, i);
 		assert_int_equal(spill_add(&s, sb.buf, sb.len, &e), 0);
@@ -91,7 +77,7 @@ static void test_write_read(void **state)
 	spill_reader_release(&a);
 	spill_reader_release(&b);
 	spill_release(&s);
-	assert_int_equal(files_in(scratch_dir), 0);
+	assert_int_equal(scratch_files(), 0);
 	strbuf_release(&sb);
 	strbuf_release(&w1);
 	strbuf_release(&w2);
