@@ -24,22 +24,6 @@ struct cs {
 	struct error *e;
 };
 
-/* csv_table_load's text check: see table_text_bad in csvread.c */
-static int text_bad(const struct csv_row *row, const char *path,
-		    struct error *e)
-{
-	for (size_t i = 0; i < row->n; i++)
-		if (memchr(row->f[i], '\0', row->len[i]))
-			return error_at(e, ERR_ENCODING, row->line,
-					"%s:%ld: a NUL byte in field %zu: the file is not plain text (saved as UTF-16?); save it again as CSV UTF-8",
-					path, row->line, i + 1);
-	if (!row->utf8_ok)
-		return error_at(e, ERR_ENCODING, row->line,
-				"%s:%ld: not UTF-8 text: save the file again as CSV UTF-8 (in Excel: Save As, \"CSV UTF-8\")",
-				path, row->line);
-	return 0;
-}
-
 /* cfgtable.c's check_header, on the header row */
 static int check_header(struct cs *c, const struct csv_row *h, struct error *e)
 {
@@ -98,7 +82,7 @@ static int stream_row(const struct csv_row *row, void *vc)
 
 	if (row->n == 0)
 		return 0;
-	if (text_bad(row, c->path, &c->fatal))
+	if (csv_text_bad(row, c->path, &c->fatal))
 		return -1;
 	if (!c->head) {
 		c->head = 1;

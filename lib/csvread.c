@@ -615,8 +615,8 @@ struct table_ctx {
  * they are (a name cut short at the NUL, XML Excel calls damaged), so the
  * file is refused, naming the line.
  */
-static int table_text_bad(const struct csv_row *row, const char *path,
-			  struct error *e)
+int csv_text_bad(const struct csv_row *row, const char *path,
+		 struct error *e)
 {
 	for (size_t i = 0; i < row->n; i++)
 		if (memchr(row->f[i], '\0', row->len[i]))
@@ -639,7 +639,7 @@ static int table_row(const struct csv_row *row, void *vc)
 
 	if (row->n == 0)
 		return 0;
-	if (table_text_bad(row, t->path, c->e))
+	if (csv_text_bad(row, t->path, c->e))
 		return -1;
 	if (!t->head) {
 		t->ncol = row->n;

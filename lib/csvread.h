@@ -106,4 +106,9 @@ int csv_table_col(const struct csv_table *t, const char *name);
 /* field i of row r, "" when the row is short */
 const char *csv_table_get(const struct csv_table *t, size_t r, int i);
 void csv_table_release(struct csv_table *t);
+/*
+ * A row of the user's own table (config, PSA file) holding a NUL byte or
+ * bytes that are not UTF-8: -1 with e naming the line and the fix, else 0.
+ */
+int csv_text_bad(const struct csv_row *row, const char *path, struct error *e);
 #endif
