@@ -4,6 +4,7 @@
 #include <string.h>
 #include "average.h"
 #include "avsnap.h"
+#include "csvpull.h"
 #include "csvread.h"
 #include "date.h"
 #include "decimal.h"
@@ -714,65 +715,20 @@ void avg_write_json(const struct avg *a, size_t nseries, FILE *fp)
 
 /* --- the stream: sorted extract files merged key by key ----------------- */
 
-/* one extract file read a record at a time, as extract writes them */
+/*
+ * one extract file read a record at a time (csvpull.h): a record not as
+ * extract writes it (a stray quote, blanks around a field) stops the
+ * stream, and the in-memory path reads the file, so the two never split
+ * a line apart
+ */
 struct xin {
-	FILE *fp;
+	struct csv_pull in;
 	struct reader r;
-	struct strbuf rec;	/* the record at hand, its lines joined */
 	struct strbuf key;	/* its vendor \0 account_id \0 sku */
 	struct strbuf prev;	/* the key before it, for the order check */
-	char *line;
-	size_t lcap;
-	long phys;		/* physical lines read */
-	struct csv_splitter sp;	/* rec into row, as csv_read splits it */
-	struct strbuf check;	/* row written again, for as_written */
-	struct csv_row row;
+	const struct csv_row *row;	/* the record at hand: &in.row */
 	int have;		/* a row is at hand */
 };
-
-/*
- * 1 when the record is its fields as csvwrite.h writes them: a record
- * extract wrote. Anything else (a stray quote, blanks around a field)
- * is read by the in-memory path, so the two never split a line apart.
- */
-static int as_written(struct xin *x)
-{
-	strbuf_reset(&x->check);
-	csv_row_format(&x->row, &x->check);
-	return x->check.len == x->rec.len &&
-	       (!x->rec.len || !memcmp(x->check.buf, x->rec.buf, x->rec.len));
-}
-
-/* the next record into x->rec; 1 at the end, -1 when it is odd */
-static int xin_record(struct xin *x)
-{
-	int quoted = 0;
-	ssize_t got;
-
-	strbuf_reset(&x->rec);
-	x->row.line = x->phys + 1;
-	do {
-		got = getline(&x->line, &x->lcap, x->fp);
-		if (got < 0)
-			return quoted ? -1 : x->rec.len ? 0 : 1;
-		x->phys++;
-		/* CR, NUL, BOM, over-long lines: csvread.h's rules apply */
-		if (memchr(x->line, '\r', (size_t)got) ||
-		    strlen(x->line) != (size_t)got || got > CSV_MAX_FIELD ||
-		    (x->phys == 1 && (unsigned char)x->line[0] >= 0xef))
-			return -1;
-		if (got && x->line[got - 1] == '\n')
-			got--;
-		else if (quoted)
-			return -1;
-		for (ssize_t k = 0; k < got; k++)
-			quoted ^= x->line[k] == '"';
-		strbuf_add(&x->rec, x->line, (size_t)got);
-		if (quoted)
-			strbuf_addch(&x->rec, '\n');
-	} while (quoted);
-	return 0;
-}
 
 /* byte order, a shorter key first: exseries.c's by_key */
 static int key_cmp(const struct strbuf *a, const struct strbuf *b)
@@ -787,9 +743,9 @@ static int key_cmp(const struct strbuf *a, const struct strbuf *b)
 static int xin_key(struct xin *x)
 {
 	const struct reader *r = &x->r;
-	const char *f[3] = { field(&x->row, r->col[C_VENDOR]),
-			     field(&x->row, r->col[C_ACCOUNT]),
-			     field(&x->row, r->col[C_SKU]) };
+	const char *f[3] = { field(x->row, r->col[C_VENDOR]),
+			     field(x->row, r->col[C_ACCOUNT]),
+			     field(x->row, r->col[C_SKU]) };
 	struct strbuf t = x->prev;
 
 
@@ -811,24 +767,22 @@ static int xin_next(struct xin *x)
 	int ret;
 
 	x->have = 0;
+	x->row = &x->in.row;
 	for (;;) {
-		if ((ret = xin_record(x)))
-			return ret < 0 ? -1 : 0;
-		csv_split(&x->sp, x->rec.buf, x->rec.len, &x->row);
-		if (!as_written(x))
-			return -1;
-		if (!x->row.n)
+		if ((ret = csv_pull_next(&x->in)) <= 0)
+			return ret;
+		if (!x->row->n)
 			continue;
 		if (!x->r.header_seen) {
-			ret = read_row(&x->row, &x->r);
+			ret = read_row(x->row, &x->r);
 			if (ret == 1)
 				return 0;	/* a PSA units file: nothing */
 			if (ret)
 				return -1;
 			continue;
 		}
-		if (strcmp(field(&x->row, x->r.col[C_KIND]), "daily") &&
-		    strcmp(field(&x->row, x->r.col[C_KIND]), "monthly"))
+		if (strcmp(field(x->row, x->r.col[C_KIND]), "daily") &&
+		    strcmp(field(x->row, x->r.col[C_KIND]), "monthly"))
 			return -1;
 		if (xin_key(x))
 			return -1;
@@ -839,14 +793,9 @@ static int xin_next(struct xin *x)
 
 static void xin_close(struct xin *x)
 {
-	if (x->fp)
-		fclose(x->fp);
-	strbuf_release(&x->rec);
+	csv_pull_close(&x->in);
 	strbuf_release(&x->key);
 	strbuf_release(&x->prev);
-	free(x->line);
-	csv_splitter_release(&x->sp);
-	strbuf_release(&x->check);
 }
 
 /* the smallest key at hand, or NULL when every file is read */
@@ -930,8 +879,7 @@ static int stream_run(struct avg *a, struct avg_stream *st, int pass,
 		x->r.path = st->paths[i];
 		x->r.e = e;
 		x->r.file = st->file[i];
-		csv_splitter_init(&x->sp);
-		if (!(x->fp = fopen(st->paths[i], "r")) || xin_next(x))
+		if (csv_pull_open(&x->in, st->paths[i]) || xin_next(x))
 			ret = 1;
 	}
 	for (; !ret; strbuf_reset(&snap_key)) {
@@ -953,7 +901,7 @@ static int stream_run(struct avg *a, struct avg_stream *st, int pass,
 
 			while (!ret && x->have && same_key(&x->key, &cur_key)) {
 				x->r.cur = &cur;
-				if (read_row(&x->row, &x->r) || xin_next(x))
+				if (read_row(x->row, &x->r) || xin_next(x))
 					ret = 1;
 			}
 		}

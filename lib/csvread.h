@@ -74,6 +74,9 @@ struct csv_splitter {
 	size_t *len, alloc;
 	size_t n;
 	int utf8_ok;
+	int plain;	/* the last record had no quote and no blank at a
+			   field's edge: it is its fields as csvwrite.h
+			   writes them */
 };
 void csv_splitter_init(struct csv_splitter *sp);
 void csv_split(struct csv_splitter *sp, const char *rec, size_t len,

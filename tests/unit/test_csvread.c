@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <csv.h>
 #include "csvread.h"
 #include "strbuf.h"
 #include "banned.h"
@@ -387,9 +388,116 @@ static void test_utf8_valid(void **state)
 		/* 14: U+FEFF inside a field */ { "\xef\xbb\xbf", 1 },
 	};
 
+	char buf[40];
+
 	for (size_t i = 0; i < sizeof(u) / sizeof(*u); i++)
 		if (utf8_valid(u[i].s, strlen(u[i].s)) != u[i].ok)
 			fail_msg("case %zu: want %d", i + 1, u[i].ok);
+	/* each case again at every place in a long ASCII text (the
+	 * eight-bytes-at-a-time path before, after and across it) */
+	for (size_t i = 0; i < sizeof(u) / sizeof(*u); i++)
+		for (size_t at = 0; at + strlen(u[i].s) <= sizeof(buf); at++) {
+			memset(buf, 'a', sizeof(buf));
+			memcpy(buf + at, u[i].s, strlen(u[i].s));
+			if (utf8_valid(buf, sizeof(buf)) != u[i].ok)
+				fail_msg("case %zu at %zu: want %d", i + 1, at,
+					 u[i].ok);
+			/* cut just before its last byte: never valid */
+			if (*u[i].s && utf8_valid(buf, at + strlen(u[i].s) - 1) &&
+			    (unsigned char)u[i].s[strlen(u[i].s) - 1] >= 0x80 &&
+			    u[i].ok)
+				fail_msg("case %zu cut at %zu: valid", i + 1, at);
+		}
+}
+
+/* libcsv's own split of rec, as csv_read gives it: the reference */
+struct ref {
+	struct strbuf f[16];
+	size_t n;
+	int utf8_ok, over;
+};
+
+static void ref_field(void *data, size_t len, void *vr)
+{
+	struct ref *r = vr;
+
+	if (r->n == 16) {
+		r->over = 1;
+		return;
+	}
+	strbuf_reset(&r->f[r->n]);
+	strbuf_add(&r->f[r->n], data ? data : "", len);
+	if (!utf8_valid(data ? data : "", len))
+		r->utf8_ok = 0;
+	r->n++;
+}
+
+/*
+ * csv_split against libcsv itself on every record of up to six bytes of
+ * an alphabet of commas, blanks, quotes, line ends and UTF-8: the same
+ * fields, lengths and UTF-8 flag, whether the record is split without
+ * libcsv (plain) or with it; and a plain record is its fields as
+ * csv_row_format writes them.
+ */
+static void test_split(void **state)
+{
+	static const char abc[] = { 'a', ',', ' ', '\t', '"', '\n', '\xc3', '\xa9' };
+	struct csv_splitter sp;
+	struct csv_parser p;
+	struct csv_row row;
+	struct strbuf out = STRBUF_INIT;
+	struct ref r;
+	char rec[6];
+	size_t plain = 0, total = 0;
+
+	memset(&r, 0, sizeof(r));
+	for (int i = 0; i < 16; i++)
+		strbuf_init(&r.f[i]);
+	csv_splitter_init(&sp);
+	assert_int_equal(csv_init(&p, 0), 0);
+	for (size_t len = 0; len <= sizeof(rec); len++) {
+		size_t count = 1;
+
+		for (size_t k = 0; k < len; k++)
+			count *= sizeof(abc);
+		for (size_t c = 0; c < count; c++) {
+			size_t v = c;
+
+			for (size_t k = 0; k < len; k++, v /= sizeof(abc))
+				rec[k] = abc[v % sizeof(abc)];
+			r.n = 0;
+			r.utf8_ok = 1;
+			csv_parse(&p, rec, len, ref_field, NULL, &r);
+			csv_fini(&p, ref_field, NULL, &r);
+			assert_false(r.over);
+			csv_split(&sp, rec, len, &row);
+			total++;
+			plain += sp.plain;
+			if (row.n != r.n || row.utf8_ok != r.utf8_ok)
+				fail_msg("record \"%.*s\": %zu fields (utf8 %d), libcsv %zu (utf8 %d)",
+					 (int)len, rec, row.n, row.utf8_ok, r.n, r.utf8_ok);
+			for (size_t i = 0; i < r.n; i++)
+				if (row.len[i] != r.f[i].len ||
+				    memcmp(row.f[i], r.f[i].buf, r.f[i].len) ||
+				    row.f[i][row.len[i]] != '\0')
+					fail_msg("record \"%.*s\": field %zu differs",
+						 (int)len, rec, i + 1);
+			if (sp.plain) {
+				strbuf_reset(&out);
+				csv_row_format(&row, &out);
+				if (out.len != len || (len && memcmp(out.buf, rec, len)))
+					fail_msg("record \"%.*s\": plain but written \"%s\"",
+						 (int)len, rec, out.buf);
+			}
+		}
+	}
+	/* the fast path was taken, and not for everything */
+	assert_true(plain > 1000 && plain < total / 2);
+	csv_free(&p);
+	csv_splitter_release(&sp);
+	strbuf_release(&out);
+	for (int i = 0; i < 16; i++)
+		strbuf_release(&r.f[i]);
 }
 
 static int keep_first(const struct csv_row *row, void *ctx)
@@ -456,6 +564,7 @@ int main(void)
 		cmocka_unit_test(test_line_limit),
 		cmocka_unit_test(test_stop_and_errors),
 		cmocka_unit_test(test_utf8_valid),
+		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_row_format),
 		cmocka_unit_test(test_table),
 	};
