@@ -218,8 +218,9 @@ static void split_line(struct reader *r, char *s, size_t n)
 	for (;;) {
 		size_t b, e2;
 
-		for (k = i; k < n && s[k] != ','; k++)
-			;
+		const char *comma = memchr(s + i, ',', n - i);
+
+		k = comma ? (size_t)(comma - s) : n;
 		b = i;
 		e2 = k;
 		while (b < e2 && is_blank(s[b]))
