@@ -7,8 +7,6 @@
 #include <sys/stat.h>
 #include "cfgstream.h"
 #include "csvread.h"
-#include "csvwrite.h"
-#include "strbuf.h"
 #include "banned.h"
 
 struct cs {
@@ -24,56 +22,6 @@ struct cs {
 	struct error *e;
 };
 
-/* cfgtable.c's check_header, on the header row */
-static int check_header(struct cs *c, const struct csv_row *h, struct error *e)
-{
-	size_t i, k;
-
-	for (k = 0; k < c->ncols; k++) {
-		c->col[k] = -1;
-		for (i = 0; i < h->n; i++)
-			if (!strcmp(h->f[i], c->cols[k].name)) {
-				c->col[k] = (int)i;
-				break;
-			}
-		if (c->col[k] < 0 && (c->cols[k].flags & CFG_REQUIRED))
-			return error_add(e, ERR_CONFIG, 1,
-					 "%s:1: missing column (\"%s\")", c->path,
-					 c->cols[k].name);
-	}
-	for (i = 0; i < h->n; i++) {
-		for (k = 0; k < c->ncols; k++)
-			if (!strcmp(h->f[i], c->cols[k].name))
-				break;
-		if (k == c->ncols)
-			return error_add(e, ERR_CONFIG, 1,
-					 "%s:1: unknown column (\"%s\")", c->path,
-					 h->f[i]);
-		for (k = 0; k < i; k++)
-			if (!strcmp(h->f[i], h->f[k]))
-				return error_add(e, ERR_CONFIG, 1,
-						 "%s:1: column given twice (\"%s\")",
-						 c->path, h->f[i]);
-	}
-	return 0;
-}
-
-/* cfgtable_bad's error */
-static void bad_row(struct cs *c, const struct csv_row *row)
-{
-	struct strbuf raw = STRBUF_INIT;
-
-	for (size_t i = 0; i < row->n; i++) {
-		if (i)
-			strbuf_addch(&raw, ',');
-		csv_quote_add(&raw, row->f[i], strlen(row->f[i]));
-	}
-	error_add(c->e, ERR_CONFIG, row->line,
-		  "%s:%ld: %zu fields where the header has %zu (\"%s\")",
-		  c->path, row->line, row->n, c->ncol, raw.buf);
-	strbuf_release(&raw);
-}
-
 static int stream_row(const struct csv_row *row, void *vc)
 {
 	struct cs *c = vc;
@@ -88,13 +36,14 @@ static int stream_row(const struct csv_row *row, void *vc)
 		c->head = 1;
 		c->ncol = row->n;
 		memset(&c->head_err, 0, sizeof(c->head_err));
-		c->head_bad = check_header(c, row, &c->head_err) != 0;
+		c->head_bad = cfg_header(c->path, c->cols, c->ncols, row->f,
+					 row->n, c->col, &c->head_err) != 0;
 		return 0;
 	}
 	if (c->head_bad)	/* read on for a reason to refuse the file */
 		return 0;
 	if (row->n != c->ncol) {
-		bad_row(c, row);
+		cfg_bad_row(c->path, row->line, row->f, row->n, c->ncol, c->e);
 		return 0;
 	}
 	for (size_t k = 0; k < c->ncols; k++)

@@ -6,35 +6,53 @@
 #include "strbuf.h"
 #include "banned.h"
 
-static int check_header(struct cfgtable *t, const struct cfg_column *cols,
-			size_t ncols, struct error *e)
+int cfg_header(const char *path, const struct cfg_column *cols,
+	       size_t ncols, char *const *head, size_t n, int *col,
+	       struct error *e)
 {
-	const struct csv_table *c = &t->t;
-	const char *path = c->path;
 	size_t i, k;
 
 	for (k = 0; k < ncols; k++) {
-		t->col[k] = csv_table_col(c, cols[k].name);
-		if (t->col[k] < 0 && (cols[k].flags & CFG_REQUIRED))
+		col[k] = -1;
+		for (i = 0; i < n && col[k] < 0; i++)
+			if (!strcmp(head[i], cols[k].name))
+				col[k] = (int)i;
+		if (col[k] < 0 && (cols[k].flags & CFG_REQUIRED))
 			return error_add(e, ERR_CONFIG, 1,
 					 "%s:1: missing column (\"%s\")", path,
 					 cols[k].name);
 	}
-	for (i = 0; i < c->ncol; i++) {
+	for (i = 0; i < n; i++) {
 		for (k = 0; k < ncols; k++)
-			if (!strcmp(c->head[i], cols[k].name))
+			if (!strcmp(head[i], cols[k].name))
 				break;
 		if (k == ncols)
 			return error_add(e, ERR_CONFIG, 1,
 					 "%s:1: unknown column (\"%s\")", path,
-					 c->head[i]);
+					 head[i]);
 		for (k = 0; k < i; k++)
-			if (!strcmp(c->head[i], c->head[k]))
+			if (!strcmp(head[i], head[k]))
 				return error_add(e, ERR_CONFIG, 1,
 						 "%s:1: column given twice (\"%s\")",
-						 path, c->head[i]);
+						 path, head[i]);
 	}
 	return 0;
+}
+
+void cfg_bad_row(const char *path, long line, char *const *f, size_t n,
+		 size_t ncol, struct error *e)
+{
+	struct strbuf raw = STRBUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strbuf_addch(&raw, ',');
+		csv_quote_add(&raw, f[i], strlen(f[i]));
+	}
+	error_add(e, ERR_CONFIG, line,
+		  "%s:%ld: %zu fields where the header has %zu (\"%s\")",
+		  path, line, n, ncol, raw.buf);
+	strbuf_release(&raw);
 }
 
 int cfgtable_load(struct cfgtable *t, const char *path,
@@ -58,7 +76,7 @@ int cfgtable_load(struct cfgtable *t, const char *path,
 	}
 	if (!t->t.head)		/* an empty file */
 		return 0;
-	return check_header(t, cols, ncols, e);
+	return cfg_header(path, cols, ncols, t->t.head, t->t.ncol, t->col, e);
 }
 
 size_t cfgtable_rows(const struct cfgtable *t)
@@ -74,19 +92,11 @@ long cfgtable_line(const struct cfgtable *t, size_t r)
 int cfgtable_bad(const struct cfgtable *t, size_t r, struct error *e)
 {
 	const struct csv_table *c = &t->t;
-	struct strbuf raw = STRBUF_INIT;
 
 	if (c->rows[r].n == c->ncol)
 		return 0;
-	for (size_t i = 0; i < c->rows[r].n; i++) {
-		if (i)
-			strbuf_addch(&raw, ',');
-		csv_quote_add(&raw, c->rows[r].f[i], strlen(c->rows[r].f[i]));
-	}
-	error_add(e, ERR_CONFIG, c->rows[r].line,
-		  "%s:%ld: %zu fields where the header has %zu (\"%s\")",
-		  c->path, c->rows[r].line, c->rows[r].n, c->ncol, raw.buf);
-	strbuf_release(&raw);
+	cfg_bad_row(c->path, c->rows[r].line, c->rows[r].f, c->rows[r].n,
+		    c->ncol, e);
 	return 1;
 }
 

@@ -48,6 +48,19 @@ struct cfgtable {
 };
 
 /*
+ * The policy for a header head[0..n) (cfgtable_load's and cfgstream.h's):
+ * col[k] is the header's index of cols[k], or -1; a required column
+ * missing, a column not in cols, or one given twice is an error (0, or
+ * -1 with it added to e).
+ */
+int cfg_header(const char *path, const struct cfg_column *cols,
+	       size_t ncols, char *const *head, size_t n, int *col,
+	       struct error *e);
+/* a row f[0..n) on line where the header has ncol fields: its error, added */
+void cfg_bad_row(const char *path, long line, char *const *f, size_t n,
+		 size_t ncol, struct error *e);
+
+/*
  * Load path with the columns cols[0..ncols) (ncols <= CFG_MAXCOL).
  * Returns 0, or -1 with e (error_add) when the file cannot be read or its
  * header is wrong; release the table in either case.

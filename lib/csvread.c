@@ -338,6 +338,22 @@ static int qscan_rest(struct qscan *q, struct textin *t, char *buf,
 	return !q->done && q->st == Q_QUOTED;
 }
 
+/*
+ * A physical line over CSV_MAX_LINE stops the read; a quote may be open
+ * in it, so the rest is scanned from the line's start (returns 1: scan)
+ */
+static int line_too_long(struct reader *r, struct qscan *q, int pending,
+			 long quote_line, long phys)
+{
+	r->err = 1;
+	r->errline = r->line;
+	r->errcode = ERR_LINE_SIZE;
+	q->st = pending ? Q_QUOTED : Q_FIELD;
+	q->open_line = quote_line;
+	q->line = phys;
+	return 1;
+}
+
 int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 {
 	struct csv_parser p;
@@ -405,14 +421,8 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 			len = nl ? (size_t)(nl - s) : have - pos;
 			full = nl ? len + 1 : len;
 			if ((long)len > CSV_MAX_LINE) {
-				r.err = 1;
-				r.errline = r.line;
-				r.errcode = ERR_LINE_SIZE;
-				/* a quote may be open in it: look from its start */
-				q.st = pending ? Q_QUOTED : Q_FIELD;
-				q.open_line = quote_line;
-				q.line = phys;
-				scan = 1;
+				scan = line_too_long(&r, &q, pending, quote_line,
+						     phys);
 				break;
 			}
 			l = len;
@@ -476,13 +486,8 @@ int csv_read(const char *path, csv_row_fn fn, void *ctx, struct error *e)
 		if (have == cap && !r.err && !r.stop) {
 			/* a line longer than the buffer: grow it, up to the limit */
 			if ((long)cap > CSV_MAX_LINE) {
-				r.err = 1;
-				r.errline = r.line;
-				r.errcode = ERR_LINE_SIZE;
-				q.st = pending ? Q_QUOTED : Q_FIELD;
-				q.open_line = quote_line;
-				q.line = phys;
-				scan = 1;
+				scan = line_too_long(&r, &q, pending, quote_line,
+						     phys);
 				pos = 0;
 				break;
 			}

@@ -1115,19 +1115,8 @@ void psa_plan_release(struct psa_plan *p)
 {
 	size_t i;
 
-	for (i = 0; p->lines && i < p->n; i++) {
-		struct recon_line *l = &p->lines[i];
-
-		free(l->company_id);
-		free(l->company_name);
-		free(l->product_id);
-		free(l->product_name);
-		free(l->rounding);
-		free(l->contract_id);
-		free(l->service_id);
-		free(l->addition_id);
-		free(l->note);
-	}
+	for (i = 0; p->lines && i < p->n; i++)
+		line_free(&p->lines[i]);
 	free(p->lines);
 	free(p->units_file);
 	for (i = 0; i < p->nunits_left; i++)
