@@ -11,6 +11,7 @@
  * long as its container, and is not decref'd by the caller.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "csvcols.h"
@@ -567,6 +568,51 @@ static void gather_psa(struct month_summary *ms)
 				  ms->plan.warn[i].message);
 }
 
+/*
+ * invoices.json added up (invoice_digest_load) on a thread of its own
+ * while the problems are gathered and the PSA plan made: on a big month
+ * each takes a part of a second, and a machine has two cores.
+ */
+struct digest_job {
+	struct invoice_digest *d;
+	const char *path;
+	struct error e;
+	int ret;
+	pthread_t thread;
+	int running;
+};
+
+static void *digest_run(void *arg)
+{
+	struct digest_job *j = arg;
+
+	j->ret = invoice_digest_load(j->d, j->path, &j->e);
+	return NULL;
+}
+
+static void digest_start(struct digest_job *j)
+{
+	memset(&j->e, 0, sizeof(j->e));
+	j->running = pthread_create(&j->thread, NULL, digest_run, j) == 0;
+	if (!j->running)	/* no thread: here and now */
+		digest_run(j);
+}
+
+/*
+ * The digest's end: its error, when it has one, is the gather's (it
+ * comes first, as when invoices.json was read before the rest); -1 then
+ */
+static int digest_join(struct digest_job *j, struct error *e)
+{
+	if (j->running)
+		pthread_join(j->thread, NULL);
+	j->running = 0;
+	if (!j->ret)
+		return 0;
+	*e = j->e;
+	return -1;
+}
+
 int summary_gather(struct month_summary *ms, const struct period *p,
 		   const struct settings *s, const char *monthdir,
 		   const char *config, int by_stake, struct error *e)
@@ -574,16 +620,18 @@ int summary_gather(struct month_summary *ms, const struct period *p,
 	char *daily_path = path_join(monthdir, "daily-average.json");
 	char *invoices_path = path_join(monthdir, "invoices.json");
 	char *problems_path = path_join(monthdir, "problems.csv");
+	struct digest_job dj = { .d = &ms->invoices, .path = invoices_path };
 	struct outfile out;
 	json_t *daily = NULL;
 	int ret = -1, open = 0;
 
 	memset(ms, 0, sizeof(*ms));
-	/* every input of the month must be there (naming it when not) */
+	/* every input of the month must be there (naming it when not);
+	 * jansson's hash seed is set by then, before a second thread */
 	if (extract_docs_load(&ms->docs, monthdir, e) ||
-	    !(daily = load_json(daily_path, e)) ||
-	    invoice_digest_load(&ms->invoices, invoices_path, e))
+	    !(daily = load_json(daily_path, e)))
 		goto out;
+	digest_start(&dj);
 	if (outfile_open(&out, problems_path, e))
 		goto out;
 	open = 1;
@@ -600,6 +648,8 @@ int summary_gather(struct month_summary *ms, const struct period *p,
 	if (psa_plan_stream(&ms->plan, monthdir, config, s, p->y, p->m,
 			    ms->tally.blocking != 0, by_stake, e))
 		goto out;
+	if (digest_join(&dj, e))
+		goto out;
 	gather_psa(ms);
 	ms->root = summary_build(p, &ms->docs, daily, daily_path,
 				 &ms->invoices, invoices_path, &ms->tally, e);
@@ -611,6 +661,8 @@ int summary_gather(struct month_summary *ms, const struct period *p,
 		goto out;
 	ret = 0;
 out:
+	if (digest_join(&dj, e))	/* an error of invoices.json comes first */
+		ret = -1;
 	if (open)
 		outfile_abort(&out);
 	json_decref(daily);
