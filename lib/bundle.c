@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,7 +29,9 @@ struct entry {
 	char *path;		/* on disk, or NULL for summary.json */
 	uint64_t bytes;
 	char sha[65];
-	zip_int64_t part;	/* its index in the parts archive, or -1 */
+	uint64_t size;		/* from lstat: to share out step 1 */
+	int group;		/* which parts archive step 1 puts it in */
+	zip_int64_t part;	/* its index in that parts archive, or -1 */
 };
 
 struct list {
@@ -92,8 +95,10 @@ static int walk(struct list *l, const char *dir, const char *rel,
 			ret = error_set(e, ERR_IO, "%s: %s", path.buf, strerror(errno));
 		else if (S_ISDIR(st.st_mode))
 			ret = walk(l, dir, r.buf, zipname, skip, e);
-		else if (S_ISREG(st.st_mode))
+		else if (S_ISREG(st.st_mode)) {
 			list_add(l, r.buf, path.buf);
+			l->v[l->n - 1].size = (uint64_t)st.st_size;
+		}
 	}
 	fs_names_release(&names);
 	strbuf_release(&path);
@@ -278,21 +283,127 @@ static zip_source_t *source_of(zip_t *za, const struct entry *en,
 	return zip_source_buffer(za, in->summary, in->summary_len, 0);
 }
 
-/* step 1: every output in l deflated into a new archive at path */
-static int write_parts(struct list *l, const struct bundle_input *in,
-		       const char *path, time_t mtime, struct error *e)
+/*
+ * Step 1 in n groups (n <= BUNDLE_THREADS_MAX) of about equal bytes: the
+ * largest output first (of equal sizes, the first in l), each to the
+ * group with the fewest bytes so far (of equals, the first).
+ */
+struct by_size {
+	uint64_t size;
+	size_t i;
+};
+
+static int cmp_by_size(const void *a, const void *b)
 {
-	zip_t *za = zip_create(path, e);
+	const struct by_size *x = a, *y = b;
+
+	if (x->size != y->size)
+		return x->size > y->size ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static void split(struct list *l, int n)
+{
+	uint64_t sum[BUNDLE_THREADS_MAX] = { 0 };
+	struct by_size *v = xmalloc((l->n ? l->n : 1) * sizeof(*v));
 	size_t i;
 
-	if (!za)
+	for (i = 0; i < l->n; i++) {
+		v[i].size = l->v[i].size;
+		v[i].i = i;
+	}
+	qsort(v, l->n, sizeof(*v), cmp_by_size);
+	for (i = 0; i < l->n; i++) {
+		int g = 0;
+
+		for (int k = 1; k < n; k++)
+			if (sum[k] < sum[g])
+				g = k;
+		l->v[v[i].i].group = g;
+		sum[g] += v[i].size;
+	}
+	free(v);
+}
+
+/*
+ * Step 1 for one group: its outputs hashed, then deflated into a new
+ * archive at path (none for a group of no output: more threads than
+ * outputs). Run by a thread of its own for every group but the first,
+ * so it touches only its own entries and job, and nothing in it exits
+ * (no xalloc) or registers a temporary file.
+ */
+struct part_job {
+	struct list *l;
+	const struct bundle_input *in;
+	int group;
+	const char *path;
+	time_t mtime;
+	int ret;
+	struct error e;
+};
+
+static int write_parts(struct part_job *j)
+{
+	struct list *l = j->l;
+	zip_t *za;
+	size_t i, n = 0;
+
+	for (i = 0; i < l->n; i++) {
+		if (l->v[i].group != j->group)
+			continue;
+		if (hash_entry(&l->v[i], j->in, &j->e))
+			return -1;
+		n++;
+	}
+	if (!n)
+		return 0;
+	if (!(za = zip_create(j->path, &j->e)))
 		return -1;
 	for (i = 0; i < l->n; i++)
-		if (add_entry(za, l->v[i].name, source_of(za, &l->v[i], in),
-			      mtime, &l->v[i].part))
-			return zip_fail(za, path, e);
+		if (l->v[i].group == j->group &&
+		    add_entry(za, l->v[i].name, source_of(za, &l->v[i], j->in),
+			      j->mtime, &l->v[i].part))
+			return zip_fail(za, j->path, &j->e);
 	if (zip_close(za) != 0)
-		return zip_fail(za, path, e);
+		return zip_fail(za, j->path, &j->e);
+	return 0;
+}
+
+static void *part_run(void *arg)
+{
+	struct part_job *j = arg;
+
+	j->ret = write_parts(j);
+	return NULL;
+}
+
+/*
+ * Step 1 whole: groups 1..n-1 in threads of their own, group 0 in the
+ * caller's; a group whose thread cannot start is done here after it.
+ * Every thread is joined before this returns, and the caller removes the
+ * parts archives after, whatever failed. 0, or -1 with e the error of the
+ * first group that failed.
+ */
+static int write_all_parts(struct part_job *jobs, int n, struct error *e)
+{
+	pthread_t th[BUNDLE_THREADS_MAX];
+	int started[BUNDLE_THREADS_MAX] = { 0 };
+	int g;
+
+	for (g = 1; g < n; g++)
+		started[g] = pthread_create(&th[g], NULL, part_run, &jobs[g]) == 0;
+	jobs[0].ret = write_parts(&jobs[0]);
+	for (g = 1; g < n; g++) {
+		if (started[g])
+			pthread_join(th[g], NULL);
+		else
+			jobs[g].ret = write_parts(&jobs[g]);
+	}
+	for (g = 0; g < n; g++)
+		if (jobs[g].ret) {
+			*e = jobs[g].e;
+			return -1;
+		}
 	return 0;
 }
 
@@ -325,12 +436,15 @@ int bundle_write(const struct bundle_input *in, struct error *e)
 {
 	struct list out = { 0 }, inputs = { 0 }, config = { 0 };
 	struct strbuf zipname = STRBUF_INIT, path = STRBUF_INIT,
-		      tmp = STRBUF_INIT, parts = STRBUF_INIT;
+		      tmp = STRBUF_INIT, parts[BUNDLE_THREADS_MAX];
+	struct part_job jobs[BUNDLE_THREADS_MAX];
 	char month[8];
 	char *manifest = NULL;
-	zip_t *za = NULL, *pz = NULL;
-	struct tempfile *ttmp, *tparts;
-	int zerr, ret = -1;
+	zip_t *za = NULL, *pz[BUNDLE_THREADS_MAX] = { 0 };
+	struct tempfile *ttmp, *tparts[BUNDLE_THREADS_MAX];
+	int zerr, ret = -1, g;
+	int n = in->threads < 1 ? 1 :
+		in->threads > BUNDLE_THREADS_MAX ? BUNDLE_THREADS_MAX : in->threads;
 	size_t i;
 	time_t mtime = (time_t)period_next_first(in->y, in->m) * 86400;
 
@@ -339,14 +453,31 @@ int bundle_write(const struct bundle_input *in, struct error *e)
 	snprintf(month, sizeof(month), "%04d-%02d", in->y, in->m);
 	strbuf_addf(&path, "%s/tally-%s.zip", in->monthdir, month);
 	ttmp = outfile_temp_name(path.buf, &tmp);
-	strbuf_addf(&zipname, "%s/tally-%s.parts", in->monthdir, month);
-	tparts = outfile_temp_name(zipname.buf, &parts);
+	/* tally-M.parts, tally-M.parts2, ...: each .tmp<pid> */
+	for (g = 0; g < n; g++) {
+		strbuf_init(&parts[g]);
+		strbuf_reset(&zipname);
+		strbuf_addf(&zipname, "%s/tally-%s.parts", in->monthdir, month);
+		if (g)
+			strbuf_addf(&zipname, "%d", g + 1);
+		tparts[g] = outfile_temp_name(zipname.buf, &parts[g]);
+	}
 	strbuf_reset(&zipname);
 	strbuf_addf(&zipname, "tally-%s.zip", month);
 	if (walk(&out, in->monthdir, "", zipname.buf, in->workbook, e))
 		goto done;
 	list_add(&out, "summary.json", NULL);
-	if (hash_all(&out, in, e) || write_parts(&out, in, parts.buf, mtime, e))
+	out.v[out.n - 1].size = in->summary_len;
+	split(&out, n);
+	for (g = 0; g < n; g++) {
+		memset(&jobs[g], 0, sizeof(jobs[g]));
+		jobs[g].l = &out;
+		jobs[g].in = in;
+		jobs[g].group = g;
+		jobs[g].path = parts[g].buf;
+		jobs[g].mtime = mtime;
+	}
+	if (write_all_parts(jobs, n, e))
 		goto done;
 	if (in->workbook) {
 		struct strbuf wb = STRBUF_INIT;
@@ -372,10 +503,15 @@ int bundle_write(const struct bundle_input *in, struct error *e)
 		goto done;
 	manifest = manifest_text(in, month, &inputs, &config, &out);
 
-	pz = zip_open(parts.buf, ZIP_RDONLY, &zerr);
-	if (!pz) {
-		error_set(e, ERR_IO, "%s: cannot read back", parts.buf);
-		goto done;
+	for (i = 0; i < out.n; i++) {
+		g = out.v[i].group;
+		if (out.v[i].part < 0 || pz[g])
+			continue;
+		pz[g] = zip_open(parts[g].buf, ZIP_RDONLY, &zerr);
+		if (!pz[g]) {
+			error_set(e, ERR_IO, "%s: cannot read back", parts[g].buf);
+			goto done;
+		}
 	}
 	if (!(za = zip_create(tmp.buf, e)))
 		goto done;
@@ -389,7 +525,7 @@ int bundle_write(const struct bundle_input *in, struct error *e)
 		const struct entry *en = &out.v[i];
 		/* deflated in step 1: its bytes copied as they are */
 		zip_source_t *src = en->part >= 0 ?
-			zip_source_zip(za, pz, (zip_uint64_t)en->part,
+			zip_source_zip(za, pz[en->group], (zip_uint64_t)en->part,
 				       ZIP_FL_COMPRESSED, 0, -1) :
 			source_of(za, en, in);
 
@@ -408,9 +544,12 @@ int bundle_write(const struct bundle_input *in, struct error *e)
 		goto done;
 	ret = 0;
 done:
-	if (pz)
-		zip_discard(pz);
-	tempfile_remove(tparts);
+	for (g = 0; g < n; g++) {
+		if (pz[g])
+			zip_discard(pz[g]);
+		tempfile_remove(tparts[g]);
+		strbuf_release(&parts[g]);
+	}
 	if (ret)
 		tempfile_remove(ttmp);
 	free(manifest);
@@ -420,6 +559,5 @@ done:
 	strbuf_release(&zipname);
 	strbuf_release(&path);
 	strbuf_release(&tmp);
-	strbuf_release(&parts);
 	return ret;
 }

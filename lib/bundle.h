@@ -23,9 +23,12 @@
  * (byte order); outputs the archive's other entries, in its order.
  *
  * Written in two steps, so that another process may write the workbook
- * meanwhile: every other output is deflated into a temporary archive
- * first; then, the workbook there, the archive is written whole, copying
- * those entries' compressed bytes as they are.
+ * meanwhile: every other output is hashed and deflated into a temporary
+ * archive first (or, with threads > 1, into as many: the outputs split
+ * into groups of about equal bytes, each group's archive written by a
+ * thread of its own); then, the workbook there, the archive is written
+ * whole, copying those entries' compressed bytes as they are. The bytes
+ * of the archive do not depend on threads.
  *
  * Reproducible bytes: entries in that fixed order, each dated the 1st of
  * the month after MONTH at 00:00 (zip dates are local time: bundle_write
@@ -54,7 +57,19 @@ struct bundle_input {
 	const char *workbook;
 	int (*wait)(void *wait_arg, struct error *e);
 	void *wait_arg;
+	/*
+	 * How many threads hash and deflate the outputs in step 1, the
+	 * caller's among them: 0 or 1, the caller's alone; at most
+	 * BUNDLE_THREADS_MAX (more counts as that). Every thread is joined
+	 * before bundle_write returns; an error in one comes back in e (the
+	 * first group's that failed) and no temporary archive is left.
+	 * export gives 2 without a workbook and 1 with one (the workbook's
+	 * thread has the second core then).
+	 */
+	int threads;
 };
+
+#define BUNDLE_THREADS_MAX 4
 
 /*
  * Write monthdir/tally-<MONTH>.zip (atomically: a temporary file renamed

@@ -9,7 +9,9 @@
  * seconds each, and a machine has two cores. When the workbook fails,
  * export says why and stops before the archive and summary.json (exit 3),
  * so make runs it again; when export fails first, the thread stops at its
- * next row and writes nothing before the process ends.
+ * next row and writes nothing before the process ends. Without the
+ * workbook (--no-workbook), the archive's entries are deflated by two
+ * threads instead (bundle_input.threads).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -204,6 +206,8 @@ int program_main(int argc, char **argv)
 		bin.workbook = name.buf;
 		bin.wait = wb_wait;
 	}
+	/* no workbook thread: the archive's deflate takes the second core */
+	bin.threads = no_workbook ? 2 : 1;
 	if (bundle_write(&bin, &e))
 		die_error(&e);
 	/* summary.json last: the stage's main output */

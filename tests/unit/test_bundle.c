@@ -2,7 +2,8 @@
  * The month's archive (lib/bundle.c) and SHA-256 (lib/sha256.c): the
  * FIPS 180-4 example vectors, then an archive of a scratch copy of
  * tests/data/month-psa with an inbox link, make's .tally/ stamps, a temporary
- * file and an old summary.json that must not go in.
+ * file and an old summary.json that must not go in, written by one thread
+ * and by several.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -96,13 +97,14 @@ static int teardown(void **state)
 
 static const char summary[] = "{\n  \"month\": \"2026-10\"\n}\n";
 
-static void write_bundle(void)
+/* the archive of dir/<sub>, its outputs deflated by threads threads */
+static void write_bundle_of(const char *sub, int threads)
 {
 	struct bundle_input in;
 	struct strbuf m = STRBUF_INIT;
 	struct error e;
 
-	strbuf_addf(&m, "%s/out", dir);
+	strbuf_addf(&m, "%s/%s", dir, sub);
 	memset(&in, 0, sizeof(in));
 	in.monthdir = m.buf;
 	in.configdir = DATA "/config";
@@ -111,9 +113,15 @@ static void write_bundle(void)
 	in.psa = PSA_AUTOTASK;
 	in.summary = summary;
 	in.summary_len = strlen(summary);
+	in.threads = threads;
 	if (bundle_write(&in, &e))
 		fail_msg("%s", e.msg);
 	strbuf_release(&m);
+}
+
+static void write_bundle(void)
+{
+	write_bundle_of("out", 0);
 }
 
 static char *zip_path(void)
@@ -259,6 +267,47 @@ static void test_same_bytes(void **state)
 	free(b);
 }
 
+/*
+ * The outputs deflated by 2, 3 or BUNDLE_THREADS_MAX threads (more asked
+ * counts as that), each into its own parts archive: the same bytes as by
+ * one, and no parts archive left. A month of summary.json alone by two:
+ * one thread has nothing to deflate.
+ */
+static void test_threads(void **state)
+{
+	static const int threads[] = { 2, 3, BUNDLE_THREADS_MAX, 64 };
+	char *a, *b;
+	size_t na, nb, i;
+	struct strbuf p = STRBUF_INIT;
+	int err;
+	zip_t *za;
+
+	write_bundle_of("out", 1);
+	a = slurp(zip_path(), &na);
+	for (i = 0; i < sizeof(threads) / sizeof(*threads); i++) {
+		write_bundle_of("out", threads[i]);
+		b = slurp(zip_path(), &nb);
+		if (na != nb || memcmp(a, b, na))
+			fail_msg("%d threads: not the bytes of one", threads[i]);
+		free(b);
+		sh("! ls -a %s/out | grep parts", dir);
+	}
+	free(a);
+
+	sh("mkdir %s/bare", dir);
+	write_bundle_of("bare", 2);
+	strbuf_addf(&p, "%s/bare/tally-2026-10.zip", dir);
+	za = zip_open(p.buf, ZIP_RDONLY, &err);
+	assert_non_null(za);
+	assert_int_equal(zip_get_num_entries(za, 0), 2);
+	a = entry(za, "summary.json");
+	assert_string_equal(a, summary);
+	free(a);
+	zip_close(za);
+	sh("! ls -a %s/bare | grep parts", dir);
+	strbuf_release(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_entries),
 		cmocka_unit_test(test_manifest),
 		cmocka_unit_test(test_same_bytes),
+		cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
