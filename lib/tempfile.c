@@ -65,6 +65,14 @@ static void install(void)
 	installed = 1;
 }
 
+void tempfile_install(void)
+{
+	pthread_mutex_lock(&lock);
+	if (!installed)
+		install();
+	pthread_mutex_unlock(&lock);
+}
+
 struct tempfile *tempfile_register(const char *path)
 {
 	size_t n = strlen(path) + 1;

@@ -24,6 +24,12 @@ struct tempfile;
  * tempfile_remove.
  */
 struct tempfile *tempfile_register(const char *path);
+/*
+ * Install the exit and signal handlers now, if no file has yet: an
+ * atexit handler registered after this runs before the cleanup (export's
+ * stop of its workbook thread, which may still make files)
+ */
+void tempfile_install(void);
 /* the file is no longer temporary (renamed into place, or gone) */
 void tempfile_forget(struct tempfile *t);
 /* unlink the file and forget it */

@@ -2,8 +2,10 @@
  * The reconciliation workbook; what it shows is in workbook.h.
  *
  * Each sheet is written top to bottom (constant-memory mode), from the
- * month's files as README.md lays them out. The Summary sheet is written
- * last, since it counts what the other sheets read.
+ * month's files as README.md lays them out. The Daily sheet is written
+ * first, since it needs nothing the caller may still be gathering
+ * (workbook_input.ready), and the Summary sheet last, since it counts
+ * what the other sheets read.
  *
  * Here: the workbook made, its properties, its sheets in their order,
  * closed and published. The cells are in wbcell.c, the table sheets in
@@ -52,7 +54,7 @@ static const struct {
 	size_t sheet;
 } steps[] = {
 	{ "writing the Invoices sheet", wb_sheet_invoices, 2 },
-	{ "writing the Daily sheet", wb_sheet_daily, 3 },
+	{ NULL, NULL, 3 },	/* Daily, written first: its place for b.cut */
 	{ "writing the Unmapped sheet", wb_sheet_unmapped, 4 },
 	{ "writing the Problems sheet", wb_sheet_problems, 5 },
 	{ "writing the Rejects sheet", wb_sheet_rejects, 6 },
@@ -76,6 +78,7 @@ int workbook_write(const char *path, const struct workbook_input *in,
 	struct strbuf tmp = STRBUF_INIT, title = STRBUF_INIT;
 	lxw_error le;
 	struct tempfile *tf;
+	const char *daily_cut;
 	int i, ret = -1;
 	int32_t next = period_next_first(in->y, in->m);
 
@@ -102,6 +105,17 @@ int workbook_write(const char *path, const struct workbook_input *in,
 	for (i = 0; i < 8; i++)
 		sh[i].ws = workbook_add_worksheet(b.w, names[i]);
 
+	progress_begin("writing the Daily sheet");
+	if (wb_sheet_daily(&b, &sh[3]))
+		goto fail;
+	daily_cut = b.cut;	/* said as if written in its place, below */
+	b.cut = NULL;
+	if (!b.stopped && in->ready && in->ready(in->ready_arg))
+		b.stopped = 1;
+	if (b.stopped) {
+		error_set(e, ERR_IO, "%s: stopped before it was written", path);
+		goto fail;
+	}
 	if (wb_read_invoices(&b))
 		goto fail;
 	if (in->invoice_date) {
@@ -116,6 +130,11 @@ int workbook_write(const char *path, const struct workbook_input *in,
 	if (wb_sheet_reconciliation(&b, &sh[1]))
 		goto fail;
 	for (size_t k = 0; k < sizeof(steps) / sizeof(*steps); k++) {
+		if (!steps[k].fn) {
+			if (daily_cut)
+				b.cut = daily_cut;
+			continue;
+		}
 		progress_begin(steps[k].what);
 		if (steps[k].fn(&b, &sh[steps[k].sheet]))
 			goto fail;
@@ -139,8 +158,9 @@ int workbook_write(const char *path, const struct workbook_input *in,
 	ret = 0;
 	goto out;
 fail:
-	/* close to free libxlsxwriter's memory and temporary files */
-	workbook_close(b.w);
+	/* libxlsxwriter's memory freed, nothing packed or written (its
+	 * sheets' temporary files are unlinked already: tmpfile(3)) */
+	lxw_workbook_free(b.w);
 	b.w = NULL;
 	tempfile_remove(tf);
 out:

@@ -74,6 +74,15 @@ struct workbook_input {
 	/* when not NULL and set (by another thread), the writing stops at
 	 * the next row and nothing is written */
 	const volatile int *stop;
+	/*
+	 * When not NULL: called (from the writing thread) once the Daily
+	 * sheet is written, which needs only monthdir, configdir, y, m and
+	 * settings; psa, invoice_date, due_date, invoices and summary are
+	 * read only after it returns 0, so the caller may still be making
+	 * them meanwhile. Non-zero: stop, nothing written.
+	 */
+	int (*ready)(void *ready_arg);
+	void *ready_arg;
 };
 
 /*

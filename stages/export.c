@@ -6,7 +6,9 @@
  *
  * The workbook is written by a thread while the PSA files are written
  * and the archive's other entries deflated: on a big month the two take
- * seconds each, and a machine has two cores. When the workbook fails,
+ * seconds each, and a machine has two cores. The thread starts first,
+ * with the Daily sheet, while the month's problems, PSA plan and
+ * summary are gathered, and waits for them at its gate (wb_ready). When the workbook fails,
  * export says why and stops before the archive and summary.json (exit 3),
  * so make runs it again; when export fails first, the thread stops at its
  * next row and writes nothing before the process ends. Without the
@@ -28,6 +30,7 @@
 #include "settings.h"
 #include "strbuf.h"
 #include "summary.h"
+#include "tempfile.h"
 #include "workbook.h"
 #include "banned.h"
 
@@ -66,16 +69,50 @@ static void *wb_run(void *arg)
 }
 
 /*
+ * The gate between the Daily sheet and the rest: shut until the main
+ * thread has gathered what the other sheets read (1), or gives up (-1)
+ */
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int state;
+} gate = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
+
+/* workbook_input.ready: wait at the gate */
+static int wb_ready(void *arg)
+{
+	int st;
+
+	(void)arg;
+	pthread_mutex_lock(&gate.mu);
+	while (!gate.state)
+		pthread_cond_wait(&gate.cv, &gate.mu);
+	st = gate.state;
+	pthread_mutex_unlock(&gate.mu);
+	return st < 0;
+}
+
+static void gate_open(int state)
+{
+	pthread_mutex_lock(&gate.mu);
+	gate.state = state;
+	pthread_cond_broadcast(&gate.cv);
+	pthread_mutex_unlock(&gate.mu);
+}
+
+/*
  * At exit (export failed while the thread writes): the thread stops at
  * its next row, writes nothing and removes its temporary file, before the
- * cleanup of tempfile.h runs (registered after the first temporary file,
+ * cleanup of tempfile.h runs (registered after that cleanup is installed,
  * this handler runs before it), so no file is made after that cleanup.
+ * The thread may wait at its gate: opened here, it gives up there.
  */
 static void wb_stop(void)
 {
 	if (!wb.running)
 		return;
 	wb_stopping = 1;
+	gate_open(-1);
 	pthread_join(wb.thread, NULL);
 	wb.running = 0;
 }
@@ -84,10 +121,11 @@ static void wb_start(const char *path, const struct workbook_input *in)
 {
 	wb.path = path;
 	wb.in = in;
+	tempfile_install();	/* so that wb_stop runs before its cleanup */
+	atexit(wb_stop);
 	if (pthread_create(&wb.thread, NULL, wb_run, NULL) != 0)
 		die(EXIT_IO, "cannot start the thread writing the workbook");
 	wb.running = 1;
-	atexit(wb_stop);
 }
 
 /* bundle_input.wait: the workbook is written, or it says why not */
@@ -162,35 +200,38 @@ int program_main(int argc, char **argv)
 	    !config)
 		usage_error(usage, "--month, --config and OUTDIR are needed");
 	outdir = dirs[0];
-	if (period_load(&period, &st, &extra, config, month.text, &e) ||
-	    summary_gather(&ms, &period, &st, outdir, config, !no_workbook,
-			   &e))
+	if (period_load(&period, &st, &extra, config, month.text, &e))
 		die_error(&e);
-	/* summary.json's text first: the thread then only reads the tree */
-	mem = open_memstream(&summary_text, &summary_len);
-	if (!mem || summary_write(ms.root, mem) || fclose(mem) != 0)
-		die(EXIT_IO, "summary.json: cannot write");
-
 	strbuf_addf(&name, "reconciliation-%s.xlsx", period.month);
 	xlsx_path = path_join(outdir, name.buf);
+	/* what the Daily sheet needs now; the rest behind the gate */
 	memset(&wbin, 0, sizeof(wbin));
 	wbin.monthdir = outdir;
 	wbin.configdir = config;
 	wbin.y = period.y;
 	wbin.m = period.m;
 	wbin.settings = &st;
-	wbin.psa = &ms.plan;
-	wbin.summary = ms.root;
-	wbin.invoice_date = period.invoice_date;
-	wbin.due_date = period.due_date;
-	wbin.invoices = &ms.invoices;
 	wbin.stop = &wb_stopping;
+	wbin.ready = wb_ready;
 	if (no_workbook) {
 		if (unlink(xlsx_path) != 0 && errno != ENOENT)
 			die(EXIT_IO, "%s: cannot remove:", xlsx_path);
 	} else {
 		wb_start(xlsx_path, &wbin);
 	}
+	if (summary_gather(&ms, &period, &st, outdir, config, !no_workbook,
+			   &e))
+		die_error(&e);
+	/* summary.json's text first: the thread then only reads the tree */
+	mem = open_memstream(&summary_text, &summary_len);
+	if (!mem || summary_write(ms.root, mem) || fclose(mem) != 0)
+		die(EXIT_IO, "summary.json: cannot write");
+	wbin.psa = &ms.plan;
+	wbin.summary = ms.root;
+	wbin.invoice_date = period.invoice_date;
+	wbin.due_date = period.due_date;
+	wbin.invoices = &ms.invoices;
+	gate_open(1);
 	if (psa_plan_write(&ms.plan, outdir, &e))
 		die_error(&e);
 	write_psa_list(outdir, &ms.plan);
