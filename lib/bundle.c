@@ -442,7 +442,8 @@ int bundle_write(const struct bundle_input *in, struct error *e)
 	char *manifest = NULL;
 	zip_t *za = NULL, *pz[BUNDLE_THREADS_MAX] = { 0 };
 	struct tempfile *ttmp, *tparts[BUNDLE_THREADS_MAX];
-	int zerr, ret = -1, g;
+	struct error hash_err;
+	int zerr, ret = -1, g, hash_bad;
 	int n = in->threads < 1 ? 1 :
 		in->threads > BUNDLE_THREADS_MAX ? BUNDLE_THREADS_MAX : in->threads;
 	size_t i;
@@ -479,6 +480,20 @@ int bundle_write(const struct bundle_input *in, struct error *e)
 	}
 	if (write_all_parts(jobs, n, e))
 		goto done;
+	/*
+	 * The inputs' and config's hashes while the workbook is still being
+	 * written (on a big month a second or so of SHA-256 off the end);
+	 * an error there is said after the workbook's, as when they came
+	 * after it
+	 */
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/in", in->monthdir);
+	memset(&hash_err, 0, sizeof(hash_err));
+	hash_bad = files_of(&inputs, path.buf, 1, 0, &hash_err) ||
+		   (in->configdir &&
+		    files_of(&config, in->configdir, 0, 1, &hash_err)) ||
+		   hash_all(&inputs, in, &hash_err) ||
+		   hash_all(&config, in, &hash_err);
 	if (in->workbook) {
 		struct strbuf wb = STRBUF_INIT;
 
@@ -492,15 +507,11 @@ int bundle_write(const struct bundle_input *in, struct error *e)
 	}
 	qsort(out.v, out.n, sizeof(*out.v), cmp_entry);	/* n >= 1 */
 
-	/* step 2: the inputs' and config's hashes, the manifest, the archive */
-	strbuf_reset(&path);
-	strbuf_addf(&path, "%s/in", in->monthdir);
-	if (files_of(&inputs, path.buf, 1, 0, e))
+	/* step 2: the manifest, the archive */
+	if (hash_bad) {
+		*e = hash_err;
 		goto done;
-	if (in->configdir && files_of(&config, in->configdir, 0, 1, e))
-		goto done;
-	if (hash_all(&inputs, in, e) || hash_all(&config, in, e))
-		goto done;
+	}
 	manifest = manifest_text(in, month, &inputs, &config, &out);
 
 	for (i = 0; i < out.n; i++) {
