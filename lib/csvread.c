@@ -580,11 +580,6 @@ void csv_splitter_init(struct csv_splitter *sp)
 	csv_init(sp->p, 0);	/* fails only for a NULL parser */
 }
 
-static int edge_blank(char c)
-{
-	return c == ' ' || c == '\t';	/* libcsv's default CSV_SPACE, CSV_TAB */
-}
-
 /*
  * A record with no quote, CR or LF and no blank at either end of a
  * field, split at its commas: what libcsv makes of it (it trims nothing
@@ -603,7 +598,7 @@ static int split_plain(struct csv_splitter *sp, const char *rec, size_t len)
 	while (len) {
 		if (!(c = memchr(s, ',', (size_t)(end - s))))
 			c = end;
-		if (c > s && (edge_blank(s[0]) || edge_blank(c[-1])))
+		if (c > s && (is_blank(s[0]) || is_blank(c[-1])))
 			return 0;
 		XGROW(sp->off, sp->aoff, sp->n + 1);
 		sp->off[sp->n++] = (size_t)(s - rec);
