@@ -726,7 +726,6 @@ struct xin {
 	struct reader r;
 	struct strbuf key;	/* its vendor \0 account_id \0 sku */
 	struct strbuf prev;	/* the key before it, for the order check */
-	const struct csv_row *row;	/* the record at hand: &in.row */
 	int have;		/* a row is at hand */
 };
 
@@ -743,9 +742,9 @@ static int key_cmp(const struct strbuf *a, const struct strbuf *b)
 static int xin_key(struct xin *x)
 {
 	const struct reader *r = &x->r;
-	const char *f[3] = { field(x->row, r->col[C_VENDOR]),
-			     field(x->row, r->col[C_ACCOUNT]),
-			     field(x->row, r->col[C_SKU]) };
+	const char *f[3] = { field(&x->in.row, r->col[C_VENDOR]),
+			     field(&x->in.row, r->col[C_ACCOUNT]),
+			     field(&x->in.row, r->col[C_SKU]) };
 	struct strbuf t = x->prev;
 
 
@@ -767,22 +766,21 @@ static int xin_next(struct xin *x)
 	int ret;
 
 	x->have = 0;
-	x->row = &x->in.row;
 	for (;;) {
 		if ((ret = csv_pull_next(&x->in)) <= 0)
 			return ret;
-		if (!x->row->n)
+		if (!x->in.row.n)
 			continue;
 		if (!x->r.header_seen) {
-			ret = read_row(x->row, &x->r);
+			ret = read_row(&x->in.row, &x->r);
 			if (ret == 1)
 				return 0;	/* a PSA units file: nothing */
 			if (ret)
 				return -1;
 			continue;
 		}
-		if (strcmp(field(x->row, x->r.col[C_KIND]), "daily") &&
-		    strcmp(field(x->row, x->r.col[C_KIND]), "monthly"))
+		if (strcmp(field(&x->in.row, x->r.col[C_KIND]), "daily") &&
+		    strcmp(field(&x->in.row, x->r.col[C_KIND]), "monthly"))
 			return -1;
 		if (xin_key(x))
 			return -1;
@@ -901,7 +899,7 @@ static int stream_run(struct avg *a, struct avg_stream *st, int pass,
 
 			while (!ret && x->have && same_key(&x->key, &cur_key)) {
 				x->r.cur = &cur;
-				if (read_row(x->row, &x->r) || xin_next(x))
+				if (read_row(&x->in.row, &x->r) || xin_next(x))
 					ret = 1;
 			}
 		}

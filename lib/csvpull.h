@@ -2,15 +2,16 @@
 #define CSVPULL_H
 /*
  * A month's CSV file read a record at a time by the caller (pulled, where
- * csv_read calls back), for a stage that walks two sorted files side by
- * side (the invoice stage's rounded.csv and mapped.csv). Only a file as
- * csvwrite.h writes it is read this way: each record is split as csv_read
- * splits it (csv_split, over libcsv) and must be its fields as csvwrite
- * writes them again; a CR, a NUL, a BOM, a line or a record over
- * CSV_MAX_FIELD, a quote left open at the end, or any record written
- * otherwise stops the read, and the caller reads the file with csv_read
- * instead, whose rules (and errors) are the file's. So the two ways
- * never read a file apart.
+ * csv_read calls back), for a stage that walks sorted files side by side
+ * (the invoice stage's rounded.csv and mapped.csv, daily-average's
+ * extract files). Only a file as csvwrite.h writes it is read this way:
+ * each record is split as csv_read splits it (csv_split: at its commas
+ * when plain, else by libcsv) and must be its fields as csvwrite writes
+ * them again; a CR, a NUL, a BOM, a line or a record over CSV_MAX_FIELD,
+ * a quote left open at the end, or any record written otherwise stops
+ * the read, and the caller reads the file with csv_read instead, whose
+ * rules (and errors) are the file's. So the two ways never read a file
+ * apart.
  * Memory holds one record.
  */
 #include <stdio.h>

@@ -7,13 +7,14 @@
  * The workbook is written by a thread while the PSA files are written
  * and the archive's other entries deflated: on a big month the two take
  * seconds each, and a machine has two cores. The thread starts first,
- * with the Daily sheet, while the month's problems, PSA plan and
- * summary are gathered, and waits for them at its gate (wb_ready). When the workbook fails,
- * export says why and stops before the archive and summary.json (exit 3),
- * so make runs it again; when export fails first, the thread stops at its
- * next row and writes nothing before the process ends. Without the
- * workbook (--no-workbook), the archive's entries are deflated by two
- * threads instead (bundle_input.threads).
+ * with the Daily sheet, while the month's problems, PSA plan and summary
+ * are gathered, and waits for them at its gate (wb_ready). When the
+ * workbook fails, export says why and stops before the archive and
+ * summary.json (exit 3), so make runs it again; when export fails first,
+ * the thread stops at its next row (or at its gate) and writes nothing
+ * before the process ends. Without the workbook (--no-workbook), the
+ * archive's entries are deflated by two threads instead
+ * (bundle_input.threads).
  */
 #include <errno.h>
 #include <pthread.h>
